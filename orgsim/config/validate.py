@@ -1,0 +1,124 @@
+"""The one place that checks ranges, choices and cross-references of a composed config.
+
+Every message names the key, the value given and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from orgsim.config.schema import CATEGORIES, OrgsimConfig
+
+
+class ConfigError(ValueError):
+    """A config value outside what the model accepts."""
+
+
+def _fmt(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _check_field(path: str, value: Any, meta: dict) -> None:
+    if "range" in meta and isinstance(value, (int, float)) and not isinstance(value, bool):
+        lo, hi = meta["range"]
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{path} must be a finite number; got {value}")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            lo_s = "-inf" if lo is None else f"{lo:g}"
+            hi_s = "inf" if hi is None else f"{hi:g}"
+            raise ConfigError(f"{path} must be in [{lo_s}, {hi_s}]; got {_fmt(value)}")
+    if "choices" in meta and value not in meta["choices"]:
+        raise ConfigError(f"{path} must be one of {', '.join(meta['choices'])}; got {_fmt(value)}")
+
+
+def _walk(path: str, node: Any) -> None:
+    if dataclasses.is_dataclass(node):
+        for f in dataclasses.fields(node):
+            value = getattr(node, f.name)
+            child = f"{path}.{f.name}" if path else f.name
+            _check_field(child, value, f.metadata)
+            _walk(child, value)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _walk(f"{path}.{key}", value)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _walk(f"{path}.{i}", value)
+
+
+def _check_cross_references(cfg: OrgsimConfig) -> None:
+    departments = list(cfg.org.departments)
+    tools = list(cfg.catalogue.tools)
+    if not departments:
+        raise ConfigError("org.departments must name at least one department; got none")
+    if not tools:
+        raise ConfigError("catalogue.tools must name at least one tool; got none")
+    if "it" in cfg.org.departments:
+        raise ConfigError("org.departments must not contain 'it': the IT department is configured under it")
+    for name, dept in cfg.org.departments.items():
+        for i, category in enumerate(dept.focus):
+            if category not in CATEGORIES:
+                raise ConfigError(
+                    f"org.departments.{name}.focus.{i} must be one of {', '.join(CATEGORIES)}; "
+                    f"got {_fmt(category)}"
+                )
+    for i, edge in enumerate(cfg.org.network_edges):
+        if len(edge) != 2:
+            raise ConfigError(f"org.network_edges.{i} must be a pair of departments; got {edge}")
+        for end in edge:
+            if end not in cfg.org.departments:
+                raise ConfigError(
+                    f"org.network_edges.{i} must name departments among {', '.join(departments)}; "
+                    f"got {_fmt(end)}"
+                )
+    for i, dep in enumerate(cfg.org.initial_deployments):
+        if dep.department not in cfg.org.departments:
+            raise ConfigError(
+                f"org.initial_deployments.{i}.department must be one of {', '.join(departments)}; "
+                f"got {_fmt(dep.department)}"
+            )
+        if dep.tool not in cfg.catalogue.tools:
+            raise ConfigError(
+                f"org.initial_deployments.{i}.tool must be one of {', '.join(tools)}; got {_fmt(dep.tool)}"
+            )
+    split = cfg.it.split
+    total = split.run + split.innovation + split.security
+    if abs(total - 1.0) > 1e-6:
+        raise ConfigError(
+            f"it.split.run + it.split.innovation + it.split.security must sum to 1; got {total:g}"
+        )
+    if cfg.it.split.innovation + cfg.policy.innovation_shift < 0:
+        raise ConfigError(
+            f"policy.innovation_shift must not exceed -it.split.innovation ({-split.innovation:g}); "
+            f"got {cfg.policy.innovation_shift:g}"
+        )
+    if cfg.policy.innovation_shift > split.run:
+        raise ConfigError(
+            f"policy.innovation_shift must be at most it.split.run ({split.run:g}); "
+            f"got {cfg.policy.innovation_shift:g}"
+        )
+    m = cfg.metrics
+    if m.custodian_threshold >= m.strategic_threshold:
+        raise ConfigError(
+            "metrics.custodian_threshold must be below metrics.strategic_threshold "
+            f"({m.strategic_threshold:g}); got {m.custodian_threshold:g}"
+        )
+    weights = (m.weight_outside, m.weight_led, m.weight_spend, m.weight_innovation, m.weight_satisfaction)
+    if sum(weights) <= 0:
+        raise ConfigError("metrics.weight_* must not all be zero")
+    for name in ("saas_maturity", "consumerization"):
+        trend = getattr(cfg.environment, name)
+        if trend.end < trend.start:
+            raise ConfigError(
+                f"environment.{name}.end must be at least environment.{name}.start ({trend.start:g}); "
+                f"got {trend.end:g}"
+            )
+
+
+def validate(cfg: OrgsimConfig) -> OrgsimConfig:
+    """Check every range, choice and cross-reference; raise ConfigError naming the first bad key."""
+    _walk("", cfg)
+    _check_cross_references(cfg)
+    return cfg

@@ -1,0 +1,47 @@
+"""Exogenous trends (SaaS maturity, consumerization, threats, cloud costs) and integration pressure."""
+
+from __future__ import annotations
+
+import math
+
+from orgsim.config.schema import EnvironmentConfig, TrendConfig
+
+
+def logistic_trend(trend: TrendConfig, start_year: float, year: float) -> float:
+    """A logistic curve that equals `trend.start` at `start_year` and tends to `trend.end`."""
+
+    def s(y: float) -> float:
+        return 1.0 / (1.0 + math.exp(-trend.steepness * (y - trend.midpoint_year)))
+
+    s0 = s(start_year)
+    if s0 >= 1.0:
+        return trend.end
+    return trend.start + (trend.end - trend.start) * (s(year) - s0) / (1.0 - s0)
+
+
+class Environment:
+    """The world outside the organization, advanced once a month.
+
+    Integration pressure is LeBrun's mechanism: it rises with the number of deployments whose tool is
+    shared by two or more departments, which the model passes in each month.
+    """
+
+    def __init__(self, cfg: EnvironmentConfig, start_year: int):
+        self.cfg = cfg
+        self.start_year = start_year
+        self.integration_pressure = cfg.integration_base
+        self.advance(0)
+
+    def advance(self, month: int) -> None:
+        years = month / 12.0
+        year = self.start_year + years
+        self.saas_maturity = logistic_trend(self.cfg.saas_maturity, self.start_year, year)
+        self.consumerization = logistic_trend(self.cfg.consumerization, self.start_year, year)
+        self.threat_level = self.cfg.threat_level * (1.0 + self.cfg.threat_growth) ** years
+        self.cloud_cost_index = (1.0 - self.cfg.cloud_cost_decline) ** years
+
+    def update_integration(self, shared_deployments: int) -> None:
+        base = self.cfg.integration_base
+        self.integration_pressure = base + (1.0 - base) * (
+            1.0 - math.exp(-self.cfg.integration_sensitivity * shared_deployments)
+        )

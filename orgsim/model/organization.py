@@ -1,0 +1,149 @@
+"""The organization: the mesa.Model that owns departments, IT, tools, environment and metrics.
+
+Its `step` is the monthly process of DESIGN.md section 3, in order. It imports nothing from the runner,
+the results store, the plots or the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import mesa
+import networkx as nx
+import numpy as np
+
+from orgsim.config.schema import OrgsimConfig
+from orgsim.model.catalogue import Catalogue, Tool
+from orgsim.model.departments import BusinessDepartment, ITDepartment
+from orgsim.model.deployments import BROKERED, SANCTIONED, SHADOW, Deployment, Ledger
+from orgsim.model.employees import EmployeePopulation
+from orgsim.model.environment import Environment
+from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, it_influence
+from orgsim.model.policies import make_policy
+
+# Mesa logs every step at INFO; that would flood Hydra's console and log file.
+logging.getLogger("MESA").setLevel(logging.WARNING)
+
+
+class Organization(mesa.Model):
+    """One organization over monthly steps. `setting` is a validated OrgsimConfig."""
+
+    def __init__(self, setting: OrgsimConfig, seed: int = 0):
+        super().__init__(rng=int(seed))
+        self.setting = setting
+        self.month = 0
+        self.horizon = setting.years * 12
+        self.catalogue = Catalogue(setting.catalogue)
+        self.category_tool_indices = [
+            np.array([t.index for t in tools]) for tools in self.catalogue.by_category.values()
+        ]
+        self.environment = Environment(setting.environment, setting.start_year)
+        self.policy = make_policy(setting.policy)
+        org = setting.org
+        self.department_names = list(org.departments)
+        departments = [
+            BusinessDepartment(self, name, i, cfg) for i, (name, cfg) in enumerate(org.departments.items())
+        ]
+        self.departments = mesa.agent.AgentSet(departments, random=self.random)
+        self.by_name = {d.name: d for d in departments}
+        self.finance = self.by_name.get("finance")
+        self.it = ITDepartment(self, setting.it, self.policy)
+        self.network = nx.Graph()
+        self.network.add_nodes_from(self.department_names)
+        self.network.add_edges_from(tuple(e) for e in org.network_edges)
+        for d in departments:
+            d.neighbours = [self.by_name[n] for n in sorted(self.network.neighbors(d.name))]
+        self.ledger = Ledger(len(self.catalogue), len(departments))
+        self.business_baseline_spend = org.baseline_spend_share * sum(d.budget for d in departments)
+        self.cloud_spend = 0.0
+        self.employees = None
+        if org.employees.enabled:
+            self.employees = EmployeePopulation(
+                org.employees,
+                [d.headcount for d in departments] + [setting.it.headcount],
+                [d.tech_autonomy for d in departments] + [0.5],
+                self.rng,
+            )
+            self._update_grassroots()
+        for dep_cfg in org.initial_deployments:
+            tool = self.catalogue.by_name[dep_cfg.tool]
+            dept = self.by_name[dep_cfg.department]
+            if dep_cfg.it_involved:
+                self.ledger.add(self._deployment(dept, tool, SANCTIONED, led_by_it=True))
+            else:
+                channel = self.policy.self_provision_channel(tool)
+                self.ledger.add(self._deployment(dept, tool, SHADOW if channel == BROKERED else channel))
+        self.environment.update_integration(self.ledger.shared_deployments())
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"month": "month", **MODEL_REPORTERS},
+            agenttype_reporters={
+                BusinessDepartment: {"month": lambda d: d.model.month, **DEPARTMENT_REPORTERS}
+            },
+        )
+        self.datacollector.collect(self)
+
+    # --- the month -----------------------------------------------------------------------------------
+
+    def step(self) -> None:
+        self.month += 1
+        self.environment.advance(self.month)
+        self.environment.update_integration(self.ledger.shared_deployments())
+        if self.employees is not None:
+            gain = self.environment.consumerization - self.setting.environment.consumerization.start
+            self.employees.step(gain)
+            self._update_grassroots()
+        self._retire_aged_deployments()
+        self.departments.shuffle_do("step")
+        unmanaged = self.ledger.accrue_month()
+        self.it.monitor(unmanaged)
+        self.it.scout()
+        self.it.plan_capacity()
+        self.it.work_backlog()
+        if self.month % 12 == 0:
+            self.it.plan_year(it_influence(self))
+            if self.finance is not None:
+                self.finance.push_infrastructure_to_cloud()
+            self.it.plan_capacity()
+        self.departments.do("update_satisfaction")
+        self.datacollector.collect(self)
+
+    def run(self) -> Organization:
+        """Step to the horizon."""
+        while self.month < self.horizon:
+            self.step()
+        return self
+
+    # --- actions the agents ask the organization for -------------------------------------------------
+
+    def self_provision(self, dept: BusinessDepartment, tool: Tool, channel: int) -> None:
+        self.ledger.add(self._deployment(dept, tool, channel))
+        if channel == BROKERED:
+            dept.adjust_satisfaction(0.5 * self.setting.decision.delivery_gain)
+
+    def _deployment(
+        self, dept: BusinessDepartment, tool: Tool, channel: int, led_by_it: bool = False
+    ) -> Deployment:
+        it_involved = channel in (SANCTIONED, BROKERED)
+        return Deployment(
+            tool=tool,
+            department=dept,
+            channel=channel,
+            month=self.month,
+            annual_cost=tool.annual_cost(dept.headcount),
+            led_by_it=led_by_it,
+            it_month=self.month if it_involved else None,
+            known=channel != SHADOW,
+            managed=it_involved,
+            it_controls_spend=channel == SANCTIONED,
+        )
+
+    def _retire_aged_deployments(self) -> None:
+        chance = 1.0 / self.setting.decision.lifetime_months
+        for dep in list(self.ledger.active):
+            if self.rng.random() < chance:
+                self.ledger.retire(dep)
+
+    def _update_grassroots(self) -> None:
+        shares = self.employees.department_share()
+        for d in self.departments:
+            d.grassroots_share = float(shares[d.index])

@@ -1,0 +1,94 @@
+"""IT policies: the parameters and the few behaviours that differ between them.
+
+A policy decides which channel a self-provisioned tool comes in by, who leads the selection of tools IT
+delivers, and what extra capacity or delay sits in front of IT. Governance stance tables live here too.
+"""
+
+from __future__ import annotations
+
+from orgsim.config.schema import PolicyConfig
+from orgsim.model.catalogue import Tool
+from orgsim.model.deployments import BROKERED, BYOT, SHADOW
+
+GOVERNANCE_ORDER = ("enabling", "neutral", "strict")
+# Assumptions: how hard each stance enforces, how much harder it looks for shadow IT, and how it
+# responds to a discovered shadow deployment (chance to shut it down, chance to absorb it; else ignore).
+ENFORCEMENT_LEVEL = {"enabling": 0.25, "neutral": 0.5, "strict": 1.0}
+DISCOVERY_FACTOR = {"enabling": 0.7, "neutral": 1.0, "strict": 2.0}
+DISCOVERY_RESPONSE = {"enabling": (0.0, 0.8), "neutral": (0.0, 0.5), "strict": (0.7, 0.3)}
+
+
+def stricter(governance: str) -> str:
+    i = GOVERNANCE_ORDER.index(governance)
+    return GOVERNANCE_ORDER[min(i + 1, len(GOVERNANCE_ORDER) - 1)]
+
+
+class Policy:
+    """Base policy: self-provisioning is against policy (shadow IT) and IT leads what it delivers."""
+
+    def __init__(self, cfg: PolicyConfig):
+        self.cfg = cfg
+        self.name = cfg.name
+
+    def self_provision_channel(self, tool: Tool) -> int:
+        return SHADOW
+
+    def it_leads_requests(self) -> bool:
+        return True
+
+    def extra_capacity(self) -> float:
+        return 0.0
+
+    def review_months(self) -> float:
+        return 0.0
+
+
+class Gatekeeper(Policy):
+    """All tools through IT; self-provisioning happens anyway, as shadow IT."""
+
+
+class LaissezFaire(Policy):
+    """Open BYOT: self-provisioning is allowed and IT is not involved."""
+
+    def self_provision_channel(self, tool: Tool) -> int:
+        return BYOT
+
+
+class Broker(Policy):
+    """Governed BYOT: tools in IT's curated app store are self-served with IT involved from day one."""
+
+    def in_app_store(self, tool: Tool) -> bool:
+        return tool.security_risk <= self.cfg.catalogue_max_risk
+
+    def self_provision_channel(self, tool: Tool) -> int:
+        return BROKERED if self.in_app_store(tool) else SHADOW
+
+
+class InnovationPartner(Policy):
+    """IT as co-leader: scouts tools for departments (scouting_rate) on a budget shifted to innovation."""
+
+
+class SocialCoE(Policy):
+    """A cross-functional center of excellence decides on social tools and pools capacity."""
+
+    def it_leads_requests(self) -> bool:
+        return self.cfg.coe_lead == "it"
+
+    def extra_capacity(self) -> float:
+        return self.cfg.coe_capacity
+
+    def review_months(self) -> float:
+        return self.cfg.coe_review_months
+
+
+POLICIES: dict[str, type[Policy]] = {
+    "gatekeeper": Gatekeeper,
+    "laissez_faire": LaissezFaire,
+    "broker": Broker,
+    "innovation_partner": InnovationPartner,
+    "social_coe": SocialCoE,
+}
+
+
+def make_policy(cfg: PolicyConfig) -> Policy:
+    return POLICIES[cfg.name](cfg)
