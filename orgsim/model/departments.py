@@ -130,7 +130,7 @@ class BusinessDepartment(mesa.Agent):
         return sum(n.has_self_provisioned for n in self.neighbours) / len(self.neighbours)
 
     def utilities(self, tool: Tool) -> tuple[list[float], int | None]:
-        """Utilities of (request, self-provision, wait) and the self-provision channel (None: not possible)."""
+        """Utilities of (request, self-provision, wait), and the self-provision channel or None."""
         m = self.model
         d = m.setting.decision
         env = m.environment

@@ -47,7 +47,7 @@ def build_network(
     within_degree = max(2, round(cfg.mean_degree * (1.0 - cfg.cross_department_share)))
     starts = np.flatnonzero(np.r_[True, department[1:] != department[:-1]])
     ends = np.r_[starts[1:], n]
-    for start, end in zip(starts, ends):
+    for start, end in zip(starts, ends, strict=True):
         size = int(end - start)
         k = _ring_degree(size, within_degree)
         if k < 2:
@@ -56,7 +56,7 @@ def build_network(
         edges = np.array(block.edges(), dtype=np.int64).reshape(-1, 2) + start
         rows.append(edges[:, 0])
         cols.append(edges[:, 1])
-    n_cross = int(round(n * cfg.mean_degree * cfg.cross_department_share / 2))
+    n_cross = round(n * cfg.mean_degree * cfg.cross_department_share / 2)
     if n_cross and len(starts) > 1:
         a = rng.integers(0, n, size=n_cross)
         b = rng.integers(0, n, size=n_cross)
