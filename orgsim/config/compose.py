@@ -30,13 +30,13 @@ def compose(overrides: list[str] | tuple[str, ...] = (), config_name: str = "con
 
 
 def to_settings(cfg: DictConfig) -> OrgsimConfig:
-    """Typed, validated settings (plain dataclasses: picklable, cheap to send to worker processes)."""
-    node = cfg.copy()
-    if "hydra" in node:
-        with_flag = OmegaConf.to_container(node, resolve=True)
-        with_flag.pop("hydra")
-        node = OmegaConf.merge(OmegaConf.structured(OrgsimConfig), with_flag)
-    settings = OmegaConf.to_object(node)
+    """Typed, validated settings (plain dataclasses: picklable, cheap to send to worker processes).
+
+    Re-merging into a fresh schema rejects keys appended with `+key=value` that the schema lacks.
+    """
+    plain = OmegaConf.to_container(cfg, resolve=True)
+    plain.pop("hydra", None)
+    settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(OrgsimConfig), plain))
     return validate(settings)
 
 

@@ -1,0 +1,1 @@
+"""Sub-commands of `orgsim`: each a thin Hydra entry point over a pure function."""

@@ -1,0 +1,105 @@
+"""Replicates: seeds, executors and the tables they produce. Knows the model, not the CLI or plots.
+
+Seeds come from numpy's SeedSequence, so replicate r gets the same seed whichever process runs it, and
+results are re-ordered by replicate before they are joined: one process or many, the tables are the same.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from orgsim.config.schema import OrgsimConfig
+from orgsim.model.departments import BusinessDepartment
+from orgsim.model.organization import Organization
+
+
+@dataclass
+class ReplicateResult:
+    replicate: int
+    seed: int
+    timeseries: pd.DataFrame
+    departments: pd.DataFrame
+
+
+def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
+    """One independent 63-bit seed per replicate, derived from the base seed."""
+    children = np.random.SeedSequence(base_seed).spawn(replicates)
+    return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+def _calendar(start_year: int, months: pd.Series) -> pd.Series:
+    years = start_year + months // 12
+    return pd.to_datetime(pd.DataFrame({"year": years, "month": months % 12 + 1, "day": 1}))
+
+
+def run_replicate(setting: OrgsimConfig, replicate: int, seed: int) -> ReplicateResult:
+    """Run one organization to the horizon and return its monthly tables."""
+    model = Organization(setting, seed).run()
+    dc = model.datacollector
+    ts = dc.get_model_vars_dataframe().reset_index(drop=True)
+    ts.insert(0, "date", _calendar(setting.start_year, ts["month"]))
+    depts = dc.get_agenttype_vars_dataframe(BusinessDepartment).reset_index(drop=True)
+    depts = depts.drop(columns=[c for c in ("Step", "AgentID") if c in depts.columns])
+    depts = depts[["month", *[c for c in depts.columns if c != "month"]]]
+    for table in (ts, depts):
+        table.insert(0, "seed", seed)
+        table.insert(0, "replicate", replicate)
+    return ReplicateResult(replicate, seed, ts, depts)
+
+
+def _run_chunk(setting: OrgsimConfig, jobs: list[tuple[int, int]]) -> list[ReplicateResult]:
+    return [run_replicate(setting, r, s) for r, s in jobs]
+
+
+def default_workers(requested: int, replicates: int) -> int:
+    return max(1, min(requested or (os.cpu_count() or 1), replicates))
+
+
+def _pool_context():
+    # `import mesa` 3.3 forces the spawn start method globally; fork is far cheaper where it exists.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def run_replicates(
+    setting: OrgsimConfig,
+    replicates: int,
+    base_seed: int,
+    workers: int = 0,
+    on_done: Callable[[int], None] | None = None,
+) -> list[ReplicateResult]:
+    """Run `replicates` seeds, serially or in local processes; results ordered by replicate."""
+    jobs = list(enumerate(replicate_seeds(base_seed, replicates)))
+    n_workers = default_workers(workers, replicates)
+    results: list[ReplicateResult] = []
+    if n_workers == 1:
+        for r, s in jobs:
+            results.append(run_replicate(setting, r, s))
+            if on_done:
+                on_done(1)
+    else:
+        chunks = [jobs[i :: n_workers * 2] for i in range(n_workers * 2)]
+        chunks = [c for c in chunks if c]
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=_pool_context()) as pool:
+            for chunk_results in pool.map(_run_chunk, [setting] * len(chunks), chunks):
+                results.extend(chunk_results)
+                if on_done:
+                    on_done(len(chunk_results))
+    return sorted(results, key=lambda r: r.replicate)
+
+
+def tables(results: Iterable[ReplicateResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The timeseries and per-department tables of all replicates, in replicate order."""
+    results = sorted(results, key=lambda r: r.replicate)
+    ts = pd.concat([r.timeseries for r in results], ignore_index=True)
+    depts = pd.concat([r.departments for r in results], ignore_index=True)
+    return ts, depts
