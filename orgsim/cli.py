@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command, rest = args[0], args[1:]
     if command not in COMMANDS:
-        print(f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr)
+        print(
+            f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr
+        )
         return 2
     # Multirun, help and config-printing flags go straight to Hydra.
     if not any(a.startswith("-") for a in rest):

@@ -37,7 +37,9 @@ def summarize(timeseries: pd.DataFrame, scenario: str, policy: str) -> dict:
     lo, hi = wilson_interval(marginalized, n)
     # Runs that never reached a shadow majority count as later than any month: the median is then
     # "never" when more than half of them never did.
-    months = sorted(math.inf if r["month_shadow_majority"] is None else r["month_shadow_majority"] for r in runs)
+    months = sorted(
+        math.inf if r["month_shadow_majority"] is None else r["month_shadow_majority"] for r in runs
+    )
     median_month = float(np.median(months)) if n else math.inf
     influence = np.array([r["final_it_influence"] for r in runs])
     leaders = Counter(r["tech_leader"] for r in runs)
@@ -88,5 +90,7 @@ def verdict(summary: dict) -> str:
     inf = agg["final_it_influence"]
     lines.append(f"final IT influence {inf['mean']:.2f} (5-95%: {inf['p5']:.2f}-{inf['p95']:.2f})")
     return (
-        f"[{summary['scenario']}, policy {summary['policy']}, {summary['months']} months] " + "; ".join(lines) + "."
+        f"[{summary['scenario']}, policy {summary['policy']}, {summary['months']} months] "
+        + "; ".join(lines)
+        + "."
     )

@@ -18,7 +18,13 @@ from orgsim.config.compose import config_dir, to_settings
 from orgsim.config.schema import register_configs
 from orgsim.config.validate import ConfigError
 
-OUTPUT_FILES = ("timeseries.parquet", "departments.parquet", "summary.json", "trajectories.png", "channels.png")
+OUTPUT_FILES = (
+    "timeseries.parquet",
+    "departments.parquet",
+    "summary.json",
+    "trajectories.png",
+    "channels.png",
+)
 
 
 def _write_atomic(path: Path, write) -> None:

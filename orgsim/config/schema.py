@@ -53,6 +53,7 @@ class ToolConfig:
     category: str = field(default=MISSING, metadata={"choices": CATEGORIES})
     delivery: str = one_of("saas", ("saas", "on_prem"))
     cost_per_seat_month: float = positive(5.0)  # USD
+    annual_fee: float = positive(0.0)  # platform or account fee per deployment, k USD per year
     seat_share: float = unit(0.5)  # share of the department's headcount that gets a seat
     deploy_effort: float = bounded(4.0, 0.1, None)  # IT work units to deploy on request
     self_serve: bool = True  # can a department provision it without IT?
@@ -137,7 +138,7 @@ class ITConfig:
     headcount: int = bounded(60, 1, 100_000)
     budget: float = bounded(4000.0, 1.0, None)  # k USD per year
     split: BudgetSplitConfig = field(default_factory=BudgetSplitConfig)
-    capacity: float = bounded(3.0, 0.1, None)  # work units per month for social tools at the start split
+    capacity: float = bounded(2.5, 0.1, None)  # work units per month for social tools at the start split
     cio: CIOConfig = field(default_factory=CIOConfig)
     discovery_rate: float = unit(0.05)  # monthly chance to discover one shadow deployment (neutral)
     absorb_load: float = positive(0.1)  # governance work units per month per absorbed tool, per effort unit
@@ -148,7 +149,7 @@ class ITConfig:
     audit_effort: float = positive(1.0)  # governance work units per month spent policing, at strict stance
     incident_rate: float = unit(0.01)  # monthly incident chance of an unmanaged tool, per unit of risk
     integration_absorb_rate: float = unit(0.1)  # monthly chance, times pressure and need, IT absorbs a tool
-    cloud_governance: float = unit(0.1)  # share of cloud-moved work that returns as vendor governance
+    cloud_governance: float = unit(0.3)  # share of cloud-moved work that returns as vendor governance
 
 
 # --- environment ------------------------------------------------------------------------------------

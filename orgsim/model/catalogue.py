@@ -16,6 +16,7 @@ class Tool:
     category: str
     delivery: str
     cost_per_seat_month: float
+    annual_fee: float
     seat_share: float
     deploy_effort: float
     self_serve: bool
@@ -25,8 +26,8 @@ class Tool:
     network_effect: float
 
     def annual_cost(self, headcount: int) -> float:
-        """Licence cost for one department, k USD per year."""
-        return self.cost_per_seat_month * self.seat_share * headcount * 12 / 1000.0
+        """Licence cost for one department, k USD per year: platform fee plus seats."""
+        return self.annual_fee + self.cost_per_seat_month * self.seat_share * headcount * 12 / 1000.0
 
 
 class Catalogue:

@@ -446,7 +446,7 @@ class ITDepartment(mesa.Agent):
         innovation_units = max(0.0, self.units(self.innovation) - overflow)
         # Over IT's budget plus the infrastructure moved to the cloud, which IT still has to govern:
         # shrinking the run budget must not look like a turn to innovation.
-        spend = self.budget + self.model.cloud_spend
+        spend = self.budget + self.model.cloud_moved
         self.innovation_effort_share = innovation_units * 12.0 * self.unit_cost / spend
         self.capacity_available = innovation_units + self.policy.extra_capacity()
 
@@ -466,6 +466,7 @@ class ITDepartment(mesa.Agent):
     def lose_run_budget_to_cloud(self, share: float) -> None:
         moved = share * self.run
         self.run -= moved
+        self.model.cloud_moved += moved
         self.model.cloud_spend += moved * self.model.environment.cloud_cost_index
         if self.reinvests_cloud_savings:
             self.innovation += moved

@@ -55,7 +55,8 @@ class Organization(mesa.Model):
             d.neighbours = [self.by_name[n] for n in sorted(self.network.neighbors(d.name))]
         self.ledger = Ledger(len(self.catalogue), len(departments))
         self.business_baseline_spend = org.baseline_spend_share * sum(d.budget for d in departments)
-        self.cloud_spend = 0.0
+        self.cloud_moved = 0.0  # IT run budget moved to the cloud, k USD per year
+        self.cloud_spend = 0.0  # what finance pays cloud providers for it, after the price decline
         self.employees = None
         if org.employees.enabled:
             self.employees = EmployeePopulation(
