@@ -121,8 +121,12 @@ class OrgConfig:
 
 @dataclass
 class CIOConfig:
+    # draw=true: each organization's CIO aspires with probability `aspiration` and is willing with
+    # probability `willingness` (then acts every year); draw=false: the two values are used as they are,
+    # aspiration as a level compared with IT's influence, willingness as a yearly chance of acting.
+    draw: bool = True
     aspiration: float = unit(0.6)  # wants IT to drive growth
-    willingness: float = unit(0.1)  # probability per year of acting on it
+    willingness: float = unit(0.1)  # acts on it
     reinvest_step: float = unit(0.06)  # share of IT budget moved run -> innovation when acting
 
 

@@ -234,8 +234,12 @@ class ITDepartment(mesa.Agent):
         self.initial_budget = budget
         # One work unit costs what the start's innovation budget buys divided by `capacity`.
         self.unit_cost = cfg.split.innovation * budget / 12.0 / cfg.capacity
-        self.aspiration = cfg.cio.aspiration
-        self.willingness = cfg.cio.willingness
+        if cfg.cio.draw:  # one CIO of a population: 60% aspire, 10% act (Deloitte 2011/12 on baseline)
+            self.aspiration = float(model.rng.random() < cfg.cio.aspiration)
+            self.willingness = float(model.rng.random() < cfg.cio.willingness)
+        else:
+            self.aspiration = cfg.cio.aspiration
+            self.willingness = cfg.cio.willingness
         self.governance = policy.cfg.governance
         self.backlog: deque[Request] = deque()
         self.backlog_effort = 0.0

@@ -141,6 +141,8 @@ MODEL_REPORTERS = {
     "it_budget": lambda m: m.it.budget,
     "it_innovation_budget_share": lambda m: m.it.innovation / m.it.budget,
     "it_headcount": lambda m: m.it.headcount,
+    "cio_aspiration": lambda m: m.it.aspiration,
+    "cio_willingness": lambda m: m.it.willingness,
     "cio_actions": lambda m: m.it.cio_actions,
     "social_spend": lambda m: max(0.0, float(m.ledger.spend_by_controller.sum())),
     "cloud_spend": lambda m: m.cloud_spend,
@@ -180,4 +182,7 @@ def run_summary(timeseries: pd.DataFrame) -> dict:
         "final_shadow_share": float(last["shadow_share"]),
         "tech_leader": str(last["tech_leader"]),
         "security_incidents": int(last["security_incidents"]),
+        "cio_aspiration": float(last["cio_aspiration"]),
+        "cio_willingness": float(last["cio_willingness"]),
+        "cio_actions": int(last["cio_actions"]),
     }
