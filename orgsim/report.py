@@ -27,11 +27,11 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def summarize(timeseries: pd.DataFrame, scenario: str, policy: str) -> dict:
+def summarize(timeseries: pd.DataFrame, scenario: str, policy: str, majority_months: int = 6) -> dict:
     """Per-replicate outcomes and their aggregate."""
     runs = []
     for (replicate, seed), run in timeseries.groupby(["replicate", "seed"], sort=True):
-        runs.append({"replicate": int(replicate), "seed": int(seed), **run_summary(run)})
+        runs.append({"replicate": int(replicate), "seed": int(seed), **run_summary(run, majority_months)})
     n = len(runs)
     marginalized = sum(r["marginalized"] for r in runs)
     lo, hi = wilson_interval(marginalized, n)
@@ -55,6 +55,7 @@ def summarize(timeseries: pd.DataFrame, scenario: str, policy: str) -> dict:
             "month_shadow_majority": {
                 "median": None if math.isinf(median_month) else median_month,
                 "runs_reaching_majority": sum(r["month_shadow_majority"] is not None for r in runs),
+                "sustained_months": majority_months,
             },
             "tech_leader": dict(leaders.most_common()),
             "final_it_influence": {

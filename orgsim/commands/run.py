@@ -57,7 +57,9 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     if bar is not None:
         bar.close()
     timeseries, departments = tables(results)
-    summary = summarize(timeseries, setting.scenario.name, setting.policy.name)
+    summary = summarize(
+        timeseries, setting.scenario.name, setting.policy.name, setting.metrics.majority_months
+    )
     summary["seed"] = setting.seed
     summary["workers"] = default_workers(setting.workers, setting.replicates)
     summary["verdict"] = verdict(summary)

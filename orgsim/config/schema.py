@@ -242,6 +242,9 @@ class ScenarioConfig:
 class MetricsConfig:
     strategic_threshold: float = unit(0.55)
     custodian_threshold: float = unit(0.35)
+    # A shadow majority counts once shadow_share stays above 0.5 this many months in a row (or to the
+    # horizon): with a handful of deployments the share flips back and forth around one half early on.
+    majority_months: int = bounded(6, 1, 1200)
     innovation_target: float = unit(0.5)  # innovation share counted as full marks in it_influence
     weight_outside: float = positive(0.2)  # weight of (1 - shadow_share)
     weight_led: float = positive(0.2)

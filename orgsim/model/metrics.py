@@ -170,14 +170,23 @@ DEPARTMENT_REPORTERS = {
 }
 
 
-def run_summary(timeseries: pd.DataFrame) -> dict:
+def first_sustained_month(timeseries: pd.DataFrame, column: str, threshold: float, months: int) -> int | None:
+    """First month from which `column` stays above `threshold` for `months` rows (or to the end)."""
+    above = (timeseries[column] > threshold).to_numpy()
+    for i in np.flatnonzero(above):
+        if above[i : i + months].all():
+            return int(timeseries["month"].iloc[i])
+    return None
+
+
+def run_summary(timeseries: pd.DataFrame, majority_months: int = 6) -> dict:
     """Outcomes at the horizon of one run, from its monthly table."""
     last = timeseries.iloc[-1]
-    majority = timeseries.loc[timeseries["shadow_share"] > 0.5, "month"]
     return {
         "marginalized": bool(last["it_role"] == "infrastructure_custodian"),
         "it_role": str(last["it_role"]),
-        "month_shadow_majority": int(majority.iloc[0]) if len(majority) else None,
+        "month_shadow_majority": first_sustained_month(timeseries, "shadow_share", 0.5, majority_months),
+        "month_shadow_majority_first": first_sustained_month(timeseries, "shadow_share", 0.5, 1),
         "final_it_influence": float(last["it_influence"]),
         "final_shadow_share": float(last["shadow_share"]),
         "tech_leader": str(last["tech_leader"]),
