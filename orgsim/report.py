@@ -81,11 +81,11 @@ def verdict(summary: dict) -> str:
     maj = agg["month_shadow_majority"]
     if maj["median"] is None:
         lines.append(
-            f"shadow deployments did not become the majority in most runs "
+            f"shadow and BYOT deployments did not become the majority in most runs "
             f"({maj['runs_reaching_majority']} of {n} reached it)"
         )
     else:
-        lines.append(f"shadow deployments became the majority in month {maj['median']:g} (median)")
+        lines.append(f"shadow and BYOT deployments became the majority in month {maj['median']:g} (median)")
     leader, count = next(iter(agg["tech_leader"].items()))
     lines.append(f"tech leader: {leader} ({count} of {n})")
     inf = agg["final_it_influence"]

@@ -133,7 +133,7 @@ class CIOConfig:
 @dataclass
 class BudgetSplitConfig:
     run: float = unit(0.55)
-    innovation: float = unit(0.22)
+    innovation: float = bounded(0.22, 0.01, 1.0)  # > 0: it prices a work unit
     security: float = unit(0.23)
 
 
@@ -144,7 +144,7 @@ class ITConfig:
     split: BudgetSplitConfig = field(default_factory=BudgetSplitConfig)
     capacity: float = bounded(2.5, 0.1, None)  # work units per month for social tools at the start split
     cio: CIOConfig = field(default_factory=CIOConfig)
-    discovery_rate: float = unit(0.05)  # monthly chance to discover one shadow deployment (neutral)
+    discovery_rate: float = unit(0.05)  # monthly chance IT discovers a given shadow deployment (neutral)
     absorb_load: float = positive(0.1)  # governance work units per month per absorbed tool, per effort unit
     incident_effort: float = positive(2.0)  # governance work units spent on one security incident
     refusal_rate: float = unit(0.5)  # chance a strict IT refuses a request, times the tool's security risk
@@ -245,7 +245,9 @@ class MetricsConfig:
     # A shadow majority counts once shadow_share stays above 0.5 this many months in a row (or to the
     # horizon): with a handful of deployments the share flips back and forth around one half early on.
     majority_months: int = bounded(6, 1, 1200)
-    innovation_target: float = unit(0.5)  # innovation share counted as full marks in it_influence
+    innovation_target: float = bounded(
+        0.5, 0.01, 1.0
+    )  # innovation share counted as full marks in it_influence
     weight_outside: float = positive(0.2)  # weight of (1 - shadow_share)
     weight_led: float = positive(0.2)
     weight_spend: float = positive(0.2)

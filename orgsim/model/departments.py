@@ -301,6 +301,10 @@ class ITDepartment(mesa.Agent):
         month = self.model.month
         while self.backlog and capacity > 1e-12 and self.backlog[0].ready_month <= month:
             req = self.backlog[0]
+            if req.consolidate is not None and not req.consolidate.active:
+                self.backlog.popleft()  # the tool retired before IT got to it: no work left
+                self.backlog_effort -= req.effort_left
+                continue
             done = min(capacity, req.effort_left)
             req.effort_left -= done
             self.backlog_effort -= done
@@ -406,7 +410,7 @@ class ITDepartment(mesa.Agent):
         if self.model.rng.random() < self.cfg.tighten_on_incident:
             self.tighten()
         if not dep.known:  # the 11th hour: IT learns of the tool through the incident
-            work += self.respond_to_discovery(dep)
+            work += 1.0 + self.respond_to_discovery(dep)
         return work
 
     def tighten(self) -> None:
