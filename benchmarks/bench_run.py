@@ -56,6 +56,9 @@ def main() -> None:
     serial = timed(lambda: run_replicates(setting, 20, 0, workers=1), repeats=1)
     pooled = timed(lambda: run_replicates(setting, 20, 0, workers=2), repeats=1)
     rows.append(("20 replicates, 1 process", serial, "20 replicates, 2 processes", pooled))
+    serial = timed(lambda: run_replicates(setting, 100, 0, workers=1), repeats=1)
+    pooled = timed(lambda: run_replicates(setting, 100, 0, workers=2), repeats=1)
+    rows.append(("100 replicates, 1 process", serial, "100 replicates, 2 processes", pooled))
 
     pop = Organization(setting, 1).employees
     vector = timed(lambda: [pop.step() for _ in range(60)])

@@ -64,9 +64,13 @@ def default_workers(requested: int, replicates: int) -> int:
 
 
 def _pool_context():
-    # `import mesa` 3.3 forces the spawn start method globally; fork is far cheaper where it exists.
+    # `import mesa` 3.3 forces the spawn start method globally, and each spawned worker re-imports mesa.
+    # A forkserver imports the model once and forks clean workers from it; plain fork of this process
+    # is unsafe once numpy's BLAS threads or pyarrow's pools are running (Python 3.12 warns about it).
     if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["orgsim.runner"])
+        return ctx
     return multiprocessing.get_context("spawn")
 
 

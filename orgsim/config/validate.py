@@ -73,6 +73,7 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
                     f"org.network_edges.{i} must name departments among {', '.join(departments)}; "
                     f"got {_fmt(end)}"
                 )
+    seen: dict[tuple[str, str], int] = {}
     for i, dep in enumerate(cfg.org.initial_deployments):
         if dep.department not in cfg.org.departments:
             raise ConfigError(
@@ -83,6 +84,14 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
             raise ConfigError(
                 f"org.initial_deployments.{i}.tool must be one of {', '.join(tools)}; got {_fmt(dep.tool)}"
             )
+        # a department holds one active deployment per category
+        key = (dep.department, cfg.catalogue.tools[dep.tool].category)
+        if key in seen:
+            raise ConfigError(
+                f"org.initial_deployments.{i} gives {dep.department} a second {key[1]} tool "
+                f"(first at org.initial_deployments.{seen[key]}); a department holds one tool per category"
+            )
+        seen[key] = i
     split = cfg.it.split
     total = split.run + split.innovation + split.security
     if abs(total - 1.0) > 1e-6:

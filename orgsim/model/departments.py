@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from orgsim.model.organization import Organization
 
 REQUEST, SELF_PROVISION, WAIT = range(3)
+MAX_WAIT_MONTHS = 120.0
 
 
 def logit_choice(rng: np.random.Generator, utilities: list[float], temperature: float) -> int:
@@ -267,8 +268,12 @@ class ITDepartment(mesa.Agent):
         return budget_per_year / 12.0 / self.unit_cost
 
     def expected_wait(self) -> float:
-        """Months a new request would wait: backlog over capacity, plus any review delay."""
-        return self.backlog_effort / max(self.capacity_available, 1e-9) + self.policy.review_months()
+        """Months a new request would wait: backlog over capacity, plus any review delay.
+
+        Capped at 120 months: with no capacity left the queue never moves, and a decade reads as never.
+        """
+        queue = self.backlog_effort / self.capacity_available if self.capacity_available > 0 else math.inf
+        return min(MAX_WAIT_MONTHS, queue) + self.policy.review_months()
 
     def perceived_detection(self) -> float:
         """Enforcement a department fears: stance times the chance of discovery within a year."""

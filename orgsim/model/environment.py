@@ -8,15 +8,18 @@ from orgsim.config.schema import EnvironmentConfig, TrendConfig
 
 
 def logistic_trend(trend: TrendConfig, start_year: float, year: float) -> float:
-    """A logistic curve that equals `trend.start` at `start_year` and tends to `trend.end`."""
+    """A logistic curve that equals `trend.start` at `start_year` and tends to `trend.end`.
 
-    def s(y: float) -> float:
-        return 1.0 / (1.0 + math.exp(-trend.steepness * (y - trend.midpoint_year)))
+    With s the standard logistic, the rise is (s(y) - s(y0)) / (1 - s(y0)) = 1 - (1 - s(y)) / (1 - s(y0)),
+    computed in log space so that midpoints far from the start neither overflow nor round to a jump.
+    """
 
-    s0 = s(start_year)
-    if s0 >= 1.0:
-        return trend.end
-    return trend.start + (trend.end - trend.start) * (s(year) - s0) / (1.0 - s0)
+    def log_tail(y: float) -> float:  # log(1 - s(y)) = -softplus(k (y - midpoint))
+        x = trend.steepness * (y - trend.midpoint_year)
+        return -(max(x, 0.0) + math.log1p(math.exp(-abs(x))))
+
+    rise = 1.0 - math.exp(log_tail(year) - log_tail(start_year))
+    return trend.start + (trend.end - trend.start) * rise
 
 
 class Environment:

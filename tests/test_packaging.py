@@ -1,0 +1,22 @@
+"""The wheel must carry every subpackage and the shipped configs (pyproject lists packages by hand)."""
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_pyproject_lists_every_orgsim_package():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(pyproject["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "orgsim").rglob("__init__.py")}
+    assert on_disk <= listed
+    assert pyproject["tool"]["setuptools"]["package-dir"]["orgsim.configs"] == "configs"
+
+
+def test_every_config_group_file_is_covered_by_package_data():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["orgsim.configs"]
+    configs = ROOT / "configs"
+    shipped = {p for pattern in patterns for p in configs.glob(pattern)}
+    assert set(configs.rglob("*.yaml")) == shipped
