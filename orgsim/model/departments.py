@@ -339,7 +339,7 @@ class ITDepartment(mesa.Agent):
             led_by_it=req.led_by_it,
             it_month=month,
             managed=True,
-            it_controls_spend=True,
+            controller=self.policy.delivered_spend_controller(self.model),
         )
         dept.on_request_delivered(req, waited)
         self.model.ledger.add(dep)

@@ -34,7 +34,7 @@ class Deployment:
     known: bool = True  # False for shadow deployments IT has not discovered
     managed: bool = False  # IT supports it (delivered, brokered or absorbed)
     maintained: bool = False  # absorbed as maintenance: governance work, not strategic work
-    it_controls_spend: bool = False
+    controller: BusinessDepartment | None = None  # who holds the spend: None is IT
     months_unmanaged: int = 0
     debt: float = 0.0
     active: bool = True
@@ -121,7 +121,7 @@ class Ledger:
             dep.led_by_it = True
             self.led_by_it += 1
         self._add_spend(dep, -1)
-        dep.it_controls_spend = True
+        dep.controller = None
         self._add_spend(dep, +1)
         self.integration_debt -= dep.debt
         dep.debt = 0.0
@@ -139,10 +139,10 @@ class Ledger:
     # --- helpers --------------------------------------------------------------------------------
 
     def _add_spend(self, dep: Deployment, sign: int) -> None:
-        controller = 0 if dep.it_controls_spend else dep.department.index + 1
-        self.spend_by_controller[controller] += sign * dep.annual_cost
-        if not dep.it_controls_spend:
-            dep.department.spend += sign * dep.annual_cost
+        holder = dep.controller
+        self.spend_by_controller[0 if holder is None else holder.index + 1] += sign * dep.annual_cost
+        if holder is not None:
+            holder.spend += sign * dep.annual_cost
 
     def _record_lag(self, dep: Deployment) -> None:
         self.lag_sum += dep.it_month - dep.month

@@ -135,7 +135,7 @@ class Organization(mesa.Model):
             it_month=self.month if it_involved else None,
             known=channel != SHADOW,
             managed=it_involved,
-            it_controls_spend=channel == SANCTIONED,
+            controller=None if channel == SANCTIONED else dept,
         )
 
     def _retire_aged_deployments(self) -> None:

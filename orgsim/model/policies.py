@@ -6,9 +6,15 @@ delivers, and what extra capacity or delay sits in front of IT. Governance stanc
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from orgsim.config.schema import PolicyConfig
 from orgsim.model.catalogue import Tool
 from orgsim.model.deployments import BROKERED, BYOT, SHADOW
+
+if TYPE_CHECKING:
+    from orgsim.model.departments import BusinessDepartment
+    from orgsim.model.organization import Organization
 
 GOVERNANCE_ORDER = ("enabling", "neutral", "strict")
 # Assumptions: how hard each stance enforces, how much harder it looks for shadow IT, and how it
@@ -35,6 +41,10 @@ class Policy:
 
     def it_leads_requests(self) -> bool:
         return True
+
+    def delivered_spend_controller(self, model: Organization) -> BusinessDepartment | None:
+        """Who holds the spend of a tool IT delivers: None for IT itself."""
+        return None
 
     def extra_capacity(self) -> float:
         return 0.0
@@ -73,6 +83,10 @@ class SocialCoE(Policy):
 
     def it_leads_requests(self) -> bool:
         return self.cfg.coe_lead == "it"
+
+    def delivered_spend_controller(self, model: Organization) -> BusinessDepartment | None:
+        """A marketing-led CoE holds the social budget (IT still delivers); an IT-led one leaves it to IT."""
+        return model.by_name.get("marketing") if self.cfg.coe_lead == "marketing" else None
 
     def extra_capacity(self) -> float:
         return self.cfg.coe_capacity
