@@ -31,44 +31,39 @@ def _seed(rng: np.random.Generator) -> int:
     return int(rng.integers(0, 2**31 - 1))
 
 
-def build_network(
-    cfg: EmployeesConfig, department: np.ndarray, rng: np.random.Generator
-) -> sp.csr_matrix | None:
-    """Adjacency of the employee network (None for full mixing). Employees are sorted by department."""
+def build_graph(cfg: EmployeesConfig, department: np.ndarray, rng: np.random.Generator) -> nx.Graph | None:
+    """The employee network as a networkx graph (None for full mixing). Employees are sorted by department."""
     n = len(department)
     if cfg.network == "full":
         return None
     if cfg.network == "watts_strogatz":
         k = _ring_degree(n, cfg.mean_degree)
-        graph = nx.watts_strogatz_graph(n, k, cfg.rewire, seed=_seed(rng)) if k >= 2 else nx.empty_graph(n)
-        return nx.to_scipy_sparse_array(graph, nodelist=range(n), format="csr", dtype=np.float64)
+        return nx.watts_strogatz_graph(n, k, cfg.rewire, seed=_seed(rng)) if k >= 2 else nx.empty_graph(n)
     # department_blocks: a small world inside each department plus random ties across departments
-    rows, cols = [], []
+    graph = nx.empty_graph(n)
     within_degree = max(2, round(cfg.mean_degree * (1.0 - cfg.cross_department_share)))
     starts = np.flatnonzero(np.r_[True, department[1:] != department[:-1]])
     ends = np.r_[starts[1:], n]
     for start, end in zip(starts, ends, strict=True):
         size = int(end - start)
         k = _ring_degree(size, within_degree)
-        if k < 2:
-            continue
-        block = nx.watts_strogatz_graph(size, k, cfg.rewire, seed=_seed(rng))
-        edges = np.array(block.edges(), dtype=np.int64).reshape(-1, 2) + start
-        rows.append(edges[:, 0])
-        cols.append(edges[:, 1])
+        if k >= 2:
+            block = nx.watts_strogatz_graph(size, k, cfg.rewire, seed=_seed(rng))
+            graph.add_edges_from((int(u) + start, int(v) + start) for u, v in block.edges())
     n_cross = round(n * cfg.mean_degree * cfg.cross_department_share / 2)
     if n_cross and len(starts) > 1:
         a = rng.integers(0, n, size=n_cross)
         b = rng.integers(0, n, size=n_cross)
         keep = department[a] != department[b]
-        rows.append(a[keep])
-        cols.append(b[keep])
-    r = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    c = np.concatenate(cols) if cols else np.empty(0, dtype=np.int64)
-    adj = sp.coo_matrix((np.ones(len(r)), (r, c)), shape=(n, n)).tocsr()
-    adj = adj + adj.T
-    adj.data[:] = 1.0  # collapse duplicate ties
-    return adj.tocsr()
+        graph.add_edges_from(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
+    return graph
+
+
+def to_adjacency(graph: nx.Graph) -> sp.csr_array:
+    """The graph's 0/1 adjacency as CSR, built once: the monthly step is a sparse product."""
+    return nx.to_scipy_sparse_array(
+        graph, nodelist=range(graph.number_of_nodes()), format="csr", dtype=np.float64
+    )
 
 
 class EmployeePopulation:
@@ -95,7 +90,8 @@ class EmployeePopulation:
         spread = cfg.propensity_spread
         raw = (1.0 - spread) + spread * 2.0 * dept_level * rng.random(self.size)
         self.propensity = raw / raw.mean() if raw.mean() > 0 else np.ones(self.size)
-        self.adjacency = build_network(cfg, self.department, rng)
+        self.graph = build_graph(cfg, self.department, rng)
+        self.adjacency = to_adjacency(self.graph) if self.graph is not None else None
         if self.adjacency is not None:
             self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
             self._inv_degree = np.divide(1.0, self.degree, out=np.zeros(self.size), where=self.degree > 0)
