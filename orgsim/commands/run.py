@@ -95,5 +95,8 @@ def main(cfg: DictConfig) -> None:
     except ConfigError as err:
         print(f"orgsim run: error: {err}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:
+        print(f"orgsim run: interrupted; no results written to {output_dir}", file=sys.stderr)
+        sys.exit(130)
     print(summary["verdict"])
     print(f"outputs: {output_dir}")
