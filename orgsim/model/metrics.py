@@ -71,11 +71,13 @@ def it_influence(m: Organization) -> float:
 
 
 def role(value: float, cfg: MetricsConfig) -> str:
+    """IT's role from its influence; the last of ROLES is the marginal one."""
+    strategic, provider, custodian = ROLES
     if value >= cfg.strategic_threshold:
-        return "strategic_partner"
+        return strategic
     if value < cfg.custodian_threshold:
-        return "infrastructure_custodian"
-    return "service_provider"
+        return custodian
+    return provider
 
 
 def tech_leader(m: Organization) -> str:
