@@ -113,6 +113,9 @@ class OrgConfig:
     # Share of each department's own budget already spent on non-social technology at the start:
     # sets business_tech_spend_share near Gartner's ~30% for 2012.
     baseline_spend_share: float = unit(0.5)
+    # An industry rather than one organization: each replicate scales every headcount and budget (IT's
+    # too) by exp(N(0, size_spread)); 0 keeps the configured sizes.
+    size_spread: float = bounded(0.0, 0.0, 2.0)
     employees: EmployeesConfig = field(default_factory=EmployeesConfig)
 
 

@@ -6,6 +6,7 @@ the results store, the plots or the CLI.
 
 from __future__ import annotations
 
+import copy
 import logging
 
 import mesa
@@ -25,11 +26,26 @@ from orgsim.model.policies import make_policy
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
+def scaled(setting: OrgsimConfig, factor: float) -> OrgsimConfig:
+    """A copy of the settings with every headcount and budget (IT's included) scaled by `factor`."""
+    setting = copy.deepcopy(setting)
+    for dept in setting.org.departments.values():
+        dept.headcount = max(1, round(dept.headcount * factor))
+        dept.budget *= factor
+    setting.it.headcount = max(1, round(setting.it.headcount * factor))
+    setting.it.budget *= factor
+    return setting
+
+
 class Organization(mesa.Model):
     """One organization over monthly steps. `setting` is a validated OrgsimConfig."""
 
     def __init__(self, setting: OrgsimConfig, seed: int = 0):
         super().__init__(rng=int(seed))
+        self.size_factor = 1.0
+        if setting.org.size_spread > 0:
+            self.size_factor = float(np.exp(self.rng.normal(0.0, setting.org.size_spread)))
+            setting = scaled(setting, self.size_factor)
         self.setting = setting
         self.month = 0
         self.horizon = setting.years * 12
