@@ -223,6 +223,7 @@ def synthetic_timeseries(shadow: dict[int, list[float]], roles: dict[int, str]) 
                     "it_influence": 0.1 * (replicate + 1),
                     "tech_leader": "it" if roles[replicate] == "service_provider" else "marketing",
                     "security_incidents": replicate,
+                    "headcount": 2000,
                     "cio_aspiration": 1.0,
                     "cio_willingness": 0.0,
                     "cio_actions": 0,
