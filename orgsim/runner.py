@@ -2,6 +2,8 @@
 
 Seeds come from numpy's SeedSequence, so replicate r gets the same seed whichever process runs it, and
 results are re-ordered by replicate before they are joined: one process or many, the tables are the same.
+Worker processes start from a forkserver, so a script that calls `run_replicates` with several workers
+needs the usual `if __name__ == "__main__":` guard.
 """
 
 from __future__ import annotations
