@@ -24,16 +24,30 @@ Overrides use Hydra's syntax, e.g.
 """
 
 
+def _key_of(override: str) -> str:
+    return override.lstrip("+~").split("=", 1)[0]
+
+
 def _allowed_keys(overrides: list[str], key: str) -> tuple[str, list[str]]:
     """The deepest existing parent of `key` in the config composed without the bad override."""
     from omegaconf import DictConfig, OmegaConf
 
     from orgsim.config.compose import compose
 
-    others = [o for o in overrides if not o.lstrip("+~").startswith(key + "=")]
-    try:
-        cfg = compose(others)
-    except Exception:
+    def related(o: str) -> bool:
+        k = _key_of(o)
+        return k == key or k.startswith(key + ".") or key.startswith(k + ".")
+
+    others = [o for o in overrides if not related(o)]
+    choices = [o for o in others if "." not in _key_of(o)]
+    cfg = None
+    for attempt in (others, choices, []):  # other overrides may be broken too
+        try:
+            cfg = compose(attempt)
+            break
+        except Exception:
+            continue
+    if cfg is None:
         return "", []
     parts = key.split(".")
     for depth in range(len(parts) - 1, -1, -1):
@@ -57,7 +71,10 @@ def explain(err: Exception, overrides: list[str]) -> str:
         options = re.findall(r"^\t(\S+)$", msg, flags=re.M)
         options = [o for o in options if not o.endswith("_schema")]
         return f"{group} must be one of {', '.join(options)}; got '{option}'"
-    unknown = re.search(r"Could not (?:override|append to config\. An item is already at) '([^']+)'", msg)
+    exists = re.search(r"An item is already at '([^']+)'", msg)
+    if exists:
+        return f"'{exists.group(1)}' already exists; set it without '+': {exists.group(1)}=VALUE"
+    unknown = re.search(r"Could not override '([^']+)'", msg)
     full_key = re.search(r"full_key: (\S+)", msg)
     if unknown or (full_key and "not in" in msg):
         key = unknown.group(1) if unknown else full_key.group(1)
@@ -78,8 +95,47 @@ def explain(err: Exception, overrides: list[str]) -> str:
     return ": ".join(dict.fromkeys([lines[0], lines[-1]]))
 
 
-def _user_overrides(args: list[str]) -> list[str]:
-    return [a for a in args if not a.startswith("-") and not a.lstrip("+~").startswith("hydra.")]
+# Hydra flags: these take an argument; these only print or reconfigure Hydra and run no job.
+FLAGS_WITH_ARGUMENT = {"--cfg", "-c", "--package", "-p"}
+PASS_THROUGH_FLAGS = {
+    "-h", "--help", "--hydra-help", "--version", "--info", "-i", "--shell-completion", "-sc",
+    "--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd", "--experimental-rerun",
+}  # fmt: skip
+
+
+def _user_overrides(args: list[str]) -> list[str] | None:
+    """The overrides to check before Hydra runs; None when a flag hands the command to Hydra as it is."""
+    overrides, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in PASS_THROUGH_FLAGS or arg.split("=", 1)[0] in PASS_THROUGH_FLAGS:
+            return None
+        elif arg in FLAGS_WITH_ARGUMENT:
+            skip = True
+        elif not arg.startswith("-") and not _key_of(arg).startswith("hydra."):
+            overrides.append(arg)
+    return overrides
+
+
+def _sweep_variants(overrides: list[str], multirun: bool) -> list[list[str]]:
+    """The override lists to check: one, or under multirun each swept value with the others' first."""
+    if not multirun:
+        return [overrides]
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    sweeps = {i: list(o.sweep_string_iterator()) for i, o in enumerate(parsed) if o.is_sweep_override()}
+    base = [
+        f"{o.get_key_element()}={sweeps[i][0]}" if i in sweeps else o.input_line for i, o in enumerate(parsed)
+    ]
+    variants = [base]
+    for i, values in sweeps.items():
+        for value in values[1:]:
+            variant = list(base)
+            variant[i] = f"{parsed[i].get_key_element()}={value}"
+            variants.append(variant)
+    return variants
 
 
 def check_overrides(args: list[str]) -> str | None:
@@ -91,10 +147,18 @@ def check_overrides(args: list[str]) -> str | None:
     from orgsim.config.validate import ConfigError
 
     overrides = _user_overrides(args)
+    if overrides is None:
+        return None
+    errors = (HydraException, OmegaConfBaseException, ConfigError, ValueError)
     try:
-        load_settings(overrides)
-    except (HydraException, OmegaConfBaseException, ConfigError, ValueError) as err:
+        variants = _sweep_variants(overrides, multirun=any(a in ("-m", "--multirun") for a in args))
+    except errors as err:
         return explain(err, overrides)
+    for variant in variants:
+        try:
+            load_settings(variant)
+        except errors as err:
+            return explain(err, variant)
     return None
 
 
@@ -110,12 +174,10 @@ def main(argv: list[str] | None = None) -> int:
             f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr
         )
         return 2
-    # Multirun, help and config-printing flags go straight to Hydra.
-    if not any(a.startswith("-") for a in rest):
-        problem = check_overrides(rest)
-        if problem:
-            print(f"orgsim {command}: error: {problem}", file=sys.stderr)
-            return 2
+    problem = check_overrides(rest)
+    if problem:
+        print(f"orgsim {command}: error: {problem}", file=sys.stderr)
+        return 2
     module = importlib.import_module(COMMANDS[command][0])
     sys.argv = [f"orgsim {command}", *rest]
     module.main()

@@ -71,9 +71,18 @@ def _pool_context():
     # is unsafe once numpy's BLAS threads or pyarrow's pools are running (Python 3.12 warns about it).
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["orgsim.runner"])
+        ctx.set_forkserver_preload(["orgsim.worker_signals", "orgsim.runner"])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the workers now (they ignore Ctrl-C) instead of waiting for their chunks."""
+    if hasattr(pool, "terminate_workers"):  # Python >= 3.14
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def run_replicates(
@@ -95,11 +104,17 @@ def run_replicates(
     else:
         chunks = [jobs[i :: n_workers * 2] for i in range(n_workers * 2)]
         chunks = [c for c in chunks if c]
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=_pool_context()) as pool:
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_pool_context())
+        try:
             for chunk_results in pool.map(_run_chunk, [setting] * len(chunks), chunks):
                 results.extend(chunk_results)
                 if on_done:
                     on_done(len(chunk_results))
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     return sorted(results, key=lambda r: r.replicate)
 
 

@@ -27,11 +27,20 @@ OUTPUT_FILES = (
 )
 
 
-def _write_atomic(path: Path, write) -> None:
-    """Write to a temporary name and rename, so a half-written file never looks like a result."""
-    tmp = path.with_name(f".partial-{path.name}")  # keeps the suffix that picks the file format
-    write(tmp)
-    os.replace(tmp, path)
+def _publish(output_dir: Path, writers: dict) -> None:
+    """Write every output under a temporary name, then rename them all in order: a run leaves all of
+    its result files or none (an interruption removes what was written)."""
+    names = list(writers)
+    try:
+        for name in names:
+            writers[name](output_dir / f".partial-{name}")  # the suffix still picks the file format
+        for name in names:
+            os.replace(output_dir / f".partial-{name}", output_dir / name)
+    except BaseException:
+        for name in names:
+            (output_dir / f".partial-{name}").unlink(missing_ok=True)
+            (output_dir / name).unlink(missing_ok=True)
+        raise
 
 
 def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
@@ -64,23 +73,25 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     summary["workers"] = default_workers(setting.workers, setting.replicates)
     summary["verdict"] = verdict(summary)
 
-    _write_atomic(output_dir / "timeseries.parquet", lambda p: timeseries.to_parquet(p, index=False))
-    _write_atomic(output_dir / "departments.parquet", lambda p: departments.to_parquet(p, index=False))
     title = f"{setting.scenario.name} (policy {setting.policy.name})"
     m = setting.metrics
-    _write_atomic(
-        output_dir / "trajectories.png",
-        lambda p: plot_trajectories(
-            timeseries,
-            p,
-            title=title,
-            strategic_threshold=m.strategic_threshold,
-            custodian_threshold=m.custodian_threshold,
-        ),
+    _publish(
+        output_dir,
+        {
+            "timeseries.parquet": lambda p: timeseries.to_parquet(p, index=False),
+            "departments.parquet": lambda p: departments.to_parquet(p, index=False),
+            "trajectories.png": lambda p: plot_trajectories(
+                timeseries,
+                p,
+                title=title,
+                strategic_threshold=m.strategic_threshold,
+                custodian_threshold=m.custodian_threshold,
+            ),
+            "channels.png": lambda p: plot_channels(timeseries, p, title=title),
+            # the summary comes last: its presence marks a complete run
+            "summary.json": lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"),
+        },
     )
-    _write_atomic(output_dir / "channels.png", lambda p: plot_channels(timeseries, p, title=title))
-    # the summary goes last: its presence marks a complete run
-    _write_atomic(output_dir / "summary.json", lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"))
     return summary
 
 

@@ -114,8 +114,8 @@ class OrgConfig:
     # sets business_tech_spend_share near Gartner's ~30% for 2012.
     baseline_spend_share: float = unit(0.5)
     # An industry rather than one organization: each replicate scales every headcount and budget (IT's
-    # too) by exp(N(0, size_spread)); 0 keeps the configured sizes.
-    size_spread: float = bounded(0.0, 0.0, 2.0)
+    # too) by exp(N(0, size_spread)), kept within [1/10, 10]; 0 keeps the configured sizes.
+    size_spread: float = bounded(0.0, 0.0, 1.0)
     employees: EmployeesConfig = field(default_factory=EmployeesConfig)
 
 

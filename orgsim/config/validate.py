@@ -20,14 +20,18 @@ def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def _bound(x: float) -> str:
+    return str(x) if isinstance(x, int) else f"{x:g}"
+
+
 def _check_field(path: str, value: Any, meta: dict) -> None:
     if "range" in meta and isinstance(value, (int, float)) and not isinstance(value, bool):
         lo, hi = meta["range"]
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{path} must be a finite number; got {value}")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            lo_s = "-inf" if lo is None else f"{lo:g}"
-            hi_s = "inf" if hi is None else f"{hi:g}"
+            lo_s = "-inf" if lo is None else _bound(lo)
+            hi_s = "inf" if hi is None else _bound(hi)
             raise ConfigError(f"{path} must be in [{lo_s}, {hi_s}]; got {_fmt(value)}")
     if "choices" in meta and value not in meta["choices"]:
         raise ConfigError(f"{path} must be one of {', '.join(meta['choices'])}; got {_fmt(value)}")
@@ -100,7 +104,7 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
         )
     if cfg.it.split.innovation + cfg.policy.innovation_shift < 0:
         raise ConfigError(
-            f"policy.innovation_shift must not exceed -it.split.innovation ({-split.innovation:g}); "
+            f"policy.innovation_shift must be at least -it.split.innovation ({-split.innovation:g}); "
             f"got {cfg.policy.innovation_shift:g}"
         )
     if cfg.policy.innovation_shift > split.run:

@@ -35,8 +35,9 @@ MAX_WAIT_MONTHS = 120.0
 def logit_choice(rng: np.random.Generator, utilities: list[float], temperature: float) -> int:
     """Index drawn with probability proportional to exp(u / temperature)."""
     u = np.asarray(utilities) / temperature
-    w = np.exp(u - u.max())
-    return int(np.searchsorted(np.cumsum(w), rng.random() * w.sum(), side="right"))
+    cumulative = np.cumsum(np.exp(u - u.max()))
+    i = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+    return min(i, len(cumulative) - 1)
 
 
 @dataclass(slots=True, eq=False)

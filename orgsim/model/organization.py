@@ -1,6 +1,6 @@
 """The organization: the mesa.Model that owns departments, IT, tools, environment and metrics.
 
-Its `step` is the monthly process of DESIGN.md section 3, in order. It imports nothing from the runner,
+Its `step` is the monthly process of DESIGN.md section 3 (docs/ODD.md 1.3 gives the order as run). It imports nothing from the runner,
 the results store, the plots or the CLI.
 """
 
@@ -44,7 +44,10 @@ class Organization(mesa.Model):
         super().__init__(rng=int(seed))
         self.size_factor = 1.0
         if setting.org.size_spread > 0:
-            self.size_factor = float(np.exp(self.rng.normal(0.0, setting.org.size_spread)))
+            # clipped: a 2,000-person default must not become a million-person model in one replicate
+            self.size_factor = float(
+                np.clip(np.exp(self.rng.normal(0.0, setting.org.size_spread)), 0.1, 10.0)
+            )
             setting = scaled(setting, self.size_factor)
         self.setting = setting
         self.month = 0

@@ -1,0 +1,37 @@
+"""Error lines for inputs a user might type, including multirun sweeps and Hydra flags (in-process)."""
+
+import pytest
+
+from orgsim import cli
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["+new.key=1"], "unknown key 'new'; keys at the top level: scenario"),
+        (["it.capcity=3", "yeers=5"], "unknown key 'it.capcity'; keys under 'it': headcount"),
+        (["+years=5"], "'years' already exists; set it without '+'"),
+        (["-m", "policy=broker,gatekeeper", "years=0"], "years must be in [1, 100]; got 0"),
+        (["-m", "policy=broker,foo"], "policy must be one of broker, gatekeeper"),
+        (["policy=foo", "--cfg", "job"], "policy must be one of"),
+        (["seed=-1"], "seed must be in [0, 9223372036854775807]; got -1"),
+    ],
+)
+def test_bad_input_gets_one_line_naming_the_key(tmp_path, capsys, args, expected):
+    run_dir = tmp_path / "run"
+    code = cli.main(["run", *args, f"hydra.run.dir={run_dir}", f"hydra.sweep.dir={run_dir}"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert expected in err and len(err.splitlines()) == 1, err
+    assert not run_dir.exists()
+
+
+def test_the_allowed_keys_never_include_the_bad_one(capsys):
+    assert cli.main(["run", "+new.key=1"]) == 2
+    allowed = capsys.readouterr().err.split("keys at the top level:")[1]
+    assert "new" not in [k.strip() for k in allowed.split(",")]
+
+
+def test_help_flags_go_to_hydra_unchecked():
+    assert cli._user_overrides(["policy=nope", "--help"]) is None
+    assert cli._user_overrides(["-m", "policy=a,b", "--cfg", "job", "hydra.run.dir=x"]) == ["policy=a,b"]
