@@ -35,3 +35,17 @@ def test_the_allowed_keys_never_include_the_bad_one(capsys):
 def test_help_flags_go_to_hydra_unchecked():
     assert cli._user_overrides(["policy=nope", "--help"]) is None
     assert cli._user_overrides(["-m", "policy=a,b", "--cfg", "job", "hydra.run.dir=x"]) == ["policy=a,b"]
+
+
+def test_multirun_writes_one_complete_job_per_choice_in_the_default_sweep_dir(tmp_path):
+    import subprocess
+    import sys
+
+    args = ["-m", "policy=broker,laissez_faire", "years=1", "replicates=2", "workers=1"]
+    done = subprocess.run(
+        [sys.executable, "-m", "orgsim.cli", "run", *args], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    jobs = sorted(tmp_path.glob("multirun/run/*/[0-9]*"))
+    assert [j.name for j in jobs] == ["0", "1"]
+    assert all((j / "summary.json").is_file() and (j / "timeseries.parquet").is_file() for j in jobs)
