@@ -251,7 +251,6 @@ class ITDepartment(mesa.Agent):
         self.cloud_governance_units = 0.0
         self.incidents = 0
         self.discoveries = 0
-        self.shutdowns = 0
         self.cio_actions = 0
         self.reinvests_cloud_savings = False
         self.delivered = 0
@@ -381,7 +380,6 @@ class ITDepartment(mesa.Agent):
         shut, absorb = DISCOVERY_RESPONSE[self.governance]
         u = self.model.rng.random()
         if u < shut:
-            self.shutdowns += 1
             self.model.ledger.retire(dep, shut_down=True)
             dep.department.adjust_satisfaction(-self.model.setting.decision.refusal_penalty)
             return 1.0
