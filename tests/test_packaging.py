@@ -21,3 +21,15 @@ def test_every_config_group_is_packaged_with_its_yaml_files():
     groups = {"orgsim.configs." + p.name for p in configs.iterdir() if p.is_dir()}
     assert groups <= listed
     assert pyproject["tool"]["setuptools"]["package-data"]["*"] == ["*.yaml"]
+
+
+def test_help_lists_every_shipped_option_of_every_group():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "configs" / "config.yaml").read_text())
+    template = config["hydra"]["help"]["template"]
+    lines = {line.split(":")[0]: line for line in template.splitlines() if ":" in line}
+    for group in ("scenario", "policy", "org", "catalogue"):
+        listed = lines[group].split(":", 1)[1].replace("(default)", "").replace(" ", "").split(",")
+        shipped = sorted(p.stem for p in (ROOT / "configs" / group).glob("*.yaml"))
+        assert sorted(listed) == shipped, group
