@@ -97,8 +97,8 @@ def run_replicates(
     n_workers = default_workers(workers, replicates)
     results: list[ReplicateResult] = []
     if n_workers == 1:
-        for r, s in jobs:
-            results.append(run_replicate(setting, r, s))
+        for job in jobs:
+            results.extend(_run_chunk(setting, [job]))
             if on_done:
                 on_done(1)
     else:

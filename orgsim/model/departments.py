@@ -293,9 +293,17 @@ class ITDepartment(mesa.Agent):
             and self.model.rng.random() < self.cfg.refusal_rate * req.tool.security_risk
         ):
             return False
+        self.enqueue(req)
+        return True
+
+    def enqueue(self, req: Request) -> None:
         self.backlog.append(req)
         self.backlog_effort += req.effort_left
-        return True
+
+    @property
+    def capacity_ratio(self) -> float:
+        """Business-facing capacity left this month relative to the configured capacity, at most 1."""
+        return min(1.0, self.capacity_available / self.cfg.capacity)
 
     def withdraw(self, req: Request) -> None:
         self.backlog.remove(req)
@@ -392,12 +400,11 @@ class ITDepartment(mesa.Agent):
         consolidate it into an enterprise platform (strategic work), else keep it as maintenance."""
         self.model.ledger.absorb(dep, self.model.month)
         pressure = self.model.environment.integration_pressure
-        capacity_ratio = min(1.0, self.capacity_available / self.cfg.capacity)
-        if self.model.rng.random() < pressure * dep.tool.integration_need * capacity_ratio:
+        if self.model.rng.random() < pressure * dep.tool.integration_need * self.capacity_ratio:
             month = self.model.month
-            req = Request(dep.department, dep.tool, month, 0.5 * dep.tool.deploy_effort, month, True, dep)
-            self.backlog.append(req)
-            self.backlog_effort += req.effort_left
+            self.enqueue(
+                Request(dep.department, dep.tool, month, 0.5 * dep.tool.deploy_effort, month, True, dep)
+            )
 
     def check_incident(self, dep: Deployment) -> float:
         """An unmanaged tool may cause a security incident; an incident tightens IT. Return work."""
@@ -432,7 +439,7 @@ class ITDepartment(mesa.Agent):
         if rate <= 0:
             return
         rng = self.model.rng
-        capacity_ratio = min(1.0, self.capacity_available / self.cfg.capacity)
+        capacity_ratio = self.capacity_ratio
         for dept in self.model.departments:
             if rng.random() >= rate * capacity_ratio:
                 continue
@@ -448,8 +455,7 @@ class ITDepartment(mesa.Agent):
             tools = self.model.catalogue.by_category[category]
             tool = max(tools, key=lambda t: (t.integration_need + t.network_effect, -t.index))
             req = self.new_request(dept, tool, led_by_it=True)
-            self.backlog.append(req)
-            self.backlog_effort += req.effort_left
+            self.enqueue(req)
             dept.requests[category] = req
 
     def plan_capacity(self) -> None:
