@@ -2,13 +2,18 @@
 
 User overrides are composed and validated here first, so bad input ends with one clear line and a
 non-zero exit before Hydra creates a run directory; only then is the sub-command's Hydra app started.
+`launch` is the same for every sub-command: it checks the run directory, locks it, lets Hydra write into
+a staging folder beside it and publishes that folder only when the job succeeds (orgsim.rundir); every
+failure becomes one line and an exit code (orgsim.errors); SIGTERM is handled like Ctrl-C.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import sys
+from pathlib import Path
 
 COMMANDS = {"run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds")}
 
@@ -19,8 +24,8 @@ commands:
 
 Overrides use Hydra's syntax, e.g.
   orgsim run scenario=locked_down policy=broker it.cio.willingness=0.8 years=8 replicates=50 seed=7
-  orgsim run hydra.run.dir=outputs/my_run
-`orgsim COMMAND --help` lists the config groups and the composed config.
+  orgsim run hydra.run.dir=outputs/my_run overwrite=true
+`orgsim COMMAND --help` lists the config groups and the composed config; `--debug` shows tracebacks.
 """
 
 
@@ -28,7 +33,7 @@ def _key_of(override: str) -> str:
     return override.lstrip("+~").split("=", 1)[0]
 
 
-def _allowed_keys(overrides: list[str], key: str) -> tuple[str, list[str]]:
+def _allowed_keys(overrides: list[str], key: str, source: dict | None = None) -> tuple[str, list[str]]:
     """The deepest existing parent of `key` in the config composed without the bad override."""
     from omegaconf import DictConfig, OmegaConf
 
@@ -43,7 +48,7 @@ def _allowed_keys(overrides: list[str], key: str) -> tuple[str, list[str]]:
     cfg = None
     for attempt in (others, choices, []):  # other overrides may be broken too
         try:
-            cfg = compose(attempt)
+            cfg = compose(attempt, **(source or {}))
             break
         except Exception:
             continue
@@ -58,7 +63,7 @@ def _allowed_keys(overrides: list[str], key: str) -> tuple[str, list[str]]:
     return "", []
 
 
-def explain(err: Exception, overrides: list[str]) -> str:
+def explain(err: Exception, overrides: list[str], source: dict | None = None) -> str:
     """One line naming the key, the value and what is allowed, for any composition or validation error."""
     from orgsim.config.validate import ConfigError
 
@@ -78,7 +83,7 @@ def explain(err: Exception, overrides: list[str]) -> str:
     full_key = re.search(r"full_key: (\S+)", msg)
     if unknown or (full_key and "not in" in msg):
         key = unknown.group(1) if unknown else full_key.group(1)
-        parent, keys = _allowed_keys(overrides, key)
+        parent, keys = _allowed_keys(overrides, key, source)
         where = f"under '{parent}'" if parent else "at the top level"
         return f"unknown key '{key}'; keys {where}: {', '.join(keys)}"
     convert = re.search(r"Value '([^']*)' (?:of type '\w+' )?could not be converted to (\w+)", msg)
@@ -89,6 +94,16 @@ def explain(err: Exception, overrides: list[str]) -> str:
     if "mismatched input" in msg or "no viable alternative" in msg or "extraneous input" in msg:
         bad = re.search(r"override '([^']+)'", msg)
         return f"cannot parse override '{bad.group(1) if bad else ' '.join(overrides)}'; use key=value"
+    primary = re.search(r"Cannot find primary config '([^']+)'", msg)
+    if primary:
+        return f"--config-name must name a config file in the config search path; got '{primary.group(1)}'"
+    subclass = re.search(r"(\w+) is not a subclass of (\w+)", msg)
+    if subclass and full_key:
+        return (
+            f"{full_key.group(1)} must be a mapping of {subclass.group(2)} fields; got a {subclass.group(1)}"
+        )
+    if full_key and re.search(r"Cannot (?:assign|convert|merge)", msg):
+        return f"{full_key.group(1)} has the wrong type: {msg.splitlines()[0].strip()}"
     lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [type(err).__name__]
     if err.__cause__ is not None:
         lines += [line.strip() for line in str(err.__cause__).splitlines() if line.strip()][:1]
@@ -97,10 +112,20 @@ def explain(err: Exception, overrides: list[str]) -> str:
 
 # Hydra flags: these take an argument; these only print or reconfigure Hydra and run no job.
 FLAGS_WITH_ARGUMENT = {"--cfg", "-c", "--package", "-p"}
+SOURCE_FLAGS = {
+    "--config-name": "config_name", "-cn": "config_name",
+    "--config-path": "primary_dir", "-cp": "primary_dir",
+    "--config-dir": "extra_dir", "-cd": "extra_dir",
+}  # fmt: skip
 PASS_THROUGH_FLAGS = {
     "-h", "--help", "--hydra-help", "--version", "--info", "-i", "--shell-completion", "-sc",
-    "--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd", "--experimental-rerun",
+    "--experimental-rerun",
 }  # fmt: skip
+NO_JOB_FLAGS = PASS_THROUGH_FLAGS | {"--cfg", "-c"}
+
+
+def _flag(arg: str) -> str:
+    return arg.split("=", 1)[0] if arg.startswith("-") else arg
 
 
 def _user_overrides(args: list[str]) -> list[str] | None:
@@ -109,13 +134,35 @@ def _user_overrides(args: list[str]) -> list[str] | None:
     for arg in args:
         if skip:
             skip = False
-        elif arg in PASS_THROUGH_FLAGS or arg.split("=", 1)[0] in PASS_THROUGH_FLAGS:
+        elif _flag(arg) in PASS_THROUGH_FLAGS:
             return None
-        elif arg in FLAGS_WITH_ARGUMENT:
+        elif arg in FLAGS_WITH_ARGUMENT or arg in SOURCE_FLAGS:
             skip = True
         elif not arg.startswith("-") and not _key_of(arg).startswith("hydra."):
             overrides.append(arg)
     return overrides
+
+
+def config_source(args: list[str]) -> dict:
+    """compose()'s config_name / primary_dir / extra_dir from Hydra's --config-name/-path/-dir flags."""
+    source: dict = {}
+    for i, arg in enumerate(args):
+        flag = _flag(arg)
+        if flag not in SOURCE_FLAGS:
+            continue
+        if "=" in arg:
+            value = arg.split("=", 1)[1]
+        elif i + 1 < len(args):
+            value = args[i + 1]
+        else:
+            from orgsim.config.validate import ConfigError
+
+            raise ConfigError(f"{flag} needs a value: {flag} VALUE")
+        if SOURCE_FLAGS[flag] == "primary_dir" and not os.path.isabs(value):
+            # Hydra reads a relative --config-path from the folder of the task's file
+            value = str(Path(__file__).parent / "commands" / value)
+        source[SOURCE_FLAGS[flag]] = value
+    return source
 
 
 def _sweep_variants(overrides: list[str], multirun: bool) -> list[list[str]]:
@@ -138,33 +185,136 @@ def _sweep_variants(overrides: list[str], multirun: bool) -> list[list[str]]:
     return variants
 
 
-def check_overrides(args: list[str]) -> str | None:
-    """Compose and validate the user's overrides; return an error line, or None when they are fine."""
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
+def _is_multirun(args: list[str]) -> bool:
+    return any(a in ("-m", "--multirun") for a in args)
 
+
+def preflight(args: list[str]):
+    """Compose and validate every variant of the user's overrides; the first variant's settings.
+
+    Raises what composition or validation raised (None when a flag hands everything to Hydra).
+    """
     from orgsim.config.compose import load_settings
-    from orgsim.config.validate import ConfigError
 
     overrides = _user_overrides(args)
     if overrides is None:
         return None
-    errors = (HydraException, OmegaConfBaseException, ConfigError, ValueError)
+    source = config_source(args)
+    first = None
+    for variant in _sweep_variants(overrides, multirun=_is_multirun(args)):
+        settings = load_settings(variant, **source)
+        first = settings if first is None else first
+    return first
+
+
+def _source_or_none(args: list[str]) -> dict:
     try:
-        variants = _sweep_variants(overrides, multirun=any(a in ("-m", "--multirun") for a in args))
-    except errors as err:
-        return explain(err, overrides)
-    for variant in variants:
-        try:
-            load_settings(variant)
-        except errors as err:
-            return explain(err, variant)
+        return config_source(args)
+    except Exception:
+        return {}
+
+
+def check_overrides(args: list[str]) -> str | None:
+    """Compose and validate the user's overrides; return an error line, or None when they are fine."""
+    from orgsim.errors import describe
+
+    try:
+        preflight(args)
+    except Exception as err:
+        return describe(err, _user_overrides(args) or [], _source_or_none(args))[1]
     return None
+
+
+def _hydra_value(arg: str) -> str:
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    return str(OverridesParser.create().parse_overrides([arg])[0].value())
+
+
+def _dir_override(args: list[str], key: str) -> tuple[int, Path] | None:
+    """The position and value of `key=PATH` among the args (the last one wins, as in Hydra)."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg.startswith(f"{key}="):
+            found = (i, Path(_hydra_value(arg)).expanduser())
+    return found
+
+
+def _as_override(key: str, path: Path) -> str:
+    text = str(path)
+    if re.fullmatch(r"[\w./~+-]+", text):
+        return f"{key}={text}"
+    return f"{key}='" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _run_app(command: str, args: list[str]) -> None:
+    """Start the sub-command's Hydra app in this process; Hydra re-raises errors for launch to report."""
+    module = importlib.import_module(COMMANDS[command][0])
+    saved_argv, saved_env = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
+    sys.argv = [f"orgsim {command}", *args]
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        module.main()
+    finally:
+        sys.argv = saved_argv
+        if saved_env is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = saved_env
+
+
+def _launch(command: str, args: list[str]) -> int:
+    from orgsim import rundir
+
+    settings = preflight(args)
+    if settings is None or any(_flag(a) in NO_JOB_FLAGS for a in args):
+        _run_app(command, args)  # help, --cfg and the like: Hydra prints and runs no job
+        return 0
+    if _is_multirun(args):
+        sweep = _dir_override(args, "hydra.sweep.dir")
+        if sweep is not None:
+            rundir.check_target(sweep[1], "hydra.sweep.dir")
+        _run_app(command, args)
+        return 0
+    given = _dir_override(args, "hydra.run.dir")
+    target = given[1] if given else rundir.default_run_dir(command, settings.scenario.name)
+    rundir.check_target(target)
+    target = Path(os.path.abspath(target))
+    rest = [a for i, a in enumerate(args) if not (given and i == given[0])]
+    with rundir.locked(target):
+        staging = rundir.stage(target, settings.overwrite)
+        try:
+            _run_app(command, [*rest, _as_override("hydra.run.dir", staging.path)])
+        except BaseException:
+            staging.discard()
+            raise
+        staging.publish()
+    print(f"outputs: {target}")
+    return 0
+
+
+def launch(command: str, args: list[str]) -> int:
+    """Run a sub-command with its checks, run directory, signals and one-line errors; the exit code."""
+    from orgsim.errors import debug_enabled, describe
+    from orgsim.interrupts import termination_as_interrupt
+
+    try:
+        with termination_as_interrupt():
+            return _launch(command, args)
+    except BaseException as err:  # every failure becomes one line and an exit code
+        if debug_enabled() and not isinstance(err, SystemExit):
+            raise
+        code, line = describe(err, _user_overrides(args) or [], _source_or_none(args))
+        if line:
+            print(f"orgsim {command}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
+        return code
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     commands = "\n".join(f"  {name:10s} {text}" for name, (_, text) in COMMANDS.items())
+    debug = "--debug" in args or os.environ.get("HYDRA_FULL_ERROR") == "1"
+    args = [a for a in args if a != "--debug"]
     if not args or args[0] in ("-h", "--help", "help"):
         print(USAGE.format(commands=commands))
         return 0
@@ -174,14 +324,15 @@ def main(argv: list[str] | None = None) -> int:
             f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr
         )
         return 2
-    problem = check_overrides(rest)
-    if problem:
-        print(f"orgsim {command}: error: {problem}", file=sys.stderr)
-        return 2
-    module = importlib.import_module(COMMANDS[command][0])
-    sys.argv = [f"orgsim {command}", *rest]
-    module.main()
-    return 0
+    saved = os.environ.get("ORGSIM_DEBUG")
+    os.environ["ORGSIM_DEBUG"] = "1" if debug else "0"
+    try:
+        return launch(command, rest)
+    finally:
+        if saved is None:
+            os.environ.pop("ORGSIM_DEBUG", None)
+        else:
+            os.environ["ORGSIM_DEBUG"] = saved
 
 
 if __name__ == "__main__":

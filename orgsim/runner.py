@@ -76,6 +76,28 @@ def _pool_context():
     return multiprocessing.get_context("spawn")
 
 
+def _worker_init(parent: int) -> None:
+    """Each worker dies with the process that forked it, even when that one is killed outright."""
+    import threading
+    import time
+
+    if "orgsim.worker_signals" in sys.modules:  # forked by the forkserver, which dies with the main one
+        from orgsim import worker_signals
+
+        if worker_signals.die_with_parent():
+            if os.getppid() != worker_signals.FORKSERVER_PID:  # it died before prctl took effect
+                os._exit(1)
+            return
+    parent = os.getppid() if parent == 0 else parent
+
+    def watch() -> None:  # elsewhere: poll the parent
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Terminate the workers now (they ignore Ctrl-C) instead of waiting for their chunks."""
     if hasattr(pool, "terminate_workers"):  # Python >= 3.14
@@ -104,7 +126,11 @@ def run_replicates(
     else:
         chunks = [jobs[i :: n_workers * 2] for i in range(n_workers * 2)]
         chunks = [c for c in chunks if c]
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_pool_context())
+        context = _pool_context()
+        parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
+        pool = ProcessPoolExecutor(
+            max_workers=n_workers, mp_context=context, initializer=_worker_init, initargs=(parent,)
+        )
         try:
             for chunk_results in pool.map(_run_chunk, [setting] * len(chunks), chunks):
                 results.extend(chunk_results)

@@ -16,7 +16,8 @@ from omegaconf import DictConfig
 
 from orgsim.config.compose import config_dir, to_settings
 from orgsim.config.schema import register_configs
-from orgsim.config.validate import ConfigError
+from orgsim.errors import one_line_errors
+from orgsim.rundir import is_staging, register_resolver
 
 OUTPUT_FILES = (
     "timeseries.parquet",
@@ -44,33 +45,55 @@ def _publish(output_dir: Path, writers: dict) -> None:
 
 
 def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
-    """Run the replicates of `cfg` and write every output into `output_dir`; return the summary."""
+    """Run the replicates of `cfg` and write every output into `output_dir`; return the summary.
+
+    Refuses (before writing anything) a config that fails validation or needs more memory than the machine
+    can spare (unless force=true); fails without writing when an outcome is NaN or inf.
+    """
+    from orgsim.guards import (
+        capped_workers,
+        check_finite,
+        check_resources,
+        check_summary,
+        nulls_for_nan,
+    )
     from orgsim.plots import plot_channels, plot_trajectories
     from orgsim.report import summarize, verdict
-    from orgsim.runner import default_workers, run_replicates, tables
+    from orgsim.runner import run_replicates, tables
 
     setting = to_settings(cfg)
+    workers, note = capped_workers(setting)
+    cost = check_resources(setting, workers, force=setting.force)
+    if note:
+        print(f"orgsim run: note: {note}", file=sys.stderr)
+    if cost.seconds > 60 or cost.bytes > 2e9:
+        print(f"orgsim run: note: {cost.describe(setting)} (estimate)", file=sys.stderr)
     output_dir.mkdir(parents=True, exist_ok=True)
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=setting.replicates, desc="replicates", unit="run", file=sys.stderr, leave=False)
-    results = run_replicates(
-        setting,
-        setting.replicates,
-        setting.seed,
-        setting.workers,
-        on_done=bar.update if bar is not None else None,
-    )
-    if bar is not None:
-        bar.close()
+    try:
+        results = run_replicates(
+            setting,
+            setting.replicates,
+            setting.seed,
+            workers,
+            on_done=bar.update if bar is not None else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     timeseries, departments = tables(results)
+    check_finite(timeseries, "timeseries")
+    check_finite(departments, "departments")
     summary = summarize(
         timeseries, setting.scenario.name, setting.policy.name, setting.metrics.majority_months
     )
     summary["seed"] = setting.seed
-    summary["workers"] = default_workers(setting.workers, setting.replicates)
+    summary["workers"] = workers
+    check_summary(summary)
     summary["verdict"] = verdict(summary)
 
     title = f"{setting.scenario.name} (policy {setting.policy.name})"
@@ -78,8 +101,8 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     _publish(
         output_dir,
         {
-            "timeseries.parquet": lambda p: timeseries.to_parquet(p, index=False),
-            "departments.parquet": lambda p: departments.to_parquet(p, index=False),
+            "timeseries.parquet": lambda p: nulls_for_nan(timeseries).to_parquet(p, index=False),
+            "departments.parquet": lambda p: nulls_for_nan(departments).to_parquet(p, index=False),
             "trajectories.png": lambda p: plot_trajectories(
                 timeseries,
                 p,
@@ -89,25 +112,21 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
             ),
             "channels.png": lambda p: plot_channels(timeseries, p, title=title),
             # the summary comes last: its presence marks a complete run
-            "summary.json": lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"),
+            "summary.json": lambda p: p.write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n"),
         },
     )
     return summary
 
 
 register_configs()
+register_resolver()
 
 
 @hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
 def main(cfg: DictConfig) -> None:
     output_dir = Path(HydraConfig.get().runtime.output_dir)
-    try:
+    with one_line_errors("run"):
         summary = run_job(cfg, output_dir, progress=sys.stderr.isatty())
-    except ConfigError as err:
-        print(f"orgsim run: error: {err}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print(f"orgsim run: interrupted; no results written to {output_dir}", file=sys.stderr)
-        sys.exit(130)
     print(summary["verdict"])
-    print(f"outputs: {output_dir}")
+    if not is_staging(output_dir):  # `orgsim run` names the folder once the results are in place
+        print(f"outputs: {output_dir}")

@@ -9,6 +9,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from orgsim.config.schema import OrgsimConfig, register_configs
 from orgsim.config.validate import validate
+from orgsim.rundir import register_resolver
 
 
 def config_dir() -> Path:
@@ -19,14 +20,61 @@ def config_dir() -> Path:
     return Path(str(resources.files("orgsim") / "configs"))
 
 
-def compose(overrides: list[str] | tuple[str, ...] = (), config_name: str = "config") -> DictConfig:
-    """Compose the root config with Hydra's compose API (no run directory, no logging set-up)."""
+def compose(
+    overrides: list[str] | tuple[str, ...] = (),
+    config_name: str = "config",
+    primary_dir: str | None = None,
+    extra_dir: str | None = None,
+) -> DictConfig:
+    """Compose the root config with Hydra's compose API (no run directory, no logging set-up).
+
+    `primary_dir` and `extra_dir` play the parts of Hydra's --config-path and --config-dir flags.
+    """
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
 
     register_configs()
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return hydra_compose(config_name=config_name, overrides=list(overrides))
+    register_resolver()
+    if primary_dir is None and extra_dir is None:
+        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+            return hydra_compose(config_name=config_name, overrides=list(overrides))
+    return _compose_with_search_path(list(overrides), config_name, primary_dir, extra_dir)
+
+
+def _compose_with_search_path(
+    overrides: list[str], config_name: str, primary_dir: str | None, extra_dir: str | None
+) -> DictConfig:
+    """What `@hydra.main` composes for --config-path / --config-dir (Hydra 1.3's own steps)."""
+    import os
+
+    from hydra._internal.hydra import Hydra
+    from hydra._internal.utils import create_config_search_path
+    from hydra.core.config_search_path import SearchPathQuery
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import SearchPathException
+    from hydra.types import RunMode
+
+    primary = os.path.abspath(primary_dir) if primary_dir is not None else str(config_dir())
+    if not os.path.isdir(primary):
+        raise SearchPathException(f"--config-path must be an existing folder; got '{primary_dir}'")
+    search_path = create_config_search_path(primary)
+    if extra_dir is not None:
+        extra = os.path.abspath(extra_dir)
+        if not os.path.isdir(extra):
+            raise SearchPathException(f"--config-dir must be an existing folder; got '{extra_dir}'")
+        search_path.prepend("command-line", f"file://{extra}", anchor=SearchPathQuery(provider="schema"))
+    previous = GlobalHydra.instance().hydra if GlobalHydra.instance().is_initialized() else None
+    GlobalHydra.instance().clear()
+    try:
+        hydra = Hydra.create_main_hydra2(task_name="orgsim", config_search_path=search_path)
+        cfg = hydra.compose_config(
+            config_name, overrides, run_mode=RunMode.RUN, from_shell=True, with_log_configuration=False
+        )
+    finally:
+        GlobalHydra.instance().clear()
+        if previous is not None:
+            GlobalHydra.instance().initialize(previous)
+    return cfg
 
 
 def to_settings(cfg: DictConfig) -> OrgsimConfig:
@@ -40,5 +88,6 @@ def to_settings(cfg: DictConfig) -> OrgsimConfig:
     return validate(settings)
 
 
-def load_settings(overrides: list[str] | tuple[str, ...] = ()) -> OrgsimConfig:
-    return to_settings(compose(overrides))
+def load_settings(overrides: list[str] | tuple[str, ...] = (), **source: str | None) -> OrgsimConfig:
+    """Validated settings for overrides; `source` takes compose's config_name, primary_dir, extra_dir."""
+    return to_settings(compose(overrides, **source))

@@ -273,6 +273,8 @@ class OrgsimConfig:
     replicates: int = bounded(20, 1, 100_000)
     seed: int = bounded(0, 0, 2**63 - 1)
     workers: int = bounded(0, 0, 1024)  # 0: one per CPU core
+    overwrite: bool = False  # replace complete results in hydra.run.dir (kept until the new run completes)
+    force: bool = False  # run even when the memory estimate exceeds what the machine can spare
 
 
 def register_configs() -> None:
