@@ -87,11 +87,15 @@ def explain(err: Exception, overrides: list[str], source: dict | None = None) ->
         where = f"under '{parent}'" if parent else "at the top level"
         return f"unknown key '{key}'; keys {where}: {', '.join(keys)}"
     convert = re.search(r"Value '([^']*)' (?:of type '\w+' )?could not be converted to (\w+)", msg)
+    boolean = re.search(r"override ([\w.]+)=\S*\s+Value '([^']*)' is not a valid bool", msg)
+    if boolean:
+        return f"{boolean.group(1)} must be a boolean (true or false); got '{boolean.group(2)}'"
     if convert and full_key:
         value, kind = convert.groups()
         article = "an" if kind.lower()[0] in "aeiou" else "a"
         return f"{full_key.group(1)} must be {article} {kind.lower()}; got '{value}'"
-    if "mismatched input" in msg or "no viable alternative" in msg or "extraneous input" in msg:
+    parse_error = ("mismatched input", "no viable alternative", "extraneous input", "Error parsing override")
+    if any(text in msg for text in parse_error):
         bad = re.search(r"override '([^']+)'", msg)
         return f"cannot parse override '{bad.group(1) if bad else ' '.join(overrides)}'; use key=value"
     primary = re.search(r"Cannot find primary config '([^']+)'", msg)
@@ -155,6 +159,8 @@ def config_source(args: list[str]) -> dict:
         elif i + 1 < len(args):
             value = args[i + 1]
         else:
+            value = ""
+        if not value:
             from orgsim.config.validate import ConfigError
 
             raise ConfigError(f"{flag} needs a value: {flag} VALUE")
@@ -270,6 +276,9 @@ def _launch(command: str, args: list[str]) -> int:
     if settings is None or any(_flag(a) in NO_JOB_FLAGS for a in args):
         _run_app(command, args)  # help, --cfg and the like: Hydra prints and runs no job
         return 0
+    from orgsim.guards import capped_workers, check_resources
+
+    check_resources(settings, capped_workers(settings)[0], force=settings.force)
     if _is_multirun(args):
         sweep = _dir_override(args, "hydra.sweep.dir")
         if sweep is not None:

@@ -11,6 +11,17 @@ import sys
 
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 
+
+def _quiet_if_the_run_stopped(kind, value, tb) -> None:
+    """A worker forked while the parent stops the run finds its queues gone: no traceback for that."""
+    if isinstance(value, (FileNotFoundError, EOFError, BrokenPipeError, ConnectionResetError)):
+        return
+    sys.__excepthook__(kind, value, tb)
+
+
+# The forkserver reports a failure to start a worker through sys.excepthook, in the forked child.
+sys.excepthook = _quiet_if_the_run_stopped
+
 FORKSERVER_PID = os.getpid()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from orgsim.config.schema import OrgsimConfig, register_configs
 from orgsim.config.validate import validate
@@ -70,6 +70,8 @@ def _compose_with_search_path(
         cfg = hydra.compose_config(
             config_name, overrides, run_mode=RunMode.RUN, from_shell=True, with_log_configuration=False
         )
+        with open_dict(cfg):
+            cfg.pop("hydra", None)  # its interpolations need a running Hydra app
     finally:
         GlobalHydra.instance().clear()
         if previous is not None:

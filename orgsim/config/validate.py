@@ -24,6 +24,11 @@ def _bound(x: float) -> str:
     return str(x) if isinstance(x, int) else f"{x:g}"
 
 
+# Open-ended values (budgets, capacities, loads) are capped here: beyond it, sums and products in the
+# model overflow to inf or NaN (a budget of 1e300 times a size factor of 10, loads times months).
+MAX_OPEN_BOUND = 1e9
+
+
 def _check_field(path: str, value: Any, meta: dict) -> None:
     if "range" in meta and isinstance(value, (int, float)) and not isinstance(value, bool):
         lo, hi = meta["range"]
@@ -33,6 +38,11 @@ def _check_field(path: str, value: Any, meta: dict) -> None:
             lo_s = "-inf" if lo is None else _bound(lo)
             hi_s = "inf" if hi is None else _bound(hi)
             raise ConfigError(f"{path} must be in [{lo_s}, {hi_s}]; got {_fmt(value)}")
+        if hi is None and value > MAX_OPEN_BOUND:
+            raise ConfigError(
+                f"{path} must be at most {MAX_OPEN_BOUND:g} (larger values overflow the model's "
+                f"arithmetic); got {value:g}"
+            )
     if "choices" in meta and value not in meta["choices"]:
         raise ConfigError(f"{path} must be one of {', '.join(meta['choices'])}; got {_fmt(value)}")
 
@@ -111,6 +121,13 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
         raise ConfigError(
             f"policy.innovation_shift must be at most it.split.run ({split.run:g}); "
             f"got {cfg.policy.innovation_shift:g}"
+        )
+    floor = split.innovation + split.security + cfg.policy.innovation_shift
+    if floor <= 0:
+        # environment.cloud_push can move the whole run budget away; IT's budget would then be zero
+        raise ConfigError(
+            "it.split.innovation + it.split.security + policy.innovation_shift must be above 0 (the part "
+            f"of IT's budget that environment.cloud_push cannot move to the cloud); got {floor:g}"
         )
     m = cfg.metrics
     if m.custodian_threshold >= m.strategic_threshold:
