@@ -237,12 +237,32 @@ def _hydra_value(arg: str) -> str:
     return str(OverridesParser.create().parse_overrides([arg])[0].value())
 
 
+def _resolved_path(key: str, value: str) -> Path:
+    """The path a run dir override names, with `${now:...}` and `${orgsim_run_id:}` filled in."""
+    if "${" in value:
+        from hydra.core.utils import setup_globals
+        from omegaconf import OmegaConf
+
+        from orgsim.rundir import RunDirError, register_resolver
+
+        setup_globals()
+        register_resolver()
+        try:
+            value = str(OmegaConf.create({"path": value}).path)
+        except Exception as err:
+            raise RunDirError(
+                f"{key} may use ${{now:FORMAT}} and ${{orgsim_run_id:}} but no other interpolation; "
+                f"got '{value}'"
+            ) from err
+    return Path(value).expanduser()
+
+
 def _dir_override(args: list[str], key: str) -> tuple[int, Path] | None:
     """The position and value of `key=PATH` among the args (the last one wins, as in Hydra)."""
     found = None
     for i, arg in enumerate(args):
         if arg.startswith(f"{key}="):
-            found = (i, Path(_hydra_value(arg)).expanduser())
+            found = (i, _resolved_path(key, _hydra_value(arg)))
     return found
 
 

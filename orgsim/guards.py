@@ -72,7 +72,7 @@ def check_summary(value, path: str = "summary") -> None:
 
 # --- cost estimate -----------------------------------------------------------------------------------
 
-# Measured on the development machine (Python 3.11, mesa 3.3.1; scripts in the repository's history):
+# Measured on the development machine (Python 3.11, mesa 3.3.1; benchmarks/bench_estimate.py compares):
 # employee network ~500 bytes and ~18 microseconds to build per tie (networkx graph plus CSR); a month of
 # the organization without employees ~4 ms; a timeseries row ~440 bytes and a department row ~125 bytes
 # in memory; ~150 MB per process for the imported libraries.
