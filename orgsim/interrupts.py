@@ -12,7 +12,7 @@ class Interrupted(KeyboardInterrupt):
     """The run was stopped by a signal; `exit_code` is the shell's 128 + signal number."""
 
     def __init__(self, signum: int = signal.SIGINT):
-        super().__init__(signal.Signals(signum).name)
+        super().__init__(*([] if signum == signal.SIGINT else [signal.Signals(signum).name]))
         self.signum = signum
 
     @property
@@ -20,26 +20,29 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
-def _raise(signum: int, _frame) -> None:
-    raise Interrupted(signum)
-
-
 @contextlib.contextmanager
 def termination_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM (and SIGHUP) raise Interrupted in the main thread; restored after."""
-    wanted = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    """Within the block, SIGINT, SIGTERM and SIGHUP raise Interrupted in the main thread, once: a second
+    signal while the run cleans up is ignored, so the cleanup finishes. Handlers are restored after."""
+    wanted = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    stopping = False
+
+    def interrupt(signum: int, _frame) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise Interrupted(signum)
+
     previous = {}
     try:
         for sig in wanted:
-            previous[sig] = signal.signal(sig, _raise)
+            previous[sig] = signal.signal(sig, interrupt)
     except ValueError:  # not the main thread: leave signals alone
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         previous.clear()
     try:
         yield
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def exit_code(err: BaseException) -> int:
-    return err.exit_code if isinstance(err, Interrupted) else 128 + signal.SIGINT

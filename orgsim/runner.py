@@ -72,8 +72,26 @@ def _pool_context():
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["orgsim.worker_signals", "orgsim.runner"])
+        _start_forkserver_deaf_to_ctrl_c()
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _start_forkserver_deaf_to_ctrl_c() -> None:
+    """Start the forkserver with SIGINT blocked, which it inherits: Ctrl-C to the terminal's process group
+    then cannot hit it while its interpreter starts (a traceback); the parent stops it instead."""
+    import signal
+    import threading
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        forkserver.ensure_running()
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _worker_init(parent: int) -> None:
