@@ -208,12 +208,16 @@ def _wait_until_gone(sid: int, seconds: float = 15.0) -> list[int]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize(
-    ("sig", "code", "name"), [(signal.SIGTERM, 143, " (SIGTERM)"), (signal.SIGINT, 130, "")]
-)
-def test_a_signal_to_the_main_process_ends_every_process_in_one_line(tmp_path, sig, code, name):
+    ("send", "sig", "code", "name"),
+    [(os.kill, signal.SIGTERM, 143, " (SIGTERM)"),
+     (os.kill, signal.SIGINT, 130, ""),
+     (os.killpg, signal.SIGINT, 130, "")],  # Ctrl-C in a terminal reaches the whole process group
+    ids=["SIGTERM", "SIGINT", "Ctrl-C to the group"],
+)  # fmt: skip
+def test_a_signal_to_the_main_process_ends_every_process_in_one_line(tmp_path, send, sig, code, name):
     target = tmp_path / "run"
     proc = _start_and_wait_for_workers(target)
-    os.kill(proc.pid, sig)
+    send(proc.pid, sig)
     assert _wait_until_gone(proc.pid) == []
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == code
