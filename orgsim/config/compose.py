@@ -11,6 +11,10 @@ from orgsim.config.schema import OrgsimConfig, register_configs
 from orgsim.config.validate import validate
 from orgsim.rundir import register_resolver
 
+# configs/config.yaml names its run and sweep dirs with ${orgsim_run_id:}: every Hydra app that reads it
+# imports this module (for config_dir), so the resolver is registered before Hydra resolves them.
+register_resolver()
+
 
 def config_dir() -> Path:
     """The `configs/` folder: next to the package in a checkout, inside it when installed as a wheel."""
