@@ -308,7 +308,7 @@ def _launch(command: str, args: list[str]) -> int:
     given = _dir_override(args, "hydra.run.dir")
     target = given[1] if given else rundir.default_run_dir(command, settings.scenario.name)
     rundir.check_target(target)
-    target = Path(os.path.abspath(target))
+    target = Path(os.path.realpath(target))  # a symlink to a folder: the folder is the target
     rest = [a for i, a in enumerate(args) if not (given and i == given[0])]
     with rundir.locked(target):
         staging = rundir.stage(target, settings.overwrite)

@@ -174,11 +174,18 @@ def stage(target: Path, overwrite: bool, key: str = "hydra.run.dir") -> Staging:
             f"{key} '{target}' already holds complete results; add overwrite=true to replace them "
             f"(the old results stay until the new run completes) or choose another {key}"
         )
-    if not overwrite and target.is_dir() and any(target.iterdir()):
-        raise RunDirError(
-            f"{key} '{target}' already exists and is not empty (no complete results in it); add "
-            f"overwrite=true to replace it or choose another {key}"
-        )
+    if target.is_dir() and any(target.iterdir()):
+        if not (target / ".hydra").is_dir() and not holds_results(target):
+            # never replace a folder that is not a run of ours (the working directory, a home folder)
+            raise RunDirError(
+                f"{key} '{target}' already exists and holds files that are not an orgsim run; "
+                f"choose another {key}"
+            )
+        if not overwrite:
+            raise RunDirError(
+                f"{key} '{target}' already holds an incomplete run; add overwrite=true to replace it "
+                f"or choose another {key}"
+            )
     # Under the lock no other run uses this target: staging folders left here were killed outright.
     for stale in target.parent.glob(f".{glob.escape(target.name)}.orgsim-partial-*"):
         shutil.rmtree(stale, ignore_errors=True)

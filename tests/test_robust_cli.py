@@ -138,13 +138,16 @@ def _path_cases(tmp_path: Path) -> list[tuple[str, Path, str]]:
     other = tmp_path / "other"
     other.mkdir()
     (other / "notes.txt").write_text("mine")
+    partial = tmp_path / "partial"
+    (partial / ".hydra").mkdir(parents=True)
     return [
         ("a file", a_file, "hydra.run.dir must be a folder; got"),
         ("under a file", a_file / "run", "is a file"),
         ("name too long", tmp_path / ("x" * 300), "has a name longer than 255 bytes"),
         ("path too long", tmp_path.joinpath(*["y" * 200] * 25), "is longer than 4000 bytes"),
         ("complete results", full, "already holds complete results; add overwrite=true"),
-        ("not empty", other, "already exists and is not empty"),
+        ("not a run", other, "already exists and holds files that are not an orgsim run"),
+        ("incomplete run", partial, "already holds an incomplete run; add overwrite=true"),
     ]
 
 
@@ -223,3 +226,30 @@ def test_debug_shows_the_traceback_that_the_one_line_hides(tmp_path):
     assert plain.returncode == 2 and "Traceback" not in plain.stderr
     assert debug.returncode != 0 and "Traceback" in debug.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_a_long_run_prints_its_estimate_before_it_starts(tmp_path, capsys, monkeypatch):
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("orgsim.runner.run_replicates", stop)
+    run_dir = tmp_path / "long"
+    assert cli.main(["run", "replicates=2000", "years=10", f"hydra.run.dir={run_dir}"]) == 130
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[-1] == "orgsim run: interrupted; no results written"
+    assert any(
+        line.startswith("orgsim run: note: about ")
+        and "for replicates=2000 x 120 months x 2000 employees" in line
+        and line.endswith("(estimate)")
+        for line in lines
+    ), lines
+    assert not run_dir.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_overwrite_never_replaces_a_folder_that_is_not_a_run(tmp_path, capsys):
+    mine = tmp_path / "project"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work")
+    assert cli.main(["run", "years=1", "overwrite=true", f"hydra.run.dir={mine}"]) == 2
+    assert "holds files that are not an orgsim run" in capsys.readouterr().err
+    assert (mine / "thesis.tex").read_text() == "years of work"
