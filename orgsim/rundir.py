@@ -106,6 +106,9 @@ def _try_lock(fd: int) -> bool:
 def locked(target: Path, key: str = "hydra.run.dir") -> Iterator[None]:
     """Hold the advisory lock of `target` for the block; refuse when another run holds it."""
     lock = _lock_path(target)
+    existing = lock.parent
+    while not existing.exists():
+        existing = existing.parent
     lock.parent.mkdir(parents=True, exist_ok=True)
     while True:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
@@ -134,6 +137,14 @@ def locked(target: Path, key: str = "hydra.run.dir") -> Iterator[None]:
         with contextlib.suppress(OSError):
             lock.unlink()
         os.close(fd)
+        if not target.exists():  # no run came of it: remove the parents made for it, when empty
+            folder = lock.parent
+            while folder != existing and folder.is_relative_to(existing):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                folder = folder.parent
 
 
 @dataclass

@@ -237,3 +237,10 @@ def test_workers_die_with_a_killed_main_process_and_the_next_run_cleans_up(tmp_p
     assert cli.main(["run", *QUICK, f"hydra.run.dir={target}"]) == 0
     assert (target / "summary.json").is_file()
     assert hidden_leftovers(tmp_path) == []
+
+
+def test_a_failed_run_removes_the_parent_folders_it_made(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("orgsim.report.verdict", lambda summary: 1 / 0)
+    assert cli.main(["run", *QUICK, f"hydra.run.dir={tmp_path / 'a' / 'b' / 'run'}"]) == 1
+    capsys.readouterr()
+    assert list(tmp_path.iterdir()) == []
