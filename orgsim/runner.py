@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim.config.schema import OrgsimConfig
-from orgsim.model.departments import BusinessDepartment
+from orgsim.model.agents import BusinessDepartment
 from orgsim.model.organization import Organization
 
 
