@@ -54,6 +54,7 @@ def run_replicate(setting: OrgsimConfig, replicate: int, seed: int) -> Replicate
     for table in (ts, depts):
         table.insert(0, "seed", seed)
         table.insert(0, "replicate", replicate)
+    model.release()  # or mesa 3.3 keeps every finished model alive (MESA_NOTES.md, memory)
     return ReplicateResult(replicate, seed, ts, depts)
 
 

@@ -1,69 +1,23 @@
 """The vectorized employee population: grassroots adoption of consumer social tools as Bass on a network.
 
-Employees are numpy arrays, not agents; the intra-organization network is built once with networkx and
-kept as a scipy.sparse CSR matrix. Every draw comes from the generator passed in (the model's rng).
+Employees are numpy arrays, not agents; the intra-organization network is built once as a scipy.sparse CSR
+matrix (network.py). Every draw comes from the generator passed in (the model's rng).
 """
 
 from __future__ import annotations
 
 import math
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from orgsim.config.schema import EmployeesConfig
+from orgsim.model.network import build_adjacency, to_networkx
 
 
 def bass_closed_form(p: float, q: float, t: np.ndarray | float) -> np.ndarray:
     """Cumulative Bass adoption F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}) from F(0) = 0."""
     e = np.exp(-(p + q) * np.asarray(t, dtype=float))
     return (1.0 - e) / (1.0 + (q / p) * e)
-
-
-def _ring_degree(size: int, mean_degree: int) -> int:
-    """An even Watts-Strogatz neighbourhood size that fits a group of `size` nodes."""
-    k = min(mean_degree, size - 1)
-    return k - (k % 2)
-
-
-def _seed(rng: np.random.Generator) -> int:
-    return int(rng.integers(0, 2**31 - 1))
-
-
-def build_graph(cfg: EmployeesConfig, department: np.ndarray, rng: np.random.Generator) -> nx.Graph | None:
-    """The employee network as a networkx graph (None for full mixing). Employees are sorted by department."""
-    n = len(department)
-    if cfg.network == "full":
-        return None
-    if cfg.network == "watts_strogatz":
-        k = _ring_degree(n, cfg.mean_degree)
-        return nx.watts_strogatz_graph(n, k, cfg.rewire, seed=_seed(rng)) if k >= 2 else nx.empty_graph(n)
-    # department_blocks: a small world inside each department plus random ties across departments
-    graph = nx.empty_graph(n)
-    within_degree = max(2, round(cfg.mean_degree * (1.0 - cfg.cross_department_share)))
-    starts = np.flatnonzero(np.r_[True, department[1:] != department[:-1]])
-    ends = np.r_[starts[1:], n]
-    for start, end in zip(starts, ends, strict=True):
-        size = int(end - start)
-        k = _ring_degree(size, within_degree)
-        if k >= 2:
-            block = nx.watts_strogatz_graph(size, k, cfg.rewire, seed=_seed(rng))
-            graph.add_edges_from((int(u) + start, int(v) + start) for u, v in block.edges())
-    n_cross = round(n * cfg.mean_degree * cfg.cross_department_share / 2)
-    if n_cross and len(starts) > 1:
-        a = rng.integers(0, n, size=n_cross)
-        b = rng.integers(0, n, size=n_cross)
-        keep = department[a] != department[b]
-        graph.add_edges_from(zip(a[keep].tolist(), b[keep].tolist(), strict=True))
-    return graph
-
-
-def to_adjacency(graph: nx.Graph) -> sp.csr_array:
-    """The graph's 0/1 adjacency as CSR, built once: the monthly step is a sparse product."""
-    return nx.to_scipy_sparse_array(
-        graph, nodelist=range(graph.number_of_nodes()), format="csr", dtype=np.float64
-    )
 
 
 class EmployeePopulation:
@@ -90,8 +44,7 @@ class EmployeePopulation:
         spread = cfg.propensity_spread
         raw = (1.0 - spread) + spread * 2.0 * dept_level * rng.random(self.size)
         self.propensity = raw / raw.mean() if raw.mean() > 0 else np.ones(self.size)
-        self.graph = build_graph(cfg, self.department, rng)
-        self.adjacency = to_adjacency(self.graph) if self.graph is not None else None
+        self.adjacency = build_adjacency(cfg, self.department, rng)
         if self.adjacency is not None:
             self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
             self._inv_degree = np.divide(1.0, self.degree, out=np.zeros(self.size), where=self.degree > 0)
@@ -100,6 +53,11 @@ class EmployeePopulation:
             self.department[self.adopted], minlength=self.n_departments
         ).astype(np.int64)
         self.headcount = np.asarray(headcounts, dtype=np.int64)
+
+    @property
+    def graph(self):
+        """The network as a networkx graph, built on demand for analysis or drawing (None: full mixing)."""
+        return to_networkx(self.adjacency) if self.adjacency is not None else None
 
     @property
     def adopters(self) -> int:
