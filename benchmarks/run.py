@@ -71,17 +71,22 @@ def _sizes(quick: bool) -> dict:
 
 
 def numpy_bass(indptr, indices, propensity, adopted, p: float, q: float, months: int, rng) -> int:
-    """The employee step in numpy alone (no scipy, no classes): the limit to compare the model's with."""
+    """The employee step in numpy alone (no scipy, no classes), counting adopting neighbours from each
+    month's new adopters only: the limit to compare the model's step with."""
     n = len(propensity)
-    row = np.repeat(np.arange(n), np.diff(indptr))
     degree = np.diff(indptr).astype(float)
     inv_degree = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
     base = p * propensity
     adopted = adopted.copy()
+    row = np.repeat(np.arange(n), np.diff(indptr))
+    neighbours = np.bincount(row, weights=adopted[indices], minlength=n)
     for _ in range(months):
-        neighbours = np.bincount(row, weights=adopted[indices], minlength=n)
         chance = -np.expm1(-(base + q * neighbours * inv_degree) / 12.0)
-        adopted |= rng.random(n) < chance
+        new = np.flatnonzero(~adopted & (rng.random(n) < chance))
+        adopted[new] = True
+        starts, lengths = indptr[new], indptr[new + 1] - indptr[new]
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        neighbours += np.bincount(indices[offsets], minlength=n)
     return int(adopted.sum())
 
 

@@ -116,3 +116,15 @@ def test_population_graph_is_the_adjacency_as_networkx() -> None:
     graph = population.graph
     assert graph.number_of_nodes() == 500
     assert graph.number_of_edges() * 2 == population.adjacency.nnz
+
+
+@pytest.mark.parametrize("network", ["watts_strogatz", "department_blocks"])
+def test_adopting_neighbour_counts_follow_the_network(network: str) -> None:
+    """The step keeps counts from new adopters only; they must equal the full product every month."""
+    cfg = EmployeesConfig(network=network, p=0.2, q=1.0, initial_adopters=0.05)
+    population = EmployeePopulation(cfg, [400, 300, 50], [0.3, 0.6, 0.9], np.random.default_rng(8))
+    for _ in range(24):
+        population.step(consumerization_gain=0.3)
+        expected = population.adjacency @ population.adopted.astype(float)
+        assert np.array_equal(population.adopting_neighbours, expected)
+    assert 0.3 < population.adoption_share < 1.0

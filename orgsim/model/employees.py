@@ -25,6 +25,7 @@ class EmployeePopulation:
 
     Monthly Bass step: a non-adopter adopts with probability 1 - exp(-h/12), where the yearly hazard is
     h = p_t * propensity + q * (adopting neighbours / neighbours), and p_t grows with consumerization.
+    Adoption changes only through `step` (it keeps the adopting-neighbour counts).
     """
 
     def __init__(
@@ -49,6 +50,10 @@ class EmployeePopulation:
             self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
             self._inv_degree = np.divide(1.0, self.degree, out=np.zeros(self.size), where=self.degree > 0)
         self.adopted = rng.random(self.size) < cfg.initial_adopters
+        if self.adjacency is not None:
+            # adopting neighbours per employee, kept up to date from each month's new adopters only:
+            # whole-network products every month cost more than the rest of the step at 100k employees
+            self.adopting_neighbours = self.adjacency @ self.adopted.astype(np.float64)
         self.adopters_by_department = np.bincount(
             self.department[self.adopted], minlength=self.n_departments
         ).astype(np.int64)
@@ -77,18 +82,31 @@ class EmployeePopulation:
     def step(self, consumerization_gain: float = 0.0) -> int:
         """Advance one month; return the number of new adopters."""
         p = self.external_influence(consumerization_gain)
-        adopted = self.adopted.astype(np.float64)
         if self.adjacency is None:
             neighbour_share = self.adoption_share
         else:
-            neighbour_share = (self.adjacency @ adopted) * self._inv_degree
+            neighbour_share = self.adopting_neighbours * self._inv_degree
         hazard = p * self.propensity + self.cfg.q * neighbour_share
         chance = -np.expm1(-hazard / 12.0)
         new = (~self.adopted) & (self.rng.random(self.size) < chance)
         self.adopted |= new
-        if new.any():
-            self.adopters_by_department += np.bincount(self.department[new], minlength=self.n_departments)
-        return int(new.sum())
+        newcomers = np.flatnonzero(new)
+        if len(newcomers):
+            self.adopters_by_department += np.bincount(
+                self.department[newcomers], minlength=self.n_departments
+            )
+            if self.adjacency is not None:  # the adjacency is symmetric: their rows list who sees them
+                self.adopting_neighbours += np.bincount(self._ties_of(newcomers), minlength=self.size)
+        return len(newcomers)
+
+    def _ties_of(self, employees: np.ndarray) -> np.ndarray:
+        """The neighbours of `employees`, concatenated (their CSR rows, gathered in numpy: scipy's row
+        indexing costs more than the whole step at 10k employees)."""
+        indptr = self.adjacency.indptr
+        starts = indptr[employees]
+        lengths = indptr[employees + 1] - starts
+        first = np.cumsum(lengths) - lengths
+        return self.adjacency.indices[np.repeat(starts - first, lengths) + np.arange(first[-1] + lengths[-1])]
 
     def expected_share(self, months: float) -> float:
         """Bass closed form for this population's constant p and q (valid for full mixing, no trend)."""
