@@ -78,3 +78,22 @@ def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[
     if factor * drawn_factor != 1.0:
         setting = scaled(setting, factor * drawn_factor)
     return setting, Draw(size_factor=factor * drawn_factor, mix=tuple(float(m) for m in mix))
+
+
+def by_size(headcount: np.ndarray, marginalized: np.ndarray, bands: int = 3) -> list[dict]:
+    """Organizations in `bands` equal-count size bands (smallest first): headcount range, count and
+    number marginalized per band, from one value per organization. Intervals are the report's job."""
+    headcount = np.asarray(headcount)
+    marginalized = np.asarray(marginalized, dtype=bool)
+    order = np.argsort(headcount, kind="stable")
+    rows = []
+    for members in np.array_split(order, min(bands, len(order))):
+        rows.append(
+            {
+                "headcount_min": int(headcount[members].min()),
+                "headcount_max": int(headcount[members].max()),
+                "organizations": len(members),
+                "marginalized": int(marginalized[members].sum()),
+            }
+        )
+    return rows
