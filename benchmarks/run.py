@@ -309,9 +309,9 @@ def _become_subreaper() -> bool:
         return False
 
 
-def _run_case(name: str, quick: bool) -> dict:
+def _run_case(name: str, quick: bool, extra: tuple[str, ...] = ()) -> dict:
     """Run one case in a fresh process; add the CPU and peak RSS of it and all its descendants."""
-    command = [sys.executable, __file__, "--case", name, *(["--quick"] if quick else [])]
+    command = [sys.executable, __file__, "--case", name, *(["--quick"] if quick else []), *extra]
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=ROOT)
     out, _ = proc.communicate()  # Popen reaps its own child: take its usage from the children's total
@@ -337,11 +337,11 @@ def _children_usage():
     return resource.getrusage(resource.RUSAGE_CHILDREN)
 
 
-def measure(name: str, quick: bool, repeats: int) -> list[dict]:
+def measure(name: str, quick: bool, repeats: int, extra: tuple[str, ...] = ()) -> list[dict]:
     runs = []
     for _ in range(repeats):
         before = _children_usage()
-        result = _run_case(name, quick)
+        result = _run_case(name, quick, extra)
         after = _children_usage()
         # RUSAGE_CHILDREN holds the case process and every descendant reaped here (or by it)
         result["cpu_s_all_processes"] = (after.ru_utime - before.ru_utime) + (
@@ -383,13 +383,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--csv", type=Path, default=None, help="also write the table here")
     parser.add_argument("--only", default="", help="comma-separated cases: " + ", ".join(CASES))
+    parser.add_argument("--pool-replicates", type=int, default=0, help="replicates of serial and pool")
     parser.add_argument("--case", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.case:  # inside a case process
         import resource
 
-        result = CASES[args.case](_sizes(args.quick))
+        sizes = dict(_sizes(args.quick))
+        if args.pool_replicates:
+            sizes["pool_replicates"] = args.pool_replicates
+        result = CASES[args.case](sizes)
         result["_self_rss_kb"] = max(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,  # the `orgsim run` of the job case
@@ -405,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--only must name cases among {', '.join(CASES)}; got {', '.join(unknown)}")
     rows = []
     for name in names:
-        rows.extend(summarize_runs(name, measure(name, args.quick, args.repeats)))
+        extra = ("--pool-replicates", str(args.pool_replicates)) if args.pool_replicates else ()
+        rows.extend(summarize_runs(name, measure(name, args.quick, args.repeats, extra)))
     serial = {r["metric"]: r["median"] for r in rows if r["case"] == "serial"}
     pool = {r["metric"]: r["median"] for r in rows if r["case"] == "pool"}
     if serial and pool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -128,3 +130,14 @@ def test_adopting_neighbour_counts_follow_the_network(network: str) -> None:
         expected = population.adjacency @ population.adopted.astype(float)
         assert np.array_equal(population.adopting_neighbours, expected)
     assert 0.3 < population.adoption_share < 1.0
+
+
+def test_auto_workers_stay_serial_below_the_pool_break_even() -> None:
+    from orgsim.runner import POOL_BREAK_EVEN_MONTHS, default_workers
+
+    small = POOL_BREAK_EVEN_MONTHS // 60 - 1  # default 60-month replicates
+    assert default_workers(0, small, 60) == 1
+    assert default_workers(0, small + 1, 60) == min(os.cpu_count() or 1, small + 1)
+    assert default_workers(0, small, 120) == min(os.cpu_count() or 1, small)  # longer runs: pool pays
+    assert default_workers(2, 3, 12) == 2  # an explicit request is kept
+    assert default_workers(4, 3, 12) == 3  # but never more workers than replicates

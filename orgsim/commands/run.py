@@ -70,7 +70,7 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
         timeseries, setting.scenario.name, setting.policy.name, setting.metrics.majority_months
     )
     summary["seed"] = setting.seed
-    summary["workers"] = default_workers(setting.workers, setting.replicates)
+    summary["workers"] = default_workers(setting.workers, setting.replicates, setting.years * 12)
     summary["verdict"] = verdict(summary)
 
     title = f"{setting.scenario.name} (policy {setting.policy.name})"
