@@ -349,7 +349,10 @@ def measure(name: str, quick: bool, repeats: int, extra: tuple[str, ...] = ()) -
         )
         # ru_maxrss of RUSAGE_CHILDREN is a maximum over every child so far; the per-case figure is the
         # larger of the case process's own peak (it reports it) and its reaped descendants' peaks
-        result["peak_rss_mb"] = max(result.pop("_self_rss_kb"), result.pop("_orphans_rss_kb")) / 1024
+        main_kb, workers_kb = result.pop("_self_rss_kb"), result.pop("_orphans_rss_kb")
+        result["peak_rss_mb"] = max(main_kb, workers_kb) / 1024
+        result["peak_rss_mb_main"] = main_kb / 1024  # the case process (and an `orgsim run` it started)
+        result["peak_rss_mb_workers"] = workers_kb / 1024  # forkserver and pool workers, if any
         result["wall_s_process"] = result.pop("_wall")
         runs.append(result)
     return runs
