@@ -24,18 +24,20 @@ GOLDEN = Path(__file__).parent / "data" / "golden_employees.csv"
 HEADCOUNTS = [120, 400, 300, 30, 60, 80, 700, 250, 60]
 AUTONOMY = [0.7, 0.5, 0.4, 0.5, 0.3, 0.3, 0.3, 0.6, 0.5]
 MONTHS = 24
-CASES = {  # name: (network, seed)
-    "department_blocks": ("department_blocks", 11),
-    "watts_strogatz": ("watts_strogatz", 12),
-    "full": ("full", 13),
+CASES = {  # name: (network, builder, seed)
+    "department_blocks": ("department_blocks", "numpy", 11),
+    "watts_strogatz": ("watts_strogatz", "numpy", 12),
+    "full": ("full", "numpy", 13),
+    # the networkx builder draws as orgsim did before the numpy builders (whole-model tables identical)
+    "department_blocks_networkx": ("department_blocks", "networkx", 11),
 }
 
 
 def adopter_table() -> pd.DataFrame:
     """Adopters per department after every month, for each network family."""
     rows = []
-    for name, (network, seed) in CASES.items():
-        cfg = EmployeesConfig(network=network, initial_adopters=0.02, p=0.05, q=0.6)
+    for name, (network, builder, seed) in CASES.items():
+        cfg = EmployeesConfig(network=network, builder=builder, initial_adopters=0.02, p=0.05, q=0.6)
         population = EmployeePopulation(cfg, HEADCOUNTS, AUTONOMY, np.random.default_rng(seed))
         for month in range(MONTHS + 1):
             if month:
