@@ -267,6 +267,7 @@ def case_pool(sizes: dict) -> dict:
 
 
 def case_industry(sizes: dict) -> dict:
+    from orgsim.model.industry import by_size
     from orgsim.report import summarize
     from orgsim.runner import run_replicates, tables
 
@@ -279,12 +280,18 @@ def case_industry(sizes: dict) -> dict:
     wall = time.perf_counter() - start
     summary = summarize(ts, "baseline_2012", setting.policy.name, setting.metrics.majority_months)
     m = summary["aggregate"]["marginalized"]
-    return {
+    result = {
         "wall_s": wall,
         "marginalized_share": m["share"],
         "ci95_low": m["ci95"][0],
         "ci95_high": m["ci95"][1],
     }
+    runs = summary["runs"]
+    bands = by_size([r["headcount"] for r in runs], [r["marginalized"] for r in runs], bands=3)
+    for name, band in zip(("small", "mid", "large"), bands, strict=False):
+        result[f"marginalized_{name}"] = band["marginalized"] / band["organizations"]
+        result[f"headcount_max_{name}"] = band["headcount_max"]
+    return result
 
 
 CASES = {
