@@ -98,12 +98,8 @@ def _rewire_one_by_one(n: int, k: int, rewire: float, rng: np.random.Generator):
             neighbours[a].add(w)
             neighbours[w].add(a)
     pairs = [(a, b) for a in range(n) for b in neighbours[a] if a < b]
-    u, v = (
-        (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True))
-        if pairs
-        else (np.empty(0, np.int64),) * 2
-    )
-    return u, v
+    pairs = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    return pairs[:, 0], pairs[:, 1]
 
 
 def _conflicts(u: np.ndarray, v: np.ndarray, n: int, half: int, ring_moved: np.ndarray) -> np.ndarray:
