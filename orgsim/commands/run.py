@@ -75,7 +75,7 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
         setting.metrics,
     )
     summary["seed"] = setting.seed
-    summary["workers"] = default_workers(setting.workers, setting.replicates)
+    summary["workers"] = default_workers(setting.workers, setting.replicates, setting.years * 12)
     summary["verdict"] = verdict(summary)
 
     title = f"{setting.scenario.name} (policy {setting.policy.name})"

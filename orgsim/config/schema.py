@@ -23,6 +23,7 @@ CATEGORIES = (
 POLICIES = ("gatekeeper", "laissez_faire", "broker", "innovation_partner", "social_coe")
 GOVERNANCE = ("strict", "neutral", "enabling")
 NETWORKS = ("watts_strogatz", "department_blocks", "full")
+NETWORK_BUILDERS = ("numpy", "networkx")
 
 
 def bounded(
@@ -133,6 +134,9 @@ class InitialDeploymentConfig:
 class EmployeesConfig:
     enabled: bool = True
     network: str = one_of("department_blocks", NETWORKS)
+    # numpy: direct CSR build (fast); networkx: the same graph families drawn by networkx, as before
+    # (about 20x slower; other random streams)
+    builder: str = one_of("numpy", NETWORK_BUILDERS)
     mean_degree: int = bounded(10, 2, 200)
     rewire: float = unit(0.1)  # Watts-Strogatz rewiring probability
     cross_department_share: float = unit(0.15)  # share of ties leaving the department (blocks)
@@ -163,14 +167,21 @@ class OrgConfig:
     departments: dict[str, DepartmentConfig] = field(default_factory=dict)
     network_edges: list[list[str]] = field(default_factory=list)  # department network (undirected)
     initial_deployments: list[InitialDeploymentConfig] = field(default_factory=list)
+    # Sets business_tech_spend_share near Gartner's ~30% for 2012.
     baseline_spend_share: float = unit(
         0.5,
         plausible=(0.4, 0.7),
         doc="share of each department's own technology budget already committed to non-social technology",
     )
+    # Total headcount, IT's included: scales every headcount and budget by size / configured total
+    # (rounded, at least 1 per department); 0 keeps the configured sizes.
+    size: int = bounded(0, 0, 1_000_000)
     # An industry rather than one organization: each replicate scales every headcount and budget (IT's
     # too) by exp(N(0, size_spread)), kept within [1/10, 10]; 0 keeps the configured sizes.
     size_spread: float = bounded(0.0, 0.0, 1.0)
+    # ... and re-weights the business departments' headcounts (budgets follow) by exp(N(0, mix_spread))
+    # each, at the same total; 0 keeps the configured mix.
+    mix_spread: float = bounded(0.0, 0.0, 2.0)
     employees: EmployeesConfig = field(default_factory=EmployeesConfig)
 
 

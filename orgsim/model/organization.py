@@ -7,7 +7,6 @@ runner, the results store, the plots or the CLI.
 
 from __future__ import annotations
 
-import copy
 import logging
 
 import mesa
@@ -19,6 +18,7 @@ from orgsim.model.agents import BusinessDepartment, ITDepartment
 from orgsim.model.catalogue import Catalogue, Tool
 from orgsim.model.employees import EmployeePopulation
 from orgsim.model.environment import Environment
+from orgsim.model.industry import draw_organization, scaled  # noqa: F401  (scaled: re-exported)
 from orgsim.model.ledger import BROKERED, SANCTIONED, SHADOW, DecisionTally, Deployment, Ledger
 from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, it_influence
 from orgsim.model.policies import make_policy
@@ -27,29 +27,14 @@ from orgsim.model.policies import make_policy
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
-def scaled(setting: OrgsimConfig, factor: float) -> OrgsimConfig:
-    """A copy of the settings with every headcount and budget (IT's included) scaled by `factor`."""
-    setting = copy.deepcopy(setting)
-    for dept in setting.org.departments.values():
-        dept.headcount = max(1, round(dept.headcount * factor))
-        dept.budget *= factor
-    setting.it.headcount = max(1, round(setting.it.headcount * factor))
-    setting.it.budget *= factor
-    return setting
-
-
 class Organization(mesa.Model):
     """One organization over monthly steps. `setting` is a validated OrgsimConfig."""
 
     def __init__(self, setting: OrgsimConfig, seed: int = 0):
         super().__init__(rng=int(seed))
-        self.size_factor = 1.0
-        if setting.org.size_spread > 0:
-            # clipped: a 2,000-person default must not become a million-person model in one replicate
-            self.size_factor = float(
-                np.clip(np.exp(self.rng.normal(0.0, setting.org.size_spread)), 0.1, 10.0)
-            )
-            setting = scaled(setting, self.size_factor)
+        # org.size, and in an industry the drawn size and department mix (industry.py)
+        setting, self.drawn = draw_organization(setting, self.rng)
+        self.size_factor = self.drawn.size_factor
         self.setting = setting
         self.month = 0
         self.horizon = setting.years * 12
@@ -138,6 +123,13 @@ class Organization(mesa.Model):
         while self.month < self.horizon:
             self.step()
         return self
+
+    def release(self) -> None:
+        """Let go of this model once its results are read: mesa 3.3 keeps every model that had agents in
+        a class-level registry (`Agent._ids`, mesa issue 3179), so finished replicates would pile up."""
+        registry = getattr(mesa.Agent, "_ids", None)  # absent in mesa >= 3.4
+        if registry is not None:
+            registry.pop(self, None)
 
     # --- actions the agents ask the organization for -------------------------------------------------
 
