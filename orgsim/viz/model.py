@@ -36,7 +36,8 @@ def scenario_names() -> tuple[str, ...]:
 
 
 CONTROLS = (
-    Control("scenario", "scenario", "Scenario", choices=scenario_names()),
+    # not `scenario`: mesa 3.5 passes its own Scenario object under that keyword when it rebuilds a model
+    Control("scenario_name", "scenario", "Scenario", choices=scenario_names()),
     Control("policy", "policy", "IT policy", choices=POLICIES),
     Control("governance", "policy.governance", "Governance strictness", choices=GOVERNANCE),
     Control("cio_aspiration", "it.cio.aspiration", "CIO aspiration"),
@@ -104,7 +105,7 @@ class PageOrganization(Organization):
 
     def __init__(
         self,
-        scenario: str | None = None,
+        scenario_name: str | None = None,
         policy: str | None = None,
         governance: str | None = None,
         cio_aspiration: float | None = None,
