@@ -127,8 +127,11 @@ def test_page_steps_server_side():
     for _ in range(3):
         rc.find(v.Btn, children=["Step"]).widget.click()
     assert rc.find(v.Html, class_="orgsim-status").widget.children[0].startswith("Month 3 (")
-    rc.find(v.Btn, children=["Reset"]).widget.click()
+    rc.find(v.Select, label="Scenario").widget.v_model = "locked_down"
+    rc.find(v.Btn, children=["Reset"]).widget.click()  # Reset applies the controls
     assert rc.find(v.Html, class_="orgsim-status").widget.children[0].startswith("Month 0 (")
+    assert rc.find(v.Html, class_="orgsim-overrides").widget.children == ["Overrides: scenario=locked_down"]
+    assert "Governance strictness: strict" in rc.find(v.Html, class_="orgsim-settings").widget.children[0]
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 STEPS = 3
+PLAY_TO = 12
 
 
 def _free_port() -> int:
@@ -169,6 +170,18 @@ def test_page_steps_and_follows_sliders(server, tmp_path):
             assert after == _expected(STEPS, it_capacity=4.5, seed=1)
             assert after != before
             assert "IT capacity (units/month): 4.5" in page.locator(".orgsim-settings").inner_text()
+
+            # play runs on by itself; pause stops it where it is
+            page.get_by_role("button", name="▶").click()
+            page.get_by_text(f"Month {PLAY_TO} (").wait_for(timeout=120_000)
+            page.get_by_role("button", name="❚❚").click()
+            page.get_by_role("button", name="▶").wait_for(timeout=30_000)
+            page.wait_for_timeout(1000)
+            played = {n: _series(page, n) for n in ("shadow_share", "it_influence")}
+            month = len(played["shadow_share"]) - 1
+            assert month >= PLAY_TO
+            assert page.locator(".orgsim-status").inner_text().startswith(f"Month {month} (")
+            assert played == _expected(month, it_capacity=4.5, seed=1)
             for selector in (".orgsim-channels polygon.series", ".orgsim-network .node", ".orgsim-table tr"):
                 assert page.locator(selector).count() > 0, selector
 
