@@ -190,3 +190,11 @@ def test_cache_holds_every_package_the_page_template_loads():
     loaded.add(tuple(fontawesome.rsplit("@", 1)))
     assert len(loaded) >= 3
     assert loaded <= set(assets.packages().items())
+
+
+def test_asset_versions_are_read_from_the_installed_solara(monkeypatch):
+    pytest.importorskip("solara", reason="needs the viz extra: pip install -e '.[viz]'")
+    monkeypatch.setattr(assets, "DEFAULT_PACKAGES", dict.fromkeys(assets.DEFAULT_PACKAGES, "0.0.0"))
+    found = assets.packages()
+    assert set(found) == set(assets.DEFAULT_PACKAGES)
+    assert "0.0.0" not in found.values()

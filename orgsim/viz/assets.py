@@ -50,7 +50,7 @@ def packages() -> dict[str, str]:
         return found
     root = Path(solara.__file__).parent
     names = "|".join(re.escape(n) for n in DEFAULT_PACKAGES)
-    pattern = re.compile(rf"(?<![\w@/-])({names})@(\d+\.\d+\.\d+(?:-[\w.]+)?)/")
+    pattern = re.compile(rf"(?<![\w@.-])({names})@(\d+\.\d+\.\d+(?:-[\w.]+)?)/")
     sources = [*root.glob("server/templates/*"), *root.glob("widgets/vue/*.vue"), root / "server/settings.py"]
     for source in sources:
         if source.is_file():
