@@ -140,6 +140,10 @@ def test_page_steps_server_side():
         (["viz", "port=http"], "orgsim viz: error: port must be an integer in [1, 65535]; got 'http'"),
         (["viz", "it.capasity=3"], "orgsim viz: error: unknown key 'it.capasity'"),
         (["viz", "prepare-assets", "seed=1"], "orgsim viz prepare-assets: error: takes only assets=DIR"),
+        (
+            ["viz", "-m", "policy=broker,laissez_faire"],
+            "orgsim viz: error: takes key=value overrides, not flags",
+        ),
     ],
 )
 def test_viz_command_rejects_bad_input_in_one_line(capsys, args, message):

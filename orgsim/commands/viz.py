@@ -108,6 +108,10 @@ def main(args: list[str]) -> int:
             )
             return 2
         return prepare_assets(directory)
+    flags = [a for a in overrides if a.startswith("-")]
+    if flags:
+        print(f"orgsim viz: error: takes key=value overrides, not flags; got '{flags[0]}'", file=sys.stderr)
+        return 2
     try:
         port = parse_port(own.get("port"))
     except UsageError as err:
