@@ -46,7 +46,7 @@ def model_params(base: tuple[str, ...] = BASE) -> dict:
 
 
 # Two grid cells, not one per view: Mesa re-renders the page once per component that follows the step
-# counter, so five cells cost about three times the server time per step of two (measured, see README).
+# counter: five cells cost ~2.4 times the server CPU time per step of two (benchmarks/bench_viz.py).
 def over_time_view(model):
     """The month, IT's role and the leader in words; the trajectories; deployments by channel."""
     return solara.Column(
