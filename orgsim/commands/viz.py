@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -134,7 +133,7 @@ def main(args: list[str]) -> int:
             file=sys.stderr,
         )
     print(f"orgsim viz: serving the page at http://{HOST}:{port}  (Ctrl-C stops it)", flush=True)
-    try:
-        return subprocess.call(server_command(port), env=server_env(overrides, directory if ready else None))
-    except KeyboardInterrupt:
-        return 0
+    # the server replaces this process: a stop signal reaches it directly and leaves no orphan behind
+    command = server_command(port)
+    os.execve(command[0], command, server_env(overrides, directory if ready else None))
+    return 0  # not reached
