@@ -56,14 +56,15 @@ def thresholds(model) -> dict[str, float]:
 
 
 def department_rows(model) -> list[dict]:
-    """DEPARTMENT_REPORTERS evaluated on each business department now."""
+    """DEPARTMENT_REPORTERS evaluated on each business department now, in the configured order."""
     rows = []
     for dept in model.departments:
         row = {}
         for name, reporter in metrics.DEPARTMENT_REPORTERS.items():
             row[name] = getattr(dept, reporter) if isinstance(reporter, str) else reporter(dept)
         rows.append(row)
-    return rows
+    order = {name: i for i, name in enumerate(model.department_names)}  # the AgentSet may be reshuffled
+    return sorted(rows, key=lambda row: order.get(row["department"], len(order)))
 
 
 def outside_share(row: dict) -> float:
