@@ -10,7 +10,10 @@ import importlib
 import re
 import sys
 
-COMMANDS = {"run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds")}
+COMMANDS = {
+    "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
+    "viz": ("orgsim.commands.viz", "serve the interactive page on 127.0.0.1 (needs the viz extra)"),
+}
 
 USAGE = """usage: orgsim COMMAND [key=value ...]
 
@@ -174,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
             f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr
         )
         return 2
+    if command == "viz":  # serves a page, not a Hydra app: it checks its own keys (port=, assets=)
+        from orgsim.commands.viz import main as viz_main
+
+        return viz_main(rest)
     problem = check_overrides(rest)
     if problem:
         print(f"orgsim {command}: error: {problem}", file=sys.stderr)
