@@ -23,12 +23,12 @@ ONE_YEAR = ("years=1",)
 def test_page_model_matches_orgsim_run_first_year(tmp_path):
     from orgsim.commands.run import run_job
 
-    page = PageOrganization(cio_willingness=0.8, it_capacity=4.0, policy="broker", seed=3, base=ONE_YEAR)
+    page = PageOrganization(cio_willingness=0.8, it_budget=5000.0, policy="broker", seed=3, base=ONE_YEAR)
     assert page.overrides == [
         "years=1",
         "policy=broker",
         "it.cio.willingness=0.8",
-        "it.capacity=4.0",
+        "it.budget=5000.0",
         "seed=3",
     ]
     page.run()
@@ -43,14 +43,14 @@ def test_page_model_matches_orgsim_run_first_year(tmp_path):
 
 
 def test_controls_start_at_the_composed_config_and_add_only_what_changed():
-    start = starting_values(["scenario=locked_down", "it.capacity=4"])
+    start = starting_values(["scenario=locked_down", "it.budget=5000"])
     assert start["scenario_name"] == "locked_down"
     assert start["governance"] == "strict"
-    assert start["it_capacity"] == 4.0
+    assert start["it_budget"] == 5000.0
     assert set(start) == {c.name for c in CONTROLS}
-    assert page_overrides({"it_capacity": 4.0}, ["scenario=locked_down", "it.capacity=4"]) == [
+    assert page_overrides({"it_budget": 5000.0}, ["scenario=locked_down", "it.budget=5000"]) == [
         "scenario=locked_down",
-        "it.capacity=4",
+        "it.budget=5000",
     ]
     assert page_overrides({"cloud_push": 0.1 + 0.2}) == ["environment.cloud_push=0.3"]
     with pytest.raises(KeyError, match="unknown control"):

@@ -158,22 +158,22 @@ def test_page_steps_and_follows_sliders(server, tmp_path):
             assert headline.startswith(f"month {STEPS}: shadow_share {before['shadow_share'][-1]:.3f}")
 
             # move two sliders with the keyboard, then Reset applies them (Mesa's convention)
-            capacity = _slider(page, "IT capacity (units/month)")
-            capacity.focus()
+            budget = _slider(page, "IT budget (k USD/year)")
+            budget.focus()
             for _ in range(4):
-                capacity.press("ArrowRight")  # 2.5 -> 4.5 work units per month
+                budget.press("ArrowRight")  # 4,000 -> 5,000 k USD a year
             seed = _slider(page, "Seed")
             seed.focus()
             seed.press("ArrowRight")  # 0 -> 1
             page.get_by_role("button", name="Reset").click()
-            page.get_by_text("Overrides: it.capacity=4.5 seed=1").wait_for(timeout=30_000)
+            page.get_by_text("Overrides: it.budget=5000.0 seed=1").wait_for(timeout=30_000)
             page.get_by_text("Month 0 (").wait_for(timeout=30_000)
             for month in range(1, STEPS + 1):
                 _step(page, month, clicks)
             after = {n: _series(page, n) for n in ("shadow_share", "it_influence")}
-            assert after == _expected(STEPS, it_capacity=4.5, seed=1)
+            assert after == _expected(STEPS, it_budget=5000.0, seed=1)
             assert after != before
-            assert "IT capacity (units/month): 4.5" in page.locator(".orgsim-settings").inner_text()
+            assert "IT budget (k USD/year): 5000" in page.locator(".orgsim-settings").inner_text()
 
             # play runs on by itself; pause stops it where it is
             page.get_by_role("button", name="▶").click()
@@ -187,7 +187,7 @@ def test_page_steps_and_follows_sliders(server, tmp_path):
             month = len(played["shadow_share"]) - 1
             assert month >= PLAY_TO
             assert page.locator(".orgsim-status").inner_text().startswith(f"Month {month} (")
-            assert played == _expected(month, it_capacity=4.5, seed=1)
+            assert played == _expected(month, it_budget=5000.0, seed=1)
             for selector in (".orgsim-channels polygon.series", ".orgsim-network .node", ".orgsim-table tr"):
                 assert page.locator(selector).count() > 0, selector
 

@@ -274,10 +274,10 @@ class ITConfig:
         plausible=(0.3, 0.8),
         doc="readiness of a CIO who has not acted to take integration work (an acting CIO's is 1)",
     )
-    cloud_vendor_load: float = positive(
-        1.0,
-        plausible=(0.5, 2.0),
-        doc="governance work units per month per 1,000 k USD a year of cloud contracts IT must manage",
+    cloud_vendor_share: float = unit(
+        0.36,
+        plausible=(0.18, 0.72),
+        doc="governance work to manage the cloud contracts, as a share of their value in IT work units",
     )
 
 

@@ -64,7 +64,7 @@ def remixed(setting: OrgsimConfig, mix: np.ndarray) -> OrgsimConfig:
 def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[OrgsimConfig, Draw]:
     """The settings of one organization of the industry, and what was drawn.
 
-    `org.size` (0: as configured) first scales everything to that total headcount; `org.size_spread`
+    `org.size` (0: as configured) scales everything to that total headcount; `org.size_spread`
     then multiplies by a log-normal factor exp(N(0, size_spread)) within SIZE_FACTOR_BOUNDS;
     `org.mix_spread` re-weights the business departments by independent log-normal factors
     exp(N(0, mix_spread)) at the same total. Draws happen in that order and only when switched on, so

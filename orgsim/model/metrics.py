@@ -38,7 +38,7 @@ def _share(part: float, whole: float) -> float:
 class RoleInputs:
     """Everything IT's role is computed from (and nothing about adoption channels)."""
 
-    it_discretionary_spend: float  # IT's business-facing line + licences it holds, k USD per year
+    it_discretionary_spend: float  # IT's business-facing (innovation) line, k USD per year
     business_discretionary_spend: float  # the business functions' own technology spend, k USD per year
     it_decisions: float  # recent technology decisions taken by IT (selections and vetoes)
     all_decisions: float

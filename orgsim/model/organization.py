@@ -61,7 +61,7 @@ class Organization(mesa.Model):
         self.ledger = Ledger(len(self.catalogue), len(departments))
         self.decisions = DecisionTally(setting.metrics.decision_memory_months)
         self.cloud_moved = 0.0  # IT run budget moved to the cloud, k USD per year
-        self.cloud_spend = 0.0  # what finance pays cloud providers for it this year, k USD per year
+        self.cloud_spend = 0.0  # what finance pays cloud providers for it (its contracts), k USD per year
         self.employees = None
         if org.employees.enabled:
             self.employees = EmployeePopulation(
@@ -155,8 +155,6 @@ class Organization(mesa.Model):
         """Cloud contracts cost less than running the moved infrastructure, and prices keep falling."""
         env = self.environment
         self.cloud_spend = self.cloud_moved * (1.0 - env.cfg.cloud_discount) * env.cloud_cost_index
-        if self.finance is not None:
-            self.finance.cloud_contracts = self.cloud_spend
 
     def _retire_aged_deployments(self) -> None:
         chance = 1.0 / self.setting.decision.lifetime_months

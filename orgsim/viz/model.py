@@ -42,7 +42,8 @@ CONTROLS = (
     Control("governance", "policy.governance", "Governance strictness", choices=GOVERNANCE),
     Control("cio_aspiration", "it.cio.aspiration", "CIO aspiration"),
     Control("cio_willingness", "it.cio.willingness", "CIO willingness"),
-    Control("it_capacity", "it.capacity", "IT capacity (units/month)", 0.5, 10.0, 0.5),
+    # IT's capacity is its budget over a fixed unit cost: the budget is the lever.
+    Control("it_budget", "it.budget", "IT budget (k USD/year)", 1000.0, 10000.0, 250.0),
     Control("saas_speed", "environment.saas_maturity.steepness", "SaaS maturity speed", 0.2, 4.0, 0.1),
     Control("consumerization", "environment.consumerization.end", "Consumerization"),
     Control(
@@ -110,7 +111,7 @@ class PageOrganization(Organization):
         governance: str | None = None,
         cio_aspiration: float | None = None,
         cio_willingness: float | None = None,
-        it_capacity: float | None = None,
+        it_budget: float | None = None,
         saas_speed: float | None = None,
         consumerization: float | None = None,
         integration_pressure: float | None = None,

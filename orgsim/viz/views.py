@@ -16,18 +16,14 @@ from dataclasses import fields
 import numpy as np
 
 from orgsim.model import metrics
+from orgsim.model.ledger import CHANNELS
 from orgsim.viz import svg
 
-# The reporters it_influence averages (the lead's metrics module names them; older ones did not).
-ROLE_COMPONENTS = getattr(
-    metrics,
-    "ROLE_COMPONENTS",
-    ("shadow_share", "it_led_share", "it_spend_share", "it_innovation_share", "mean_satisfaction"),
-)
+# The reporters it_influence averages, as the model names them.
+ROLE_COMPONENTS = metrics.ROLE_COMPONENTS
 HEADLINE = ("shadow_share", "it_influence")
 OUTSIDE_CHANNELS = ("byot", "shadow")  # deployments that came in without IT
 CHANNEL_PREFIX = "deployments_"
-NOT_CHANNELS = ("created", "retired")  # deployments_created / _retired are counts of events
 CHANNEL_COLOURS = {"sanctioned": "#1f77b4", "brokered": "#2ca02c", "byot": "#ff7f0e", "shadow": "#d62728"}
 
 
@@ -42,9 +38,8 @@ def latest(model, name: str, default=None):
 
 
 def channels() -> list[str]:
-    """Channel names, from the `deployments_<channel>` reporters."""
-    names = [k[len(CHANNEL_PREFIX) :] for k in metrics.MODEL_REPORTERS if k.startswith(CHANNEL_PREFIX)]
-    return [n for n in names if n not in NOT_CHANNELS]
+    """Channel names that have a `deployments_<channel>` reporter (other deployments_* are not channels)."""
+    return [c for c in CHANNELS if CHANNEL_PREFIX + c in metrics.MODEL_REPORTERS]
 
 
 def thresholds(model) -> dict[str, float]:

@@ -47,7 +47,6 @@ class BusinessDepartment(mesa.Agent):
         self.requests: dict[str, Request] = {}  # category -> open request at IT
         self.channel_counts = np.zeros(len(CHANNELS), dtype=np.int64)
         self.spend = 0.0  # social-tool spend this department controls, k USD per year
-        self.cloud_contracts = 0.0  # infrastructure it buys from cloud providers (finance), k USD per year
         self.has_self_provisioned = False
         self.neighbours: list[BusinessDepartment] = []
         self.grassroots_share = 0.0

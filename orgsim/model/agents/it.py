@@ -117,8 +117,9 @@ class ITDepartment(mesa.Agent):
     @property
     def discretionary_spend(self) -> float:
         """What IT spends at its own discretion, k USD per year: its business-facing (innovation) line.
-        Not its run budget, which keeps the infrastructure going, just as the committed part of a
-        function's budget is not counted. (Licences of the tools IT holds are not charged to an IT line.)"""
+        Not its run budget, which keeps the infrastructure going; a business function's own technology
+        spend is business-facing by nature, so both sides compare business-facing technology spend.
+        (Licences of the tools IT holds are not charged to an IT line.)"""
         return self.innovation
 
     @property
@@ -248,7 +249,7 @@ class ITDepartment(mesa.Agent):
         pressure = self.model.environment.integration_pressure
         load = (
             self.cfg.support_load * ledger.support_effort
-            + self.cfg.cloud_vendor_load * self.model.cloud_spend / 1000.0
+            + self.cfg.cloud_vendor_share * self.units(self.model.cloud_spend)
             + self.cfg.audit_effort * ENFORCEMENT_LEVEL[self.governance]
         )
         discovery = min(1.0, self.cfg.discovery_rate * DISCOVERY_FACTOR[self.governance])
