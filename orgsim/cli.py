@@ -15,7 +15,10 @@ import re
 import sys
 from pathlib import Path
 
-COMMANDS = {"run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds")}
+COMMANDS = {
+    "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
+    "viz": ("orgsim.commands.viz", "serve the interactive page on 127.0.0.1 (needs the viz extra)"),
+}
 
 USAGE = """usage: orgsim COMMAND [key=value ...]
 
@@ -296,9 +299,9 @@ def _launch(command: str, args: list[str]) -> int:
     if settings is None or any(_flag(a) in NO_JOB_FLAGS for a in args):
         _run_app(command, args)  # help, --cfg and the like: Hydra prints and runs no job
         return 0
-    from orgsim.guards import capped_workers, check_resources
+    from orgsim.guards import check_resources, effective_workers
 
-    check_resources(settings, capped_workers(settings)[0], force=settings.force)
+    check_resources(settings, effective_workers(settings), force=settings.force)
     if _is_multirun(args):
         sweep = _dir_override(args, "hydra.sweep.dir")
         if sweep is not None:
@@ -353,6 +356,10 @@ def main(argv: list[str] | None = None) -> int:
             f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr
         )
         return 2
+    if command == "viz":  # serves a page, not a Hydra app: it checks its own keys (port=, assets=)
+        from orgsim.commands.viz import main as viz_main
+
+        return viz_main(rest)
     saved = os.environ.get("ORGSIM_DEBUG")
     os.environ["ORGSIM_DEBUG"] = "1" if debug else "0"
     try:

@@ -19,7 +19,17 @@ from orgsim.config.schema import OrgsimConfig
 #   mean_wait_months     mean wait of delivered requests; undefined before IT delivers the first one
 #   it_involvement_lag   mean months until IT got involved; undefined before IT is involved in any deployment
 #   grassroots_adoption  share of employees using consumer tools; undefined with org.employees.enabled=false
-NULL_BY_DESIGN = frozenset({"mean_wait_months", "it_involvement_lag", "grassroots_adoption"})
+#   it_control_shared    share of shared-tool deployments IT manages; undefined while no tool is shared
+#   marketing_tech_spend marketing's technology spend; undefined in an organization without marketing
+NULL_BY_DESIGN = frozenset(
+    {
+        "mean_wait_months",
+        "it_involvement_lag",
+        "grassroots_adoption",
+        "it_control_shared",
+        "marketing_tech_spend",
+    }
+)
 
 
 class NonFiniteOutcome(ArithmeticError):
@@ -72,16 +82,17 @@ def check_summary(value, path: str = "summary") -> None:
 
 # --- cost estimate -----------------------------------------------------------------------------------
 
-# Measured on the development machine (Python 3.11, mesa 3.3.1; benchmarks/bench_estimate.py compares):
-# employee network ~500 bytes and ~18 microseconds to build per tie (networkx graph plus CSR); a month of
-# the organization without employees ~4 ms; a timeseries row ~440 bytes and a department row ~125 bytes
-# in memory; ~150 MB per process for the imported libraries.
-BYTES_PER_TIE = 500
+# Measured on the development machine (Python 3.11, mesa 3.3.1, model of 2026-11-30 with the CSR employee
+# network; benchmarks/bench_estimate.py compares estimate and measurement): the employee network costs
+# ~95 bytes and 0.5-2 microseconds to build per tie and little per month after; a month of the organization
+# ~1-2.5 ms; a timeseries row ~520 bytes and a department row ~130 bytes in memory; ~150 MB per process for
+# the imported libraries.
+BYTES_PER_TIE = 100
 BYTES_PER_EMPLOYEE = 200
-SECONDS_PER_TIE = 18e-6
-SECONDS_PER_MONTH = 4e-3
-BYTES_PER_TIMESERIES_ROW = 440
-BYTES_PER_DEPARTMENT_ROW = 125
+SECONDS_PER_TIE = 1e-6
+SECONDS_PER_MONTH = 2e-3
+BYTES_PER_TIMESERIES_ROW = 520
+BYTES_PER_DEPARTMENT_ROW = 130
 BYTES_PER_PROCESS = 150e6
 TABLE_COPIES = 3  # the replicate tables, their concatenation and the copy written out
 
@@ -141,15 +152,21 @@ def available_memory() -> float:
 
 
 def capped_workers(setting: OrgsimConfig) -> tuple[int, str | None]:
-    """Worker processes to start: at most the cores available and the replicates; a note when capped."""
+    """`workers` capped at the cores available (0 stays 0: the runner picks), and a note when capped."""
     available = cores()
-    requested = setting.workers or available
-    if requested > available:
+    if setting.workers > available:
         note = (
             f"workers={setting.workers} is more than the {available} CPU cores available; using {available}"
         )
-        return max(1, min(available, setting.replicates)), note
-    return max(1, min(requested, setting.replicates)), None
+        return available, note
+    return setting.workers, None
+
+
+def effective_workers(setting: OrgsimConfig) -> int:
+    """The worker processes the runner will start for `setting`, after the cap."""
+    from orgsim.runner import default_workers
+
+    return default_workers(capped_workers(setting)[0], setting.replicates, setting.years * 12)
 
 
 def estimate(setting: OrgsimConfig, workers: int) -> Estimate:

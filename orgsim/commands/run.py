@@ -25,6 +25,7 @@ OUTPUT_FILES = (
     "summary.json",
     "trajectories.png",
     "channels.png",
+    "marginalized_by_year.png",
 )
 
 
@@ -55,15 +56,16 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
         check_finite,
         check_resources,
         check_summary,
+        effective_workers,
         nulls_for_nan,
     )
-    from orgsim.plots import plot_channels, plot_trajectories
+    from orgsim.plots import plot_channels, plot_marginalized_by_year, plot_trajectories
     from orgsim.report import summarize, verdict
-    from orgsim.runner import run_replicates, tables
+    from orgsim.runner import default_workers, run_replicates, tables
 
     setting = to_settings(cfg)
     workers, note = capped_workers(setting)
-    cost = check_resources(setting, workers, force=setting.force)
+    cost = check_resources(setting, effective_workers(setting), force=setting.force)
     if note:
         print(f"orgsim run: note: {note}", file=sys.stderr)
     if cost.seconds > 60 or cost.bytes > 2e9:
@@ -89,10 +91,14 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     check_finite(timeseries, "timeseries")
     check_finite(departments, "departments")
     summary = summarize(
-        timeseries, setting.scenario.name, setting.policy.name, setting.metrics.majority_months
+        timeseries,
+        setting.scenario.name,
+        setting.policy.name,
+        setting.metrics.majority_months,
+        setting.metrics,
     )
     summary["seed"] = setting.seed
-    summary["workers"] = workers
+    summary["workers"] = default_workers(workers, setting.replicates, setting.years * 12)
     check_summary(summary)
     summary["verdict"] = verdict(summary)
 
@@ -111,6 +117,9 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
                 custodian_threshold=m.custodian_threshold,
             ),
             "channels.png": lambda p: plot_channels(timeseries, p, title=title),
+            "marginalized_by_year.png": lambda p: plot_marginalized_by_year(
+                summary, p, title=title, start_year=setting.start_year
+            ),
             # the summary comes last: its presence marks a complete run
             "summary.json": lambda p: p.write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n"),
         },
