@@ -15,7 +15,9 @@ import pandas as pd
 
 from orgsim.config.schema import OrgsimConfig
 
-# Null by design: outcomes that are undefined until something has happened, written as null (not NaN).
+# Null by design: outcomes that are undefined until something has happened. pandas holds them as NaN and
+# pyarrow writes a float NaN as null in parquet (tests/test_robust_runs.py checks the files); summary.json
+# is strict JSON (no NaN).
 #   mean_wait_months     mean wait of delivered requests; undefined before IT delivers the first one
 #   it_involvement_lag   mean months until IT got involved; undefined before IT is involved in any deployment
 #   grassroots_adoption  share of employees using consumer tools; undefined with org.employees.enabled=false
@@ -57,15 +59,6 @@ def check_finite(table: pd.DataFrame, name: str) -> None:
                 f"outcome {column} is {array[bad][0]} in {name} at {where}; the run was stopped and no "
                 "results were written (please report this with the command line)"
             )
-
-
-def nulls_for_nan(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose null-by-design columns hold missing values (written as null) instead of NaN."""
-    table = table.copy()
-    for column in NULL_BY_DESIGN & set(table.columns):
-        table[column] = table[column].astype("Float64")
-        table.loc[table[column].isna(), column] = pd.NA
-    return table
 
 
 def check_summary(value, path: str = "summary") -> None:

@@ -57,7 +57,6 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
         check_resources,
         check_summary,
         effective_workers,
-        nulls_for_nan,
     )
     from orgsim.plots import plot_channels, plot_marginalized_by_year, plot_trajectories
     from orgsim.report import summarize, verdict
@@ -107,8 +106,8 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     _publish(
         output_dir,
         {
-            "timeseries.parquet": lambda p: nulls_for_nan(timeseries).to_parquet(p, index=False),
-            "departments.parquet": lambda p: nulls_for_nan(departments).to_parquet(p, index=False),
+            "timeseries.parquet": lambda p: timeseries.to_parquet(p, index=False),
+            "departments.parquet": lambda p: departments.to_parquet(p, index=False),
             "trajectories.png": lambda p: plot_trajectories(
                 timeseries,
                 p,
