@@ -10,7 +10,13 @@ import importlib
 import re
 import sys
 
-COMMANDS = {"run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds")}
+COMMANDS = {
+    "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
+    "sweep": ("orgsim.commands.sweep", "run an experiment design: orgsim sweep experiment=NAME"),
+    "params": ("orgsim.commands.params", "list every parameter: type, default, ranges, meaning"),
+}
+# These check their own arguments: sweep composes another root config, params takes --flags, not Hydra.
+SELF_CHECKED = {"sweep", "params"}
 
 USAGE = """usage: orgsim COMMAND [key=value ...]
 
@@ -174,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
             f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr
         )
         return 2
+    if command in SELF_CHECKED:
+        return importlib.import_module(COMMANDS[command][0]).main(rest)
     problem = check_overrides(rest)
     if problem:
         print(f"orgsim {command}: error: {problem}", file=sys.stderr)
