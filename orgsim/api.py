@@ -106,7 +106,7 @@ def _coerce(key: str, current: Any, value: Any) -> Any:
     if isinstance(current, int):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ConfigError(f"{key} must be an integer; got {value!r}")
-        return int(round(value))  # sampled designs give floats: an integer key takes the nearest integer
+        return round(value)  # sampled designs give floats: an integer key takes the nearest integer
     if isinstance(current, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{key} must be a number; got {value!r}")
@@ -164,7 +164,7 @@ def _rows(path: str, node: Any, meta: Mapping[str, Any]) -> Iterable[dict]:
     if isinstance(node, list) or path in NOT_PARAMETERS:
         return
     lo, hi = meta.get("range", (None, None))
-    plausible = tuple(meta.get("plausible", ())) + (None, None, None)
+    plausible = (*meta.get("plausible", ()), None, None, None)
     yield {
         "key": path,
         "type": type(node).__name__,
@@ -426,8 +426,10 @@ class Runner:
         chunks = [jobs[i::n_chunks] for i in range(n_chunks)]
         results: list[dict | None] = [None] * len(jobs)
         for chunk, out in zip(
-            chunks, self._pool.map(_run_points, [bases] * n_chunks, chunks, [self.replicates] * n_chunks)
+            chunks,
+            self._pool.map(_run_points, [bases] * n_chunks, chunks, [self.replicates] * n_chunks),
+            strict=True,
         ):
-            for (i, *_), summary in zip(chunk, out):
+            for (i, *_), summary in zip(chunk, out, strict=True):
                 results[i] = summary
         return results  # type: ignore[return-value]

@@ -49,7 +49,7 @@ def table(rows: list[dict]) -> str:
     widths = [max(len(str(line[i])) for line in [head, *body]) for i in range(len(head) - 1)]
     lines = []
     for line in [head, *body]:
-        cells = [str(c).ljust(w) for c, w in zip(line[:-1], widths)] + [str(line[-1])]
+        cells = [str(c).ljust(w) for c, w in zip(line[:-1], widths, strict=True)] + [str(line[-1])]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
