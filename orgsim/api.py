@@ -205,15 +205,20 @@ def parameters(scenario: str = DEFAULT_SCENARIO, policy: str | None = None) -> l
     return groups + list(_rows("", base, {}))
 
 
+# The EMA Workbench's experiment table has columns `policy` and `scenario` of its own.
+GROUP_IDENTIFIERS = {"policy": "policy_group", "scenario": "scenario_group"}
+
+
 def identifier(key: str) -> str:
     """A dotted key as a Python identifier (`it.cio.willingness` -> `it__cio__willingness`), for tools
-    that pass parameters as keyword arguments."""
-    return key.replace(".", "__")
+    that pass parameters as keyword arguments; the groups are `policy_group` and `scenario_group`."""
+    return GROUP_IDENTIFIERS.get(key, key.replace(".", "__"))
 
 
 def dotted(name: str) -> str:
     """The inverse of `identifier`."""
-    return name.replace("__", ".")
+    groups = {v: k for k, v in GROUP_IDENTIFIERS.items()}
+    return groups.get(name, name.replace("__", "."))
 
 
 def bounds_of(row: dict, plausible: bool = True) -> tuple[float, float] | None:
@@ -351,7 +356,7 @@ def ema_function(
     seed: int = 0, scenario: str = DEFAULT_SCENARIO, policy: str | None = None, replicates: int = 1
 ) -> Callable[..., dict]:
     """A function for the EMA Workbench's `Model(name, function=...)`: keyword arguments named by
-    `identifier` (dots as '__', plus `policy`, `scenario`, `seed`), returning `run_one`'s summary.
+    `identifier` (dots as '__'; `policy_group`, `scenario_group`; `seed`), returning `run_one`'s summary.
 
     Every experiment uses the same seed unless a `seed` parameter is given: common random numbers, so
     differences between experiments come from the parameters, not the draws.

@@ -133,7 +133,7 @@ def test_salib_problem_and_params_command(capsys) -> None:
     assert json.loads(capsys.readouterr().out) == problem
     assert cli_main(["params", "--format", "ema", "--keys", "policy,it.cio.willingness,years"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "CategoricalParameter('policy', ['broker', 'gatekeeper', 'innovation_partner', 'laissez_faire', "
+        "CategoricalParameter('policy_group', ['broker', 'gatekeeper', 'innovation_partner', 'laissez_faire', "
         "'social_coe'])",
         "RealParameter('it__cio__willingness', 0, 1)",
         "IntegerParameter('years', 1, 100)",
@@ -146,10 +146,11 @@ def test_salib_problem_and_params_command(capsys) -> None:
 
 def test_ema_function_maps_identifiers_to_dotted_keys() -> None:
     model = api.ema_function(seed=5)
-    assert model(years=1, it__cio__willingness=0.3, policy="broker") == api.run_one(
+    assert model(years=1, it__cio__willingness=0.3, policy_group="broker") == api.run_one(
         {"years": 1, "it.cio.willingness": 0.3}, seed=5, policy="broker"
     )
-    assert api.dotted(api.identifier("it.cio.willingness")) == "it.cio.willingness"
+    for key in ("it.cio.willingness", "policy", "scenario", "years"):
+        assert api.dotted(api.identifier(key)) == key
 
 
 POINTS = [{"years": 1, "it.capacity": c} for c in (1.0, 3.0, 5.0)] + [

@@ -116,6 +116,12 @@ def _explain(err: Exception, overrides: list[str]) -> str:
     return explain(err, [o for o in overrides if not o.startswith(("sweep.", "executor.", "resume"))])
 
 
+def _shapes_model(override: str) -> bool:
+    """Whether an override can change the model config (sweep, executor, resume and hydra keys cannot)."""
+    key = override.lstrip("+~").split("=", 1)[0]
+    return key.split(".")[0] not in ("sweep", "executor", "resume", "hydra")
+
+
 def _plain(cfg) -> dict:
     """The composed config as plain data, without Hydra's own node (resolving that needs a running job)."""
     from omegaconf import OmegaConf
@@ -201,9 +207,7 @@ def prepare(overrides: list[str]) -> Plan:
         extra = [f"{g}={v}" for g, v in (("scenario", scenario), ("policy", policy)) if g in swept]
         kept = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") not in swept]
         try:
-            bases[(scenario, policy)] = _group_base(
-                tuple(o for o in [*kept, *extra] if not o.startswith("hydra."))
-            )
+            bases[(scenario, policy)] = _group_base(tuple(o for o in [*kept, *extra] if _shapes_model(o)))
         except errors as err:
             raise ConfigError(_explain(err, [*kept, *extra])) from None
 
