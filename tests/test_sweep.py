@@ -17,6 +17,7 @@ import pytest
 
 from orgsim.commands.sweep import prepare, sweep_job
 from orgsim.config.validate import ConfigError
+from orgsim.report import wilson_interval
 from orgsim.sweep.design import SweepConfig, design_table, parse_factors, run_seed
 from orgsim.sweep.store import consecutive_chunks
 
@@ -140,7 +141,14 @@ def test_adding_replicates_later_keeps_the_earlier_runs(serial_runs, tmp_path) -
 def test_the_same_command_again_runs_nothing_and_another_design_is_refused(serial_runs, tmp_path) -> None:
     folder, runs = serial_runs
     plan = prepare([*SMALL, f"hydra.run.dir={folder}"])
-    assert sweep_job(plan, echo=lambda _: None)["new_runs"] == 0
+    summary = sweep_job(plan, echo=lambda _: None)
+    assert summary["new_runs"] == 0
+    for setting in summary["settings"]:  # the summary is the runs table's, per lever setting
+        arm = runs[runs["policy"] == setting["levers"]["policy"]]
+        count = int(arm["marginalized"].sum())
+        assert (setting["runs"], setting["marginalized"]) == (len(arm), count)
+        assert setting["ci95"] == list(wilson_interval(count, len(arm)))
+        assert setting["mean_final_it_influence"] == pytest.approx(arm["final_it_influence"].mean())
     pd.testing.assert_frame_equal(pd.read_parquet(folder / "runs.parquet"), runs)
     with pytest.raises(ConfigError, match="holds a sweep with another design"):
         sweep_job(prepare([*SMALL, f"hydra.run.dir={folder}", "seed=5"]), echo=lambda _: None)
@@ -271,6 +279,18 @@ def test_bad_experiment_configs_fail_before_any_run(overrides: list[str], messag
     assert message in str(err.value)
     assert "\n" not in str(err.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_without_dask_the_dask_executor_says_how_to_install_it(monkeypatch, tmp_path) -> None:
+    from orgsim.sweep.executors import make_executor
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(ConfigError) as err:
+        make_executor("dask")
+    assert (
+        str(err.value)
+        == 'executor=dask needs Dask: pip install -e ".[dask]" (or pip install "dask[distributed]")'
+    )
 
 
 def test_the_command_prints_one_line_and_exits_2(tmp_path) -> None:
