@@ -26,6 +26,8 @@ commands:
 Overrides use Hydra's syntax, e.g.
   orgsim run scenario=locked_down policy=broker it.cio.willingness=0.8 years=8 replicates=50 seed=7
   orgsim run hydra.run.dir=outputs/my_run
+  orgsim sweep experiment=policy_comparison executor=processes
+  orgsim params --format salib --keys it.cio.willingness,environment.cloud_push
 `orgsim COMMAND --help` lists the config groups and the composed config.
 """
 
