@@ -187,3 +187,19 @@ def test_runner_inside_a_daemonic_worker_runs_serially() -> None:
         workers, results = pool.map(_map_in_worker, [0])[0]
     assert workers == 1
     assert results == [api.run_one({"years": 1, "it.capacity": c}) for c in (1.0, 3.0)]
+
+
+def test_a_finished_run_leaves_no_model_alive() -> None:
+    # mesa 3.3 keeps every model in a class-level dict of agent-id counters; thousands of runs in one
+    # process would keep thousands of organizations in memory.
+    import gc
+
+    from orgsim.model.organization import Organization
+
+    setting = api.apply(api.base_settings(), ONE_YEAR)
+    gc.collect()
+    alive = sum(isinstance(o, Organization) for o in gc.get_objects())
+    for seed in range(3):
+        api.simulate(setting, seed)
+    gc.collect()
+    assert sum(isinstance(o, Organization) for o in gc.get_objects()) == alive
