@@ -6,8 +6,8 @@ serial, processes (2 workers) and Dask LocalCluster (2 workers) executors; `mesa
 processes on the same (setting, seed) pairs (it keeps only the last month's model reporters and no
 department table); and, where the EMA Workbench is installed (Python >= 3.12: .venv312), its
 MultiprocessingEvaluator (2 processes) calling `orgsim.api.run_one`. Each contender runs in a fresh
-process, so its peak memory (parent process, max RSS) is its own; the sweep is also run at a quarter of
-the size to show whether the parent's memory grows with the number of runs.
+process, so its peak memory is its own (max RSS of the parent, and of the largest worker process); the serial
+sweep is also run at a quarter of the size to show whether memory grows with the number of runs.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ LEVELS = [0.1, 0.4, 0.7, 1.0]
 WORKERS = 2
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Max resident set size in MB: of this process, or of the largest of its finished descendants."""
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def bench_sweep(executor: str, runs: int) -> dict:
@@ -110,7 +111,7 @@ def one(name: str, runs: int) -> dict:
         result = bench_ema(runs)
     else:
         raise SystemExit(f"unknown contender {name}")
-    return {**result, "peak_mb": _peak_mb()}
+    return {**result, "peak_mb": _peak_mb(), "workers_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN)}
 
 
 CONTENDERS = [
@@ -141,8 +142,8 @@ def main() -> None:
     if "memory" not in skip:
         plan.append(
             (
-                "sweep_processes",
-                f"orgsim sweep, processes ({WORKERS}), quarter size",
+                "sweep_serial",
+                "orgsim sweep, serial, quarter size",
                 sys.executable,
                 args.runs // 4,
             )
@@ -164,7 +165,7 @@ def main() -> None:
     serial = next((r[2] for r in rows if r[2] and r[0] == "orgsim sweep, serial"), None)
     batch2 = next((r[2] for r in rows if r[2] and r[0] == f"mesa.batch_run, {WORKERS} processes"), None)
     print(
-        f"{'contender':48s} {'runs':>6s} {'seconds':>8s} {'runs/s':>7s} {'x serial':>8s} {'x batch_run(2)':>14s} {'peak MB':>8s}"
+        f"{'contender':48s} {'runs':>6s} {'seconds':>8s} {'runs/s':>7s} {'x serial':>8s} {'x batch_run(2)':>14s} {'peak MB':>8s} {'worker MB':>9s}"
     )
     for label, runs, result, error in rows:
         if result is None:
@@ -175,7 +176,7 @@ def main() -> None:
         vs_batch = rate / (batch2["runs"] / batch2["seconds"]) if batch2 else float("nan")
         print(
             f"{label:48s} {result['runs']:6d} {result['seconds']:8.1f} {rate:7.2f} {vs_serial:8.2f} "
-            f"{vs_batch:14.2f} {result['peak_mb']:8.0f}"
+            f"{vs_batch:14.2f} {result['peak_mb']:8.0f} {result['workers_peak_mb'] or float('nan'):9.0f}"
         )
 
 
