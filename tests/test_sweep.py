@@ -239,6 +239,24 @@ def test_a_dask_worker_killed_mid_sweep_loses_no_run(uninterrupted, tmp_path) ->
     pd.testing.assert_frame_equal(pd.read_parquet(folder / "runs.parquet"), uninterrupted)
 
 
+# --- shipped experiments ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("experiment", "runs"),
+    [
+        ("policy_comparison", 5 * 200),
+        ("willingness_vs_appstores", 3 * 3 * 3 * 30),
+        ("global_sensitivity", 64 * (10 + 2) * 2),
+        ("lebrun_integration", 2 * 6 * 50),
+    ],
+)
+def test_every_shipped_experiment_composes_and_validates(experiment: str, runs: int, tmp_path) -> None:
+    plan = prepare([f"experiment={experiment}", f"hydra.run.dir={tmp_path}"])
+    assert plan.n_runs == runs
+    assert plan.sweep.name == experiment
+
+
 # --- bad experiment configs ----------------------------------------------------------------------------
 
 
