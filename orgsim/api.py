@@ -1,7 +1,7 @@
 """orgsim's public Python API: the parameters, one run, many runs. The CLI's sweeps and outside tools
 (SALib, the EMA Workbench) call it.
 
-A run's parameters are a flat dict of dotted keys (`{"it.capacity": 4, "policy": "broker"}`). The base
+A run's parameters are a flat dict of dotted keys (`{"it.budget": 5000, "policy": "broker"}`). The base
 config is composed once per (scenario, policy) and cached; each run then copies it, sets the values and
 validates them (about a millisecond), so no run pays for a Hydra compose. Runs here are serial: nothing in
 this module starts a process pool except `Runner`, and it runs serially inside a worker process.
@@ -276,30 +276,13 @@ def flatten(summary: Mapping[str, Any], prefix: str = "") -> dict:
     return flat
 
 
-def _agent_id_counters() -> dict | None:
-    # mesa 3.3 numbers agents with a class-level dict of counters keyed by the model, a strong reference
-    # that keeps every finished model alive (~2.7 MB each: 2,000 runs grew a process to 5.9 GB);
-    # mesa 3.5 has no such dict.
-    import mesa
-
-    return getattr(mesa.Agent, "_ids", None)
-
-
 def simulate(setting: OrgsimConfig, seed: int, replicate: int = 0, reporters: Iterable[str] = ()):
-    """One organization to the horizon: (flat run summary, monthly table of `reporters` or None).
-
-    Releases the finished model, so a process running thousands of them stays the same size."""
+    """One organization to the horizon: (flat run summary, monthly table of `reporters` or None)."""
     from orgsim.model.metrics import run_summary
     from orgsim.runner import run_replicate
 
-    counters = _agent_id_counters()
-    before = set(counters) if counters is not None else set()
-    try:
-        result = run_replicate(setting, replicate, seed)
-    finally:
-        for model in set(counters or ()) - before:
-            del counters[model]
-    summary = flatten(run_summary(result.timeseries, setting.metrics.majority_months))
+    result = run_replicate(setting, replicate, seed)
+    summary = flatten(run_summary(result.timeseries, setting.metrics.majority_months, setting.metrics))
     reporters = list(reporters)
     monthly = result.timeseries[["month", *reporters]] if reporters else None
     return summary, monthly

@@ -14,6 +14,7 @@ COMMANDS = {
     "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
     "sweep": ("orgsim.commands.sweep", "run an experiment design: orgsim sweep experiment=NAME"),
     "params": ("orgsim.commands.params", "list every parameter: type, default, ranges, meaning"),
+    "viz": ("orgsim.commands.viz", "serve the interactive page on 127.0.0.1 (needs the viz extra)"),
 }
 # These check their own arguments: sweep composes another root config, params takes --flags, not Hydra.
 SELF_CHECKED = {"sweep", "params"}
@@ -184,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if command in SELF_CHECKED:
         return importlib.import_module(COMMANDS[command][0]).main(rest)
+    if command == "viz":  # serves a page, not a Hydra app: it checks its own keys (port=, assets=)
+        from orgsim.commands.viz import main as viz_main
+
+        return viz_main(rest)
     problem = check_overrides(rest)
     if problem:
         print(f"orgsim {command}: error: {problem}", file=sys.stderr)

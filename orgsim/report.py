@@ -11,7 +11,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from orgsim.model.metrics import run_summary
+from orgsim.config.schema import MetricsConfig
+from orgsim.model.metrics import ROLE_COMPONENTS, THRESHOLD_SHIFT, run_summary
 
 Z_95 = 1.959963984540054
 
@@ -30,14 +31,28 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def summarize(timeseries: pd.DataFrame, scenario: str, policy: str, majority_months: int = 6) -> dict:
+def _share(count: int, n: int) -> dict:
+    lo, hi = wilson_interval(count, n)
+    return {"count": int(count), "share": count / n if n else math.nan, "ci95": [lo, hi]}
+
+
+def summarize(
+    timeseries: pd.DataFrame,
+    scenario: str,
+    policy: str,
+    majority_months: int = 6,
+    metrics: MetricsConfig | None = None,
+) -> dict:
     """Per-replicate outcomes and their aggregate."""
+    metrics = metrics or MetricsConfig()
     runs = []
     for (replicate, seed), run in timeseries.groupby(["replicate", "seed"], sort=True):
-        runs.append({"replicate": int(replicate), "seed": int(seed), **run_summary(run, majority_months)})
+        runs.append(
+            {"replicate": int(replicate), "seed": int(seed), **run_summary(run, majority_months, metrics)}
+        )
     n = len(runs)
     marginalized = sum(r["marginalized"] for r in runs)
-    lo, hi = wilson_interval(marginalized, n)
+    by_year = np.array([r["marginalized_by_year"] for r in runs], dtype=bool).reshape(n, -1)
     # Runs that never reached a shadow majority count as later than any month: the median is then
     # "never" when more than half of them never did.
     months = sorted(
@@ -45,15 +60,49 @@ def summarize(timeseries: pd.DataFrame, scenario: str, policy: str, majority_mon
     )
     median_month = float(np.median(months)) if n else math.inf
     influence = np.array([r["final_it_influence"] for r in runs])
+    shadow = np.array([r["final_shadow_share"] for r in runs])
     leaders = Counter(r["tech_leader"] for r in runs)
     roles = Counter(r["it_role"] for r in runs)
+    drivers = Counter(r["driver"] for r in runs if r["marginalized"])
+    components = {
+        k: {
+            "mean": float(np.mean([r[f"final_{k}"] for r in runs])),
+            "p5": float(np.quantile([r[f"final_{k}"] for r in runs], 0.05)),
+            "p95": float(np.quantile([r[f"final_{k}"] for r in runs], 0.95)),
+        }
+        for k in ROLE_COMPONENTS
+    }
+    association = (
+        float(np.corrcoef(shadow, influence)[0, 1])
+        if n > 2 and shadow.std() > 0 and influence.std() > 0
+        else None
+    )
     return {
         "scenario": scenario,
         "policy": policy,
         "replicates": n,
         "months": int(timeseries["month"].max()),
         "aggregate": {
-            "marginalized": {"count": marginalized, "share": marginalized / n, "ci95": [lo, hi]},
+            "marginalized": {
+                **_share(marginalized, n),
+                "rule": (
+                    f"mean it_influence over the final {metrics.sustain_months} months "
+                    f"below {metrics.custodian_threshold:g}"
+                ),
+            },
+            "marginalized_by_year": [
+                {"year": y + 1, **_share(int(by_year[:, y].sum()), n)} for y in range(by_year.shape[1])
+            ],
+            "threshold_sensitivity": {
+                f"{metrics.custodian_threshold - THRESHOLD_SHIFT:g}": _share(
+                    sum(r["marginalized_low_threshold"] for r in runs), n
+                ),
+                f"{metrics.custodian_threshold:g}": _share(marginalized, n),
+                f"{metrics.custodian_threshold + THRESHOLD_SHIFT:g}": _share(
+                    sum(r["marginalized_high_threshold"] for r in runs), n
+                ),
+            },
+            "drivers": dict(drivers.most_common()),
             "final_roles": dict(sorted(roles.items())),
             "month_shadow_majority": {
                 "median": None if math.isinf(median_month) else median_month,
@@ -66,9 +115,19 @@ def summarize(timeseries: pd.DataFrame, scenario: str, policy: str, majority_mon
                 "p5": float(np.quantile(influence, 0.05)),
                 "p95": float(np.quantile(influence, 0.95)),
             },
+            "final_role_components": components,
+            "correlation_shadow_share_influence": association,
         },
         "runs": runs,
     }
+
+
+COMPONENT_WORDS = {
+    "it_spend_share": "IT's share of discretionary technology spend",
+    "it_decision_share": "IT's share of technology decisions",
+    "it_innovation_share": "the business-facing share of IT's effort",
+    "mean_satisfaction": "the business's satisfaction with IT",
+}
 
 
 def verdict(summary: dict) -> str:
@@ -79,8 +138,19 @@ def verdict(summary: dict) -> str:
     lo, hi = m["ci95"]
     lines = [
         f"IT ended as infrastructure custodian in {m['count']} of {n} runs "
-        f"({m['share']:.0%}, 95% CI {lo:.0%}-{hi:.0%})"
+        f"({m['share']:.0%}, 95% CI {lo:.0%}-{hi:.0%}; {m['rule']})"
     ]
+    years = agg["marginalized_by_year"]
+    lines.append("by year " + " / ".join(f"{y['share']:.0%}" for y in years))
+    if agg["drivers"]:
+        driver, count = next(iter(agg["drivers"].items()))
+        lines.append(
+            f"mostly driven by a fall in {COMPONENT_WORDS.get(driver, driver)} ({count} of {m['count']})"
+        )
+    sens = list(agg["threshold_sensitivity"].items())
+    lines.append(
+        f"with the threshold at {sens[0][0]} / {sens[-1][0]}: {sens[0][1]['share']:.0%} / {sens[-1][1]['share']:.0%}"
+    )
     maj = agg["month_shadow_majority"]
     if maj["median"] is None:
         lines.append(
@@ -92,7 +162,7 @@ def verdict(summary: dict) -> str:
     leader, count = next(iter(agg["tech_leader"].items()))
     lines.append(f"tech leader: {leader} ({count} of {n})")
     inf = agg["final_it_influence"]
-    lines.append(f"final IT influence {inf['mean']:.2f} (5-95%: {inf['p5']:.2f}-{inf['p95']:.2f})")
+    lines.append(f"final-year IT influence {inf['mean']:.2f} (5-95%: {inf['p5']:.2f}-{inf['p95']:.2f})")
     return (
         f"[{summary['scenario']}, policy {summary['policy']}, {summary['months']} months] "
         + "; ".join(lines)

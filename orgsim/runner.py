@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim.config.schema import OrgsimConfig
-from orgsim.model.departments import BusinessDepartment
+from orgsim.model.agents import BusinessDepartment
 from orgsim.model.organization import Organization
 
 
@@ -54,6 +54,7 @@ def run_replicate(setting: OrgsimConfig, replicate: int, seed: int) -> Replicate
     for table in (ts, depts):
         table.insert(0, "seed", seed)
         table.insert(0, "replicate", replicate)
+    model.release()  # or mesa 3.3 keeps every finished model alive (MESA_NOTES.md, memory)
     return ReplicateResult(replicate, seed, ts, depts)
 
 
@@ -61,7 +62,22 @@ def _run_chunk(setting: OrgsimConfig, jobs: list[tuple[int, int]]) -> list[Repli
     return [run_replicate(setting, r, s) for r, s in jobs]
 
 
-def default_workers(requested: int, replicates: int) -> int:
+# Break-even of the process pool, in organization-months (replicates x months). Measured 2026-11-30 on
+# 2 cores (benchmarks/run.py --only serial,pool): starting a pool costs ~1.7 s CPU (forkserver start-up
+# and the import of the model there, before the first replicate), and a default replicate (2,000
+# employees, 60 months) ~32 ms, ~0.55 ms per month. Two workers save half the simulating time, so the
+# pool pays from about 2 x 1.7 / 0.032 ~ 100 default replicates, ~6,000 organization-months. Measured:
+# 30 replicates cost 3.9 s CPU serial vs 5.6 s pooled, 60 replicates 4.8 s vs 6.5 s. Larger
+# organizations cost more per month, so for them the rule errs on the serial side.
+POOL_BREAK_EVEN_MONTHS = 6000
+
+
+def default_workers(requested: int, replicates: int, months: int = 60) -> int:
+    """Worker processes for a run: `requested`, or with 0 one per core, but serial (1) while the run is
+    too small for a pool to pay (replicates x months below POOL_BREAK_EVEN_MONTHS); never more than
+    there are replicates."""
+    if requested == 0 and replicates * months < POOL_BREAK_EVEN_MONTHS:
+        return 1
     return max(1, min(requested or (os.cpu_count() or 1), replicates))
 
 
@@ -94,7 +110,7 @@ def run_replicates(
 ) -> list[ReplicateResult]:
     """Run `replicates` seeds, serially or in local processes; results ordered by replicate."""
     jobs = list(enumerate(replicate_seeds(base_seed, replicates)))
-    n_workers = default_workers(workers, replicates)
+    n_workers = default_workers(workers, replicates, setting.years * 12)
     results: list[ReplicateResult] = []
     if n_workers == 1:
         for job in jobs:

@@ -20,10 +20,12 @@ ONE_YEAR = {"years": 1}
 
 
 def test_run_one_is_the_runners_replicate_zero_with_the_same_overrides() -> None:
-    summary = api.run_one({"years": 1, "it.capacity": 4}, seed=7, policy="broker")
-    setting = load_settings(["years=1", "it.capacity=4", "policy=broker"])
+    summary = api.run_one({"years": 1, "it.unit_cost": 25}, seed=7, policy="broker")
+    setting = load_settings(["years=1", "it.unit_cost=25", "policy=broker"])
     expected = run_replicate(setting, 0, replicate_seeds(7, 1)[0])
-    assert summary == run_summary(expected.timeseries, setting.metrics.majority_months)
+    assert summary == api.flatten(
+        run_summary(expected.timeseries, setting.metrics.majority_months, setting.metrics)
+    )
 
 
 def test_run_one_with_replicates_reports_shares_and_means_of_the_single_runs() -> None:
@@ -59,9 +61,9 @@ def test_errors_carry_the_line_the_cli_prints(params: dict, override: str) -> No
 
 
 def test_values_take_the_type_of_the_key_and_bad_types_fail() -> None:
-    setting = api.apply(api.base_settings(), {"years": 2.0, "it.capacity": 3, "it.cio.draw": 0})
+    setting = api.apply(api.base_settings(), {"years": 2.0, "it.unit_cost": 25, "it.cio.draw": 0})
     assert setting.years == 2 and isinstance(setting.years, int)
-    assert setting.it.capacity == 3.0 and isinstance(setting.it.capacity, float)
+    assert setting.it.unit_cost == 25.0 and isinstance(setting.it.unit_cost, float)
     assert setting.it.cio.draw is False
     with pytest.raises(api.ConfigError, match="years must be an integer; got 'x'"):
         api.apply(api.base_settings(), {"years": "x"})
@@ -71,8 +73,8 @@ def test_values_take_the_type_of_the_key_and_bad_types_fail() -> None:
 
 def test_apply_leaves_the_base_unchanged() -> None:
     base = api.base_settings()
-    api.apply(base, {"it.capacity": 9.0})
-    assert base.it.capacity == api.base_settings().it.capacity
+    api.apply(base, {"it.unit_cost": 9.0})
+    assert base.it.unit_cost == api.base_settings().it.unit_cost
 
 
 def test_parameters_list_every_value_of_the_composed_config_with_its_schema_range() -> None:
@@ -122,11 +124,13 @@ def test_salib_problem_and_params_command(capsys) -> None:
     assert problem == {
         "num_vars": 2,
         "names": ["it.cio.willingness", "environment.cloud_push"],
-        "bounds": [[0.0, 1.0], [0.0, 1.0]],
+        "bounds": [[0.05, 0.2], [0.0, 0.3]],  # the plausible ranges the schema declares
     }
-    with pytest.raises(api.ConfigError, match=r"it.capacity has no finite range"):
-        api.salib_problem(["it.capacity"])
-    assert api.salib_problem({"it.capacity": (1, 5)})["bounds"] == [[1.0, 5.0]]
+    allowed = api.salib_problem(["it.cio.willingness", "environment.cloud_push"], plausible=False)
+    assert allowed["bounds"] == [[0.0, 1.0], [0.0, 1.0]]
+    with pytest.raises(api.ConfigError, match=r"policy\.coe_capacity has no finite range"):
+        api.salib_problem(["policy.coe_capacity"])
+    assert api.salib_problem({"policy.coe_capacity": (1, 5)})["bounds"] == [[1.0, 5.0]]
     assert (
         cli_main(["params", "--format", "salib", "--keys", "it.cio.willingness,environment.cloud_push"]) == 0
     )
@@ -135,7 +139,7 @@ def test_salib_problem_and_params_command(capsys) -> None:
     assert capsys.readouterr().out.splitlines() == [
         "CategoricalParameter('policy_group', ['broker', 'gatekeeper', 'innovation_partner', 'laissez_faire', "
         "'social_coe'])",
-        "RealParameter('it__cio__willingness', 0, 1)",
+        "RealParameter('it__cio__willingness', 0.05, 0.2)",
         "IntegerParameter('years', 1, 100)",
     ]
     assert cli_main(["params"]) == 0
@@ -153,7 +157,7 @@ def test_ema_function_maps_identifiers_to_dotted_keys() -> None:
         assert api.dotted(api.identifier(key)) == key
 
 
-POINTS = [{"years": 1, "it.capacity": c} for c in (1.0, 3.0, 5.0)] + [
+POINTS = [{"years": 1, "it.unit_cost": c} for c in (20.0, 30.0, 45.0)] + [
     {"years": 1, "policy": "broker", "seed": 4}
 ]
 
@@ -170,8 +174,8 @@ def test_runner_gives_the_serial_results_and_keeps_its_pool() -> None:
 
 def test_runner_rejects_a_bad_point_before_running_any() -> None:
     with api.Runner(workers=2) as runner:
-        with pytest.raises(api.ConfigError, match=r"it\.capacity must be in"):
-            runner.map([{"years": 1}, {"it.capacity": -1.0}])
+        with pytest.raises(api.ConfigError, match=r"it\.unit_cost must be in"):
+            runner.map([{"years": 1}, {"it.unit_cost": -1.0}])
         assert runner._pool is None  # no worker was started
 
 
@@ -186,12 +190,12 @@ def test_runner_inside_a_daemonic_worker_runs_serially() -> None:
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         workers, results = pool.map(_map_in_worker, [0])[0]
     assert workers == 1
-    assert results == [api.run_one({"years": 1, "it.capacity": c}) for c in (1.0, 3.0)]
+    assert results == [api.run_one({"years": 1, "it.unit_cost": c}) for c in (20.0, 30.0)]
 
 
 def test_a_finished_run_leaves_no_model_alive() -> None:
-    # mesa 3.3 keeps every model in a class-level dict of agent-id counters; thousands of runs in one
-    # process would keep thousands of organizations in memory.
+    # mesa 3.3 keeps every model in a class-level dict of agent-id counters unless it is released;
+    # thousands of runs in one process would keep thousands of organizations in memory.
     import gc
 
     from orgsim.model.organization import Organization

@@ -19,6 +19,7 @@ from orgsim.commands.run import OUTPUT_FILES, run_job
 from orgsim.config.compose import compose
 from orgsim.config.schema import POLICIES
 from orgsim.config.validate import ConfigError
+from orgsim.model.metrics import ROLE_COMPONENTS
 from orgsim.report import summarize, verdict, wilson_interval
 
 SUMMARY_KEYS = {
@@ -32,7 +33,18 @@ SUMMARY_KEYS = {
     "workers",
     "verdict",
 }
-AGGREGATE_KEYS = {"marginalized", "final_roles", "month_shadow_majority", "tech_leader", "final_it_influence"}
+AGGREGATE_KEYS = {
+    "marginalized",
+    "marginalized_by_year",
+    "threshold_sensitivity",
+    "drivers",
+    "final_roles",
+    "month_shadow_majority",
+    "tech_leader",
+    "final_it_influence",
+    "final_role_components",
+    "correlation_shadow_share_influence",
+}
 
 
 def orgsim(*args: str) -> subprocess.CompletedProcess:
@@ -207,20 +219,26 @@ def test_wilson_interval_narrows_with_more_runs() -> None:
     assert large[1] - large[0] < small[1] - small[0]
 
 
+INFLUENCE_OF_ROLE = {"infrastructure_custodian": 0.2, "service_provider": 0.45, "strategic_partner": 0.6}
+
+
 def synthetic_timeseries(shadow: dict[int, list[float]], roles: dict[int, str]) -> pd.DataFrame:
-    """One row per replicate and month with the columns the run summary reads."""
+    """One row per replicate and month with the columns the run summary reads; IT's influence is held at a
+    level inside the replicate's role all along."""
     rows = []
     for replicate, shares in shadow.items():
+        level = INFLUENCE_OF_ROLE[roles[replicate]]
         for month, share in enumerate(shares):
-            last = month == len(shares) - 1
             rows.append(
                 {
                     "replicate": replicate,
                     "seed": 100 + replicate,
                     "month": month,
                     "shadow_share": share,
-                    "it_role": roles[replicate] if last else "service_provider",
-                    "it_influence": 0.1 * (replicate + 1),
+                    "outside_managed_share": share / 2,
+                    "it_role": roles[replicate],
+                    "it_influence": level,
+                    **dict.fromkeys(ROLE_COMPONENTS, level),
                     "tech_leader": "it" if roles[replicate] == "service_provider" else "marketing",
                     "security_incidents": replicate,
                     "headcount": 2000,
@@ -233,7 +251,7 @@ def synthetic_timeseries(shadow: dict[int, list[float]], roles: dict[int, str]) 
 
 
 def test_summarize_counts_marginalized_runs_and_sustained_shadow_majorities() -> None:
-    months = 12
+    months = 13  # months 0-12: one whole year
     shadow = {
         0: [0.2, 0.4] + [0.6] * (months - 2),  # majority from month 2 on
         1: [0.2, 0.6] + [0.4] * 3 + [0.7] * (months - 5),  # a brief flip at month 1, majority from 5
@@ -248,17 +266,20 @@ def test_summarize_counts_marginalized_runs_and_sustained_shadow_majorities() ->
     assert agg["marginalized"]["count"] == 2
     assert agg["marginalized"]["share"] == 0.5
     assert agg["marginalized"]["ci95"] == pytest.approx(list(wilson_interval(2, 4)))
-    assert [r["month_shadow_majority"] for r in summary["runs"]] == [2, 5, 9, None]
+    assert [r["month_shadow_majority"] for r in summary["runs"]] == [2, 5, 10, None]
     assert agg["month_shadow_majority"]["runs_reaching_majority"] == 3
-    assert agg["month_shadow_majority"]["median"] == 7.0  # of 2, 5, 9 and never
+    assert agg["month_shadow_majority"]["median"] == 7.5  # of 2, 5, 10 and never
     assert agg["final_roles"] == {
         "infrastructure_custodian": 2,
         "service_provider": 1,
         "strategic_partner": 1,
     }
     assert next(iter(agg["tech_leader"].items())) == ("marketing", 3)
-    assert agg["final_it_influence"]["mean"] == pytest.approx(0.25)
-    assert agg["final_it_influence"]["p5"] <= 0.25 <= agg["final_it_influence"]["p95"]
+    assert agg["final_it_influence"]["mean"] == pytest.approx((0.2 + 0.2 + 0.45 + 0.6) / 4)
+    year = {k: agg["marginalized"][k] for k in ("count", "share", "ci95")}
+    assert agg["marginalized_by_year"] == [{"year": 1, **year}]
+    assert agg["threshold_sensitivity"]["0.3"]["count"] == 2  # 0.2 < 0.3; 0.45 is not below 0.4
+    assert agg["threshold_sensitivity"]["0.4"]["count"] == 2
     assert "infrastructure custodian in 2 of 4 runs" in verdict(summary)
 
 

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from orgsim.report import wilson_interval
-
 Z = 2.0
 
 
@@ -64,29 +62,10 @@ def test_faster_saas_maturity_raises_shadow_share(run_arm, at_horizon) -> None:
     )
 
 
-def test_higher_cio_willingness_lowers_share_marginalized(run_arm, at_horizon) -> None:
-    """Measured at capacity 1.5 over 5 years: 31 of 32 marginalized at willingness 0, 1 of 32 at 1."""
-    # Every CIO aspires, so willingness alone decides whether IT reinvests.
-    fixed = ["years=5", "it.capacity=1.5", "it.cio.aspiration=1.0"]
-    unwilling, _ = run_arm([*fixed, "it.cio.willingness=0.0"], 32, base_seed=1)
-    willing, _ = run_arm([*fixed, "it.cio.willingness=1.0"], 32, base_seed=2)
-    count = {
-        name: int((at_horizon(ts)["it_role"] == "infrastructure_custodian").sum())
-        for name, ts in (("unwilling", unwilling), ("willing", willing))
-    }
-    # The comparison means something only where an unwilling CIO's IT is often marginalized.
-    assert count["unwilling"] >= 8, f"setting no longer marginalizes IT often enough: {count}"
-    # Disjoint 95% Wilson intervals: a gap well beyond sampling error for shares.
-    assert wilson_interval(count["willing"], 32)[1] < wilson_interval(count["unwilling"], 32)[0], count
-    assert at_horizon(unwilling)["cio_actions"].max() == 0
-    assert at_horizon(willing)["cio_actions"].mean() > 0
-
-
 def test_more_it_capacity_shortens_waits_and_raises_satisfaction(run_arm, at_horizon) -> None:
-    """Measured at 3 years: mean wait 5.8 months (capacity 1.5) vs 0.5 (6.0); mean satisfaction
-    0.48 vs 0.58, gap SE about 0.01."""
-    small, _ = run_arm(["years=3", "it.capacity=1.5"], 32, base_seed=1)
-    large, _ = run_arm(["years=3", "it.capacity=6.0"], 32, base_seed=2)
+    """Capacity is the budget over a fixed unit cost: a dearer work unit is less capacity."""
+    small, _ = run_arm(["years=3", "it.unit_cost=50"], 32, base_seed=1)
+    large, _ = run_arm(["years=3", "it.unit_cost=12.5"], 32, base_seed=2)
     small, large = at_horizon(small), at_horizon(large)
     assert_greater(
         Estimate.of(small["mean_wait_months"]), Estimate.of(large["mean_wait_months"]), "mean wait"

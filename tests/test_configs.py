@@ -11,7 +11,7 @@ from omegaconf.errors import OmegaConfBaseException
 from orgsim.config.compose import compose, config_dir, load_settings, to_settings
 from orgsim.config.schema import POLICIES, InitialDeploymentConfig
 from orgsim.config.validate import ConfigError, validate
-from orgsim.model.deployments import BROKERED, BYOT, CHANNELS, SHADOW
+from orgsim.model.ledger import BROKERED, BYOT, CHANNELS, SHADOW
 from orgsim.model.organization import Organization
 
 GROUPS = ("scenario", "policy", "org", "catalogue")
@@ -110,10 +110,12 @@ BAD_VALUES = [
     (["it.cio.willingness=1.7"], "it.cio.willingness", "1.7"),
     (["policy.governance=strickt"], "policy.governance", "one of strict, neutral, enabling; got 'strickt'"),
     (["it.split.run=0.9"], "it.split.run + it.split.innovation + it.split.security", "sum to 1"),
-    (["it.capacity=nan"], "it.capacity", "nan"),
-    (["it.split.innovation=0", "it.split.run=0.77"], "it.split.innovation", "got 0"),  # prices a work unit
+    (["it.unit_cost=nan"], "it.unit_cost", "nan"),
+    (["it.unit_cost=0"], "it.unit_cost", "got 0"),  # prices a work unit
     (["metrics.innovation_target=0"], "metrics.innovation_target", "got 0"),  # divides IT's innovation share
     (["policy.innovation_shift=1.0"], "policy.innovation_shift", "got 1"),
+    (["policy.innovation_shift=-0.05"], "policy.innovation_shift", "got -0.05"),
+    (["metrics.spend_target=0"], "metrics.spend_target", "got 0"),
     (
         ["metrics.strategic_threshold=0.4", "metrics.custodian_threshold=0.5"],
         "metrics.custodian_threshold",

@@ -1,8 +1,13 @@
-"""An industry: organizations of drawn sizes and CIO stances, one per replicate."""
+"""An industry: organizations of drawn sizes, department mixes and CIO stances, one per replicate; and the
+one size knob, org.size."""
+
+import itertools
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from orgsim.model.industry import by_size, draw_organization, total_headcount
 from orgsim.model.organization import Organization
 from orgsim.runner import replicate_seeds, run_replicates, tables
 
@@ -31,3 +36,60 @@ def test_drawn_cio_stance_follows_the_survey_shares(make_settings):
     # binomial standard errors at n = 400: 0.0245 and 0.015; allow four of them
     assert abs(aspiration.mean() - 0.6) < 4 * 0.0245
     assert abs(willingness.mean() - 0.1) < 4 * 0.015
+
+
+def _per_head(setting) -> dict[str, float]:
+    budgets = {name: d.budget / d.headcount for name, d in setting.org.departments.items()}
+    return {**budgets, "it": setting.it.budget / setting.it.headcount}
+
+
+@pytest.mark.parametrize("size", [200, 2000, 20_000, 100_000])
+def test_org_size_scales_every_headcount_and_budget_alike(make_settings, size):
+    base = make_settings()
+    setting, draw = draw_organization(make_settings(f"org.size={size}"), np.random.default_rng(0))
+    # rounding each of nine groups moves the total by at most 4.5 people, plus the 1-person floor
+    assert abs(total_headcount(setting) - size) <= 5
+    assert draw.size_factor == pytest.approx(size / 2000)
+    # budgets scale with the factor; budget per head moves only by the rounding of small departments
+    for name, value in _per_head(setting).items():
+        assert value == pytest.approx(_per_head(base)[name], rel=0.6 if size == 200 else 0.02)
+    total_budget = sum(d.budget for d in setting.org.departments.values()) + setting.it.budget
+    base_budget = sum(d.budget for d in base.org.departments.values()) + base.it.budget
+    assert total_budget == pytest.approx(base_budget * size / 2000)
+
+
+def test_no_industry_settings_draw_nothing(make_settings):
+    setting = make_settings()
+    rng = np.random.default_rng(4)
+    state = rng.bit_generator.state
+    same, draw = draw_organization(setting, rng)
+    assert rng.bit_generator.state == state
+    assert same is setting and draw.size_factor == 1.0 and set(draw.mix) == {1.0}
+
+
+def test_mix_spread_redraws_the_department_mix_at_the_same_total(make_settings):
+    setting = make_settings("org.mix_spread=0.5")
+    base = _per_head(make_settings())
+    shares = []
+    for seed in range(20):
+        drawn, draw = draw_organization(setting, np.random.default_rng(seed))
+        business = sum(d.headcount for d in drawn.org.departments.values())
+        assert abs(business - 1940) <= 4  # 2,000 less IT's 60, within rounding
+        assert drawn.it.headcount == 60
+        for name, value in _per_head(drawn).items():  # each department's budget follows its headcount
+            assert value == pytest.approx(base[name], rel=0.2)
+        shares.append([d.headcount / business for d in drawn.org.departments.values()])
+        assert len(set(draw.mix)) == len(draw.mix)
+    spread = np.std(np.log(np.array(shares)), axis=0)
+    assert (spread > 0.25).all()  # log-normal factors with sigma 0.5, renormalized
+
+
+def test_industry_runs_report_marginalization_by_size(make_settings):
+    setting = make_settings("years=1", "org.size_spread=0.8", "org.mix_spread=0.3")
+    ts, _ = tables(run_replicates(setting, 9, base_seed=2, workers=1))
+    last = ts[ts["month"] == ts["month"].max()]
+    rows = by_size(last["headcount"].to_numpy(), (last["it_role"] == "infrastructure_custodian").to_numpy())
+    assert [r["organizations"] for r in rows] == [3, 3, 3]
+    assert all(r["headcount_min"] <= r["headcount_max"] for r in rows)
+    assert all(a["headcount_max"] <= b["headcount_min"] for a, b in itertools.pairwise(rows))
+    assert sum(r["marginalized"] for r in rows) == int((last["it_role"] == "infrastructure_custodian").sum())

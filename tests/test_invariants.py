@@ -9,27 +9,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orgsim.config.schema import NETWORKS, POLICIES
-from orgsim.model.deployments import CHANNELS
-from orgsim.model.metrics import (
-    business_tech_spend_share,
-    it_influence,
-    it_innovation_share,
-    it_led_share,
-    it_spend_share,
-    mean_satisfaction,
-    shadow_share,
-)
+from orgsim.model.ledger import CHANNELS
+from orgsim.model.metrics import MODEL_REPORTERS, ROLE_COMPONENTS
 from orgsim.model.organization import Organization
 
 TOL = 1e-9
 SHARES = {
-    "shadow_share": shadow_share,
-    "it_led_share": it_led_share,
-    "it_spend_share": it_spend_share,
-    "it_innovation_share": it_innovation_share,
-    "it_influence": it_influence,
-    "business_tech_spend_share": business_tech_spend_share,
-    "mean_satisfaction": mean_satisfaction,
+    name: MODEL_REPORTERS[name]
+    for name in (
+        *ROLE_COMPONENTS,
+        "it_influence",
+        "shadow_share",
+        "outside_managed_share",
+        "business_tech_spend_share",
+        "it_innovation_budget_share",
+    )
 }
 
 
@@ -51,6 +45,15 @@ def check_deployments_conserved(model: Organization) -> None:
     assert ledger.created == len(active) + ledger.retired
     assert all(d.active for d in active)
     assert (ledger.tool_users >= 0).all()
+    # management state: counted apart from the channels, per tool and in total
+    assert ledger.managed == sum(d.managed for d in active)
+    assert ledger.tool_managed.tolist() == [
+        sum(d.managed and d.tool.index == i for d in active) for i in range(len(ledger.tool_users))
+    ]
+    assert ledger.supported == sum(d.supported for d in active)
+    assert np.isclose(ledger.support_effort, sum(d.tool.deploy_effort for d in active if d.supported))
+    assert all(d.managed for d in active if d.supported)
+    assert 0.0 <= model.decisions.by_it <= model.decisions.total + TOL
     for dept in model.departments:
         mine = [d for d in active if d.department is dept]
         categories = [d.category for d in mine]
@@ -66,6 +69,8 @@ def check_budgets_and_queue(model: Organization) -> None:
     for name in ("run", "innovation", "security"):
         assert getattr(it, name) >= -TOL, f"month {model.month}: it.{name} = {getattr(it, name)}"
     assert it.capacity_available >= -TOL
+    for name in ("business_work", "governance_work", "run_work", "governance_load"):
+        assert getattr(it, name) >= -TOL, f"month {model.month}: it.{name} = {getattr(it, name)}"
     for dept in model.departments:
         assert dept.spend >= -TOL, f"month {model.month}: {dept.name} spend = {dept.spend}"
     assert it.backlog_effort >= -TOL
@@ -101,7 +106,7 @@ def check_all(model: Organization) -> None:
     seed=st.integers(0, 2**32 - 1),
     policy=st.sampled_from(POLICIES),
     governance=st.sampled_from(("strict", "neutral", "enabling")),
-    capacity=st.floats(0.2, 8.0),
+    unit_cost=st.floats(5.0, 120.0),
     willingness=st.floats(0.0, 1.0),
     cloud_push=st.floats(0.0, 0.6),
     network=st.sampled_from(NETWORKS),
@@ -109,11 +114,11 @@ def check_all(model: Organization) -> None:
     years=st.integers(2, 3),
 )
 def test_invariants_hold_after_every_step(
-    make_settings, seed, policy, governance, capacity, willingness, cloud_push, network, employees, years
+    make_settings, seed, policy, governance, unit_cost, willingness, cloud_push, network, employees, years
 ) -> None:
     setting = make_settings(f"policy={policy}")
     setting.policy.governance = governance
-    setting.it.capacity = capacity
+    setting.it.unit_cost = unit_cost
     setting.it.cio.willingness = willingness
     setting.environment.cloud_push = cloud_push
     setting.org.employees.network = network
@@ -126,7 +131,7 @@ def test_invariants_hold_after_every_step(
         check_all(model)
     timeseries = model.datacollector.get_model_vars_dataframe()
     assert len(timeseries) == years * 12 + 1
-    for column in [*SHARES, "it_innovation_budget_share"]:
+    for column in SHARES:
         assert timeseries[column].between(0.0, 1.0).all(), column
     grassroots = timeseries["grassroots_adoption"]
     assert grassroots.between(0.0, 1.0).all() if employees else grassroots.isna().all()

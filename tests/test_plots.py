@@ -72,3 +72,32 @@ def test_per_department_table_is_refused(timeseries: pd.DataFrame, tmp_path: Pat
         plot_trajectories(
             doubled, tmp_path / "t.png", title="x", strategic_threshold=0.55, custodian_threshold=0.35
         )
+
+
+def _summary_by_year(shares: list[float], n: int = 40) -> dict:
+    from orgsim.report import wilson_interval
+
+    years = [
+        {"year": i + 1, "count": round(s * n), "share": s, "ci95": list(wilson_interval(round(s * n), n))}
+        for i, s in enumerate(shares)
+    ]
+    return {"replicates": n, "aggregate": {"marginalized_by_year": years}}
+
+
+def test_marginalized_by_year_writes_a_png_with_one_bar_per_year(tmp_path, monkeypatch) -> None:
+    from matplotlib.axes import Axes
+
+    from orgsim.plots import plot_marginalized_by_year
+
+    heights: list[float] = []
+    bar = Axes.bar
+    monkeypatch.setattr(
+        Axes, "bar", lambda self, x, h, *a, **k: (heights.extend(h), bar(self, x, h, *a, **k))[1]
+    )
+    out = plot_marginalized_by_year(
+        _summary_by_year([0.0, 0.1, 0.25]), tmp_path / "m.png", title="baseline", start_year=2012
+    )
+    _assert_png(out)
+    assert heights == [0.0, 0.1, 0.25]
+    with pytest.raises(ValueError, match="no year"):
+        plot_marginalized_by_year(_summary_by_year([]), tmp_path / "e.png", title="t", start_year=2012)

@@ -57,14 +57,14 @@ def sweep_config(**kwargs) -> SweepConfig:
 
 def test_factorial_design_crosses_every_listed_value() -> None:
     sweep = sweep_config(
-        levers={"policy": ["broker", "gatekeeper"], "it.capacity": {"low": 1.0, "high": 3.0, "levels": 3}},
+        levers={"policy": ["broker", "gatekeeper"], "it.unit_cost": {"low": 20.0, "high": 40.0, "levels": 3}},
         uncertainties={"environment": {"cloud_push": [0.1, 0.3]}},
     )
     design = design_table(sweep, parse_factors(sweep), seed=0)
     assert len(design) == 2 * 3 * 2
     assert design["setting"].nunique() == 6 and design["world"].nunique() == 2
-    assert not design[["policy", "it.capacity", "environment.cloud_push"]].duplicated().any()
-    assert sorted(design["it.capacity"].unique()) == [1.0, 2.0, 3.0]
+    assert not design[["policy", "it.unit_cost", "environment.cloud_push"]].duplicated().any()
+    assert sorted(design["it.unit_cost"].unique()) == [20.0, 30.0, 40.0]
 
 
 def test_latin_hypercube_puts_one_sample_in_every_stratum_and_levers_meet_the_same_worlds() -> None:
@@ -247,7 +247,7 @@ def test_a_dask_worker_killed_mid_sweep_loses_no_run(uninterrupted, tmp_path) ->
     [
         ("policy_comparison", 5 * 200),
         ("willingness_vs_appstores", 3 * 3 * 3 * 30),
-        ("global_sensitivity", 64 * (10 + 2) * 2),
+        ("global_sensitivity", 64 * (12 + 2) * 2),
         ("lebrun_integration", 2 * 6 * 50),
     ],
 )
@@ -267,7 +267,7 @@ def test_every_shipped_experiment_composes_and_validates(experiment: str, runs: 
             ["+sweep.levers.it.capacty=[1,2]"],
             "sweep.levers.it.capacty: unknown key 'it.capacty'; keys under 'it'",
         ),
-        (["+sweep.levers.it.capacity=[]"], "sweep.levers.it.capacity must list at least one value; got []"),
+        (["+sweep.levers.it.budget=[]"], "sweep.levers.it.budget must list at least one value; got []"),
         (
             [
                 "experiment=lebrun_integration",

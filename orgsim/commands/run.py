@@ -24,6 +24,7 @@ OUTPUT_FILES = (
     "summary.json",
     "trajectories.png",
     "channels.png",
+    "marginalized_by_year.png",
 )
 
 
@@ -45,7 +46,7 @@ def _publish(output_dir: Path, writers: dict) -> None:
 
 def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     """Run the replicates of `cfg` and write every output into `output_dir`; return the summary."""
-    from orgsim.plots import plot_channels, plot_trajectories
+    from orgsim.plots import plot_channels, plot_marginalized_by_year, plot_trajectories
     from orgsim.report import summarize, verdict
     from orgsim.runner import default_workers, run_replicates, tables
 
@@ -67,10 +68,14 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
         bar.close()
     timeseries, departments = tables(results)
     summary = summarize(
-        timeseries, setting.scenario.name, setting.policy.name, setting.metrics.majority_months
+        timeseries,
+        setting.scenario.name,
+        setting.policy.name,
+        setting.metrics.majority_months,
+        setting.metrics,
     )
     summary["seed"] = setting.seed
-    summary["workers"] = default_workers(setting.workers, setting.replicates)
+    summary["workers"] = default_workers(setting.workers, setting.replicates, setting.years * 12)
     summary["verdict"] = verdict(summary)
 
     title = f"{setting.scenario.name} (policy {setting.policy.name})"
@@ -88,6 +93,9 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
                 custodian_threshold=m.custodian_threshold,
             ),
             "channels.png": lambda p: plot_channels(timeseries, p, title=title),
+            "marginalized_by_year.png": lambda p: plot_marginalized_by_year(
+                summary, p, title=title, start_year=setting.start_year
+            ),
             # the summary comes last: its presence marks a complete run
             "summary.json": lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"),
         },

@@ -150,12 +150,12 @@ def _group_base(overrides: tuple[str, ...]) -> OrgsimConfig:
 
 
 def _probe(base: OrgsimConfig) -> tuple[list[str], list[str]]:
-    """Outcome keys and monthly reporters of a one-year run: what sweep.outcomes/timeseries may name."""
+    """Outcome keys and monthly reporters of one run: what sweep.outcomes/timeseries may name."""
     from orgsim.model.metrics import run_summary
     from orgsim.runner import run_replicate
 
-    timeseries = run_replicate(api.apply(base, {"years": 1}), 0, 0).timeseries
-    outcomes = list(api.flatten(run_summary(timeseries, base.metrics.majority_months)))
+    timeseries = run_replicate(base, 0, 0).timeseries
+    outcomes = list(api.flatten(run_summary(timeseries, base.metrics.majority_months, base.metrics)))
     reporters = [c for c in timeseries.columns if c not in ("replicate", "seed", "date", "month")]
     return outcomes, reporters
 

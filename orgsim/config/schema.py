@@ -23,24 +23,61 @@ CATEGORIES = (
 POLICIES = ("gatekeeper", "laissez_faire", "broker", "innovation_partner", "social_coe")
 GOVERNANCE = ("strict", "neutral", "enabling")
 NETWORKS = ("watts_strogatz", "department_blocks", "full")
+NETWORK_BUILDERS = ("numpy", "networkx")
 
 
-def bounded(default: Any, lo: float | None = None, hi: float | None = None):
-    """A field whose value must lie in [lo, hi]."""
-    return field(default=default, metadata={"range": (lo, hi)})
+def bounded(
+    default: Any,
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    plausible: tuple[float, float] | None = None,
+    source: str = "assumption",
+    doc: str = "",
+):
+    """A field whose value must lie in [lo, hi].
+
+    `plausible` is the range an assumed number may credibly take (sampled by sensitivity and calibration
+    work), `source` where it comes from ("assumption" when nothing was found), `doc` its one-line meaning.
+    """
+    meta: dict[str, Any] = {"range": (lo, hi)}
+    if plausible is not None:
+        meta["plausible"] = (plausible[0], plausible[1], source)
+    if doc:
+        meta["doc"] = doc
+    return field(default=default, metadata=meta)
 
 
-def unit(default: float):
+def unit(default: float, **kw: Any):
     """A field whose value is a probability or share in [0, 1]."""
-    return bounded(default, 0.0, 1.0)
+    return bounded(default, 0.0, 1.0, **kw)
 
 
-def positive(default: Any):
-    return bounded(default, 0.0, None)
+def positive(default: Any, **kw: Any):
+    return bounded(default, 0.0, None, **kw)
 
 
-def one_of(default: str, choices: tuple[str, ...]):
-    return field(default=default, metadata={"choices": choices})
+def one_of(default: str, choices: tuple[str, ...], doc: str = ""):
+    meta: dict[str, Any] = {"choices": choices}
+    if doc:
+        meta["doc"] = doc
+    return field(default=default, metadata=meta)
+
+
+def plausible_ranges(node: Any, prefix: str = "") -> dict[str, tuple[float, float, str]]:
+    """Dotted key -> (low, high, source) for every field of a settings instance that declares a plausible
+    range (nested dataclasses included; dict-valued groups such as departments are not walked)."""
+    import dataclasses
+
+    out: dict[str, tuple[float, float, str]] = {}
+    for f in dataclasses.fields(node):
+        key = f"{prefix}{f.name}"
+        if "plausible" in f.metadata:
+            out[key] = f.metadata["plausible"]
+        value = getattr(node, f.name)
+        if dataclasses.is_dataclass(value):
+            out.update(plausible_ranges(value, key + "."))
+    return out
 
 
 # --- tools -------------------------------------------------------------------------------------------
@@ -81,6 +118,9 @@ class DepartmentConfig:
     budget: float = positive(300.0)  # own technology budget, k USD per year
     focus: list[str] = field(default_factory=list)  # categories this department needs most
     satisfaction: float = unit(0.5)  # initial satisfaction with IT
+    # Its technology budget grows at environment.martech_growth (marketing technology) instead of
+    # environment.business_tech_growth.
+    martech: bool = False
 
 
 @dataclass
@@ -94,11 +134,28 @@ class InitialDeploymentConfig:
 class EmployeesConfig:
     enabled: bool = True
     network: str = one_of("department_blocks", NETWORKS)
+    # numpy: direct CSR build (fast); networkx: the same graph families drawn by networkx, as before
+    # (about 20x slower; other random streams)
+    builder: str = one_of("numpy", NETWORK_BUILDERS)
     mean_degree: int = bounded(10, 2, 200)
     rewire: float = unit(0.1)  # Watts-Strogatz rewiring probability
     cross_department_share: float = unit(0.15)  # share of ties leaving the department (blocks)
-    p: float = bounded(0.02, 0.0, 1.0)  # Bass external influence, per year
-    q: float = bounded(0.38, 0.0, 5.0)  # Bass imitation, per year
+    p: float = bounded(
+        0.02,
+        0.0,
+        1.0,
+        plausible=(0.01, 0.03),
+        source="Bass 1969; diffusion literature",
+        doc="Bass external influence, per year",
+    )
+    q: float = bounded(
+        0.38,
+        0.0,
+        5.0,
+        plausible=(0.3, 0.5),
+        source="Bass 1969; diffusion literature",
+        doc="Bass imitation, per year",
+    )
     initial_adopters: float = unit(0.0)
     propensity_spread: float = unit(0.5)  # heterogeneity of BYOT propensity (0: all equal)
     consumerization_boost: float = positive(1.0)  # how much consumerization raises p over time
@@ -110,12 +167,21 @@ class OrgConfig:
     departments: dict[str, DepartmentConfig] = field(default_factory=dict)
     network_edges: list[list[str]] = field(default_factory=list)  # department network (undirected)
     initial_deployments: list[InitialDeploymentConfig] = field(default_factory=list)
-    # Share of each department's own budget already spent on non-social technology at the start:
-    # sets business_tech_spend_share near Gartner's ~30% for 2012.
-    baseline_spend_share: float = unit(0.5)
+    # Sets business_tech_spend_share near Gartner's ~30% for 2012.
+    baseline_spend_share: float = unit(
+        0.5,
+        plausible=(0.4, 0.7),
+        doc="share of each department's own technology budget already committed to non-social technology",
+    )
+    # Total headcount, IT's included: scales every headcount and budget by size / configured total
+    # (rounded, at least 1 per department); 0 keeps the configured sizes.
+    size: int = bounded(0, 0, 1_000_000)
     # An industry rather than one organization: each replicate scales every headcount and budget (IT's
     # too) by exp(N(0, size_spread)), kept within [1/10, 10]; 0 keeps the configured sizes.
     size_spread: float = bounded(0.0, 0.0, 1.0)
+    # ... and re-weights the business departments' headcounts (budgets follow) by exp(N(0, mix_spread))
+    # each, at the same total; 0 keeps the configured mix.
+    mix_spread: float = bounded(0.0, 0.0, 2.0)
     employees: EmployeesConfig = field(default_factory=EmployeesConfig)
 
 
@@ -124,39 +190,95 @@ class OrgConfig:
 
 @dataclass
 class CIOConfig:
-    # draw=true: each organization's CIO aspires with probability `aspiration` and is willing with
-    # probability `willingness` (then acts every year); draw=false: the two values are used as they are,
-    # aspiration as a level compared with IT's influence, willingness as a yearly chance of acting.
+    # draw=true: each organization's CIO aspires with probability `aspiration`, and of those who aspire a
+    # share willingness / aspiration act (so `willingness` is the share of ALL CIOs who act, Deloitte's
+    # "1 in 10"); an acting CIO acts every year. draw=false: aspiration is a level compared with IT's
+    # influence and willingness a yearly chance of acting.
     draw: bool = True
-    aspiration: float = unit(0.6)  # wants IT to drive growth
-    willingness: float = unit(0.1)  # acts on it
-    reinvest_step: float = unit(0.06)  # share of IT budget moved run -> innovation when acting
+    aspiration: float = unit(
+        0.6,
+        plausible=(0.5, 0.7),
+        source="Deloitte CIO survey 2011/12 (60%)",
+        doc="share of CIOs who aspire to drive growth",
+    )
+    willingness: float = unit(
+        0.1,
+        plausible=(0.05, 0.2),
+        source="Deloitte CIO survey 2011/12 (1 in 10)",
+        doc="share of all CIOs who act on it",
+    )
+    reinvest_step: float = unit(
+        0.06, plausible=(0.03, 0.1), doc="share of IT budget an acting CIO moves run -> innovation each year"
+    )
 
 
 @dataclass
 class BudgetSplitConfig:
-    run: float = unit(0.55)
-    innovation: float = bounded(0.22, 0.01, 1.0)  # > 0: it prices a work unit
-    security: float = unit(0.23)
+    # Deloitte CIO survey 2014: 55% of CIO budgets on core IT services, 22% on business growth. The three
+    # shares must sum to 1, so they are sources, not independently sampled assumptions.
+    run: float = unit(0.55, doc="run (infrastructure) line, share of IT budget")
+    innovation: float = bounded(0.22, 0.0, 1.0, doc="innovation (business-facing) line, share of IT budget")
+    security: float = unit(0.23, doc="security-and-governance line, share of IT budget")
 
 
 @dataclass
 class ITConfig:
     headcount: int = bounded(60, 1, 100_000)
-    budget: float = bounded(4000.0, 1.0, None)  # k USD per year
+    budget: float = bounded(4000.0, 1.0, None, plausible=(3000.0, 5500.0), doc="IT budget, k USD per year")
     split: BudgetSplitConfig = field(default_factory=BudgetSplitConfig)
-    capacity: float = bounded(2.5, 0.1, None)  # work units per month for social tools at the start split
+    unit_cost: float = bounded(
+        30.0,
+        0.1,
+        None,
+        plausible=(20.0, 45.0),
+        doc="cost of one IT work unit (social-business work), k USD; fixed, so capacity follows the budget",
+    )
     cio: CIOConfig = field(default_factory=CIOConfig)
-    discovery_rate: float = unit(0.05)  # monthly chance IT discovers a given shadow deployment (neutral)
-    absorb_load: float = positive(0.1)  # governance work units per month per absorbed tool, per effort unit
-    incident_effort: float = positive(2.0)  # governance work units spent on one security incident
-    refusal_rate: float = unit(0.5)  # chance a strict IT refuses a request, times the tool's security risk
-    tighten_on_incident: float = unit(0.15)  # chance an incident moves governance one step stricter
-    crackdown_shift: float = unit(0.05)  # share of IT budget moved innovation -> security when it tightens
-    audit_effort: float = positive(1.0)  # governance work units per month spent policing, at strict stance
-    incident_rate: float = unit(0.01)  # monthly incident chance of an unmanaged tool, per unit of risk
-    integration_absorb_rate: float = unit(0.1)  # monthly chance, times pressure and need, IT absorbs a tool
-    cloud_governance: float = unit(0.3)  # share of cloud-moved work that returns as vendor governance
+    discovery_rate: float = unit(
+        0.05,
+        plausible=(0.02, 0.1),
+        doc="monthly chance IT discovers a given shadow deployment (neutral stance)",
+    )
+    support_load: float = positive(
+        0.05,
+        plausible=(0.02, 0.1),
+        doc="monthly governance work per departmental tool IT supports (absorbed or brokered), per unit of its deploy effort",
+    )
+    incident_effort: float = positive(
+        2.0, plausible=(1.0, 4.0), doc="governance work units spent on one security incident"
+    )
+    refusal_rate: float = unit(
+        0.5, plausible=(0.3, 0.7), doc="chance a strict IT refuses a request, times the tool's risk"
+    )
+    tighten_on_incident: float = unit(
+        0.15, plausible=(0.05, 0.3), doc="chance an incident moves governance one step stricter"
+    )
+    crackdown_shift: float = unit(
+        0.05, plausible=(0.02, 0.1), doc="share of IT budget moved innovation -> security when IT tightens"
+    )
+    audit_effort: float = positive(
+        1.0,
+        plausible=(0.5, 2.0),
+        doc="governance work units per month spent policing, times the stance's enforcement level",
+    )
+    incident_rate: float = unit(
+        0.01, plausible=(0.005, 0.02), doc="monthly incident chance of an unmanaged tool, per unit of risk"
+    )
+    integration_rate: float = unit(
+        0.1,
+        plausible=(0.05, 0.2),
+        doc="monthly chance, times integration pressure and need, that a departmental tool needs integrating",
+    )
+    integration_readiness: float = unit(
+        0.5,
+        plausible=(0.3, 0.8),
+        doc="readiness of a CIO who has not acted to take integration work (an acting CIO's is 1)",
+    )
+    cloud_vendor_share: float = unit(
+        0.36,
+        plausible=(0.18, 0.72),
+        doc="governance work to manage the cloud contracts, as a share of their value in IT work units",
+    )
 
 
 # --- environment ------------------------------------------------------------------------------------
@@ -164,10 +286,12 @@ class ITConfig:
 
 @dataclass
 class TrendConfig:
-    start: float = unit(0.2)  # level at the start
-    end: float = unit(0.9)  # asymptote
-    midpoint_year: float = bounded(2014.0, 1900.0, 2200.0)
-    steepness: float = bounded(1.2, 0.01, 20.0)  # per year
+    start: float = unit(0.2, doc="level at the start")
+    end: float = unit(0.9, plausible=(0.7, 1.0), doc="asymptote")
+    midpoint_year: float = bounded(
+        2014.0, 1900.0, 2200.0, plausible=(2013.0, 2017.0), doc="year of the steepest rise"
+    )
+    steepness: float = bounded(1.2, 0.01, 20.0, plausible=(0.6, 2.0), doc="logistic steepness, per year")
 
 
 @dataclass
@@ -176,13 +300,54 @@ class EnvironmentConfig:
     consumerization: TrendConfig = field(
         default_factory=lambda: TrendConfig(start=0.2, end=0.9, midpoint_year=2014.5, steepness=1.0)
     )
-    vendor_push: float = unit(0.6)  # strength of vendors' direct marketing to departments
-    cloud_cost_decline: float = unit(0.1)  # per year
+    # App stores and SaaS marketplaces: how far they have cut the time, cost and skill of self-provisioning.
+    app_stores: TrendConfig = field(
+        default_factory=lambda: TrendConfig(start=0.1, end=0.9, midpoint_year=2015.0, steepness=1.0)
+    )
+    vendor_push: float = unit(
+        0.6, plausible=(0.4, 0.8), doc="strength of vendors' direct marketing to departments"
+    )
+    cloud_cost_decline: float = unit(0.1, plausible=(0.05, 0.2), doc="yearly decline of cloud prices")
+    cloud_discount: float = unit(
+        0.2, plausible=(0.0, 0.4), doc="cloud price of moved infrastructure below its on-premises run cost"
+    )
+    cloud_savings_to_it: float = unit(
+        0.0,
+        plausible=(0.0, 1.0),
+        doc="share of the cloud savings reinvested in IT's innovation line (the rest kept by finance)",
+    )
     threat_level: float = bounded(1.0, 0.0, 10.0)  # security threat at the start
-    threat_growth: float = bounded(0.1, 0.0, 2.0)  # per year
-    integration_base: float = unit(0.05)  # integration pressure with no cross-department use
-    integration_sensitivity: float = bounded(0.05, 0.0, 10.0)  # per cross-department deployment
-    cloud_push: float = unit(0.1)  # share of IT's run budget the CFO moves to the cloud each year
+    threat_growth: float = bounded(
+        0.1, 0.0, 2.0, plausible=(0.0, 0.2), doc="yearly growth of the threat level"
+    )
+    integration_base: float = unit(
+        0.05, plausible=(0.0, 0.2), doc="integration pressure with no cross-department use"
+    )
+    integration_sensitivity: float = bounded(
+        0.05,
+        0.0,
+        10.0,
+        plausible=(0.02, 0.25),
+        doc="integration pressure per cross-department deployment (LeBrun)",
+    )
+    cloud_push: float = unit(
+        0.1, plausible=(0.0, 0.3), doc="share of IT's run budget the CFO moves to the cloud each year"
+    )
+    business_tech_growth: float = bounded(
+        0.03,
+        -0.5,
+        1.0,
+        plausible=(0.0, 0.06),
+        doc="yearly growth of business departments' own technology budgets",
+    )
+    martech_growth: float = bounded(
+        0.12,
+        -0.5,
+        1.0,
+        plausible=(0.05, 0.2),
+        source="Gartner 2012 (CMO out-spends CIO by 2017); CMO Survey 2016 (3.24% vs 3.4% of revenue)",
+        doc="yearly growth of marketing's technology budget (martech departments)",
+    )
 
 
 # --- decisions --------------------------------------------------------------------------------------
@@ -192,28 +357,67 @@ class EnvironmentConfig:
 class DecisionConfig:
     """Weights of the departments' logit choice between request, self-provision and wait."""
 
-    need_rate: float = unit(0.08)  # monthly chance a relevant unmet need becomes a decision
-    off_focus_need: float = unit(0.3)  # need for categories outside a department's focus
-    grassroots_boost: float = positive(2.0)  # how much employee grassroots use raises need
-    lifetime_months: float = bounded(48.0, 1.0, None)  # mean life of a deployment
+    need_rate: float = unit(
+        0.08, plausible=(0.04, 0.16), doc="monthly chance a relevant unmet need becomes a decision"
+    )
+    off_focus_need: float = unit(
+        0.3, plausible=(0.1, 0.5), doc="need for categories outside a department's focus"
+    )
+    grassroots_boost: float = positive(
+        2.0, plausible=(1.0, 3.0), doc="how much employee grassroots use raises need"
+    )
+    lifetime_months: float = bounded(
+        48.0, 1.0, None, plausible=(36.0, 72.0), doc="mean life of a deployment, months"
+    )
     temperature: float = bounded(1.0, 0.01, 100.0)
     benefit: float = bounded(1.0, 0.0, 100.0)
-    integration_value: float = bounded(1.5, 0.0, 100.0)  # value only IT can deliver
-    wait_cost: float = bounded(1.5, 0.0, 100.0)  # per year of expected wait
-    satisfaction: float = bounded(2.0, 0.0, 100.0)
-    autonomy: float = bounded(2.0, 0.0, 100.0)
-    consumerization: float = bounded(2.0, 0.0, 100.0)
-    saas: float = bounded(2.0, 0.0, 100.0)
-    peer: float = bounded(1.0, 0.0, 100.0)
-    grassroots: float = bounded(1.0, 0.0, 100.0)
-    cost: float = bounded(1.0, 0.0, 100.0)  # per unit of annual cost / discretionary budget
-    enforcement: float = bounded(4.0, 0.0, 100.0)
+    integration_value: float = bounded(
+        1.5,
+        0.0,
+        100.0,
+        plausible=(0.5, 3.0),
+        doc="utility of integration only IT can deliver, times pressure",
+    )
+    wait_cost: float = bounded(
+        1.5, 0.0, 100.0, plausible=(0.75, 3.0), doc="disutility per year of expected wait at IT"
+    )
+    satisfaction: float = bounded(
+        2.0, 0.0, 100.0, plausible=(1.0, 3.0), doc="weight of satisfaction with IT in requesting"
+    )
+    autonomy: float = bounded(
+        2.0, 0.0, 100.0, plausible=(1.0, 3.0), doc="weight of tech autonomy in self-provisioning"
+    )
+    consumerization: float = bounded(
+        2.0, 0.0, 100.0, plausible=(1.0, 3.0), doc="weight of consumerization in self-provisioning"
+    )
+    saas: float = bounded(
+        2.0, 0.0, 100.0, plausible=(1.0, 3.0), doc="weight of the skill self-provisioning needs"
+    )
+    app_stores: float = bounded(
+        1.0, 0.0, 100.0, plausible=(0.5, 2.0), doc="weight of app stores' convenience in self-provisioning"
+    )
+    peer: float = bounded(1.0, 0.0, 100.0, plausible=(0.5, 2.0), doc="weight of peers that self-provisioned")
+    grassroots: float = bounded(
+        1.0, 0.0, 100.0, plausible=(0.5, 2.0), doc="weight of employees' grassroots use"
+    )
+    cost: float = bounded(
+        1.0, 0.0, 100.0, plausible=(0.5, 2.0), doc="weight of annual cost over discretionary budget"
+    )
+    enforcement: float = bounded(
+        4.0, 0.0, 100.0, plausible=(2.0, 6.0), doc="weight of feared enforcement of shadow IT"
+    )
     wait_option: float = bounded(0.0, -100.0, 100.0)  # utility of waiting another month
-    patience_months: float = bounded(6.0, 0.0, None)  # wait tolerated before a request may be dropped
-    withdraw_rate: float = unit(0.25)  # monthly chance, times autonomy, an overdue request is dropped
-    delivery_gain: float = unit(0.05)
-    wait_penalty: float = unit(0.01)  # per month waited beyond patience
-    refusal_penalty: float = unit(0.1)
+    patience_months: float = bounded(
+        6.0, 0.0, None, plausible=(3.0, 12.0), doc="wait tolerated before a request may be dropped"
+    )
+    withdraw_rate: float = unit(
+        0.25, plausible=(0.1, 0.4), doc="monthly chance, times autonomy, an overdue request is dropped"
+    )
+    delivery_gain: float = unit(0.05, plausible=(0.02, 0.1), doc="satisfaction gained by a prompt delivery")
+    wait_penalty: float = unit(
+        0.01, plausible=(0.005, 0.02), doc="satisfaction lost per month waited beyond patience"
+    )
+    refusal_penalty: float = unit(0.1, plausible=(0.05, 0.2), doc="satisfaction lost per refusal or shutdown")
 
 
 # --- policy --------------------------------------------------------------------------------------------
@@ -221,14 +425,24 @@ class DecisionConfig:
 
 @dataclass
 class PolicyConfig:
+    """What a policy sets: what departments may do, how IT responds, who funds and who curates."""
+
     name: str = field(default=MISSING, metadata={"choices": POLICIES})
     governance: str = one_of("neutral", GOVERNANCE)
-    request_bonus: float = bounded(0.0, -10.0, 10.0)  # utility of going through IT under this policy
-    innovation_shift: float = bounded(0.0, -1.0, 1.0)  # share of IT budget moved run -> innovation at start
+    # false (laissez_faire): IT runs infrastructure only and takes no requests for social tools
+    requests_to_it: bool = True
+    # innovation_partner: the funding the policy brings (share of IT budget moved run -> innovation at start)
+    innovation_shift: float = bounded(0.0, 0.0, 1.0)
     catalogue_max_risk: float = unit(0.5)  # broker: tools at or below this risk are in the app store
+    # broker: IT's curation and integration work per brokered deployment, as a share of its deploy effort
+    curation_share: float = unit(
+        0.5,
+        plausible=(0.25, 1.0),
+        doc="broker: IT work per brokered deployment, as a share of its deploy effort",
+    )
     scouting_rate: float = unit(0.0)  # innovation_partner: monthly chance IT proposes a tool to a department
     coe_lead: str = one_of("marketing", ("marketing", "it"))
-    coe_capacity: float = positive(0.0)  # social_coe: extra work units per month pooled by the CoE
+    coe_capacity: float = positive(0.0)  # social_coe: work units per month the CoE's members contribute
     coe_review_months: float = positive(0.0)  # social_coe: delay of the CoE's decision
 
 
@@ -243,19 +457,37 @@ class ScenarioConfig:
 
 @dataclass
 class MetricsConfig:
+    """IT's role: a weighted mean of four components, none of which reads the channel counts."""
+
     strategic_threshold: float = unit(0.55)
     custodian_threshold: float = unit(0.35)
     # A shadow majority counts once shadow_share stays above 0.5 this many months in a row (or to the
     # horizon): with a handful of deployments the share flips back and forth around one half early on.
     majority_months: int = bounded(6, 1, 1200)
+    # "Marginalized" is a sustained state: mean it_influence over the final `sustain_months` below the
+    # custodian threshold.
+    sustain_months: int = bounded(12, 1, 1200)
+    decision_memory_months: float = bounded(
+        12.0,
+        1.0,
+        1200.0,
+        plausible=(6.0, 24.0),
+        doc="mean age of the technology decisions the decision share counts",
+    )
+    spend_target: float = bounded(
+        0.5,
+        0.01,
+        1.0,
+        plausible=(0.35, 0.65),
+        doc="IT share of discretionary technology spend counted as full marks",
+    )
     innovation_target: float = bounded(
-        0.5, 0.01, 1.0
-    )  # innovation share counted as full marks in it_influence
-    weight_outside: float = positive(0.2)  # weight of (1 - shadow_share)
-    weight_led: float = positive(0.2)
-    weight_spend: float = positive(0.2)
-    weight_innovation: float = positive(0.2)
-    weight_satisfaction: float = positive(0.2)
+        0.4, 0.01, 1.0, plausible=(0.3, 0.5), doc="business-facing share of IT's work counted as full marks"
+    )
+    weight_spend: float = positive(0.25)
+    weight_decisions: float = positive(0.25)
+    weight_innovation: float = positive(0.25)
+    weight_satisfaction: float = positive(0.25)
 
 
 @dataclass
@@ -270,7 +502,7 @@ class OrgsimConfig:
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
     start_year: int = bounded(2012, 1900, 2200)
     years: int = bounded(5, 1, 100)
-    replicates: int = bounded(20, 1, 100_000)
+    replicates: int = bounded(400, 1, 100_000)
     seed: int = bounded(0, 0, 2**63 - 1)
     workers: int = bounded(0, 0, 1024)  # 0: one per CPU core
 

@@ -102,11 +102,6 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
         raise ConfigError(
             f"it.split.run + it.split.innovation + it.split.security must sum to 1; got {total:g}"
         )
-    if cfg.it.split.innovation + cfg.policy.innovation_shift < 0:
-        raise ConfigError(
-            f"policy.innovation_shift must be at least -it.split.innovation ({-split.innovation:g}); "
-            f"got {cfg.policy.innovation_shift:g}"
-        )
     if cfg.policy.innovation_shift > split.run:
         raise ConfigError(
             f"policy.innovation_shift must be at most it.split.run ({split.run:g}); "
@@ -118,10 +113,10 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
             "metrics.custodian_threshold must be below metrics.strategic_threshold "
             f"({m.strategic_threshold:g}); got {m.custodian_threshold:g}"
         )
-    weights = (m.weight_outside, m.weight_led, m.weight_spend, m.weight_innovation, m.weight_satisfaction)
+    weights = (m.weight_spend, m.weight_decisions, m.weight_innovation, m.weight_satisfaction)
     if sum(weights) <= 0:
         raise ConfigError("metrics.weight_* must not all be zero")
-    for name in ("saas_maturity", "consumerization"):
+    for name in ("saas_maturity", "consumerization", "app_stores"):
         trend = getattr(cfg.environment, name)
         if trend.end < trend.start:
             raise ConfigError(

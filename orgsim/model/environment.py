@@ -1,4 +1,5 @@
-"""Exogenous trends (SaaS maturity, consumerization, threats, cloud costs) and integration pressure."""
+"""Exogenous trends (SaaS maturity, consumerization, app stores, threats, cloud costs) and integration
+pressure."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class Environment:
         year = self.start_year + years
         self.saas_maturity = logistic_trend(self.cfg.saas_maturity, self.start_year, year)
         self.consumerization = logistic_trend(self.cfg.consumerization, self.start_year, year)
+        self.app_stores = logistic_trend(self.cfg.app_stores, self.start_year, year)
         self.threat_level = self.cfg.threat_level * (1.0 + self.cfg.threat_growth) ** years
         self.cloud_cost_index = (1.0 - self.cfg.cloud_cost_decline) ** years
 

@@ -1,73 +1,107 @@
-"""Outcomes of section 4 as DataCollector reporters over the model's counters, and the run summary.
+"""Outcomes of DESIGN.md section 4 as DataCollector reporters over the model's counters, IT's role, and
+the summary of one run.
 
-Reporters read counters kept by the ledger and the agents; none re-scans the deployments.
+IT's role is measured by what IT controls and does (its share of discretionary technology spend, of
+technology decisions and of effort that is business-facing, and the business's satisfaction with it). The
+role reads `RoleInputs` only, which carry no channel counts: how tools came in (shadow_share) is an
+outcome beside the role, so its association with the role is measured, not defined.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from orgsim.config.schema import MetricsConfig
-from orgsim.model.deployments import BYOT, CHANNELS, SHADOW
+from orgsim.model.ledger import BYOT, CHANNELS, SHADOW
 
 if TYPE_CHECKING:
     from orgsim.model.organization import Organization
 
 ROLES = ("strategic_partner", "service_provider", "infrastructure_custodian")
+# The components of it_influence, in the order of their weights in MetricsConfig.
+ROLE_COMPONENTS = ("it_spend_share", "it_decision_share", "it_innovation_share", "mean_satisfaction")
 
 
 def _share(part: float, whole: float) -> float:
     return float(part / whole) if whole > 0 else 0.0
 
 
-def shadow_share(m: Organization) -> float:
-    """Share of active deployments that came in outside IT (byot + shadow)."""
-    return _share(m.ledger.by_channel[BYOT] + m.ledger.by_channel[SHADOW], m.ledger.n_active)
+# --- IT's role ----------------------------------------------------------------------------------------
 
 
-def it_led_share(m: Organization) -> float:
-    return _share(m.ledger.led_by_it, m.ledger.n_active)
+@dataclass(frozen=True, slots=True)
+class RoleInputs:
+    """Everything IT's role is computed from (and nothing about adoption channels)."""
+
+    it_discretionary_spend: float  # IT's business-facing (innovation) line, k USD per year
+    business_discretionary_spend: float  # the business functions' own technology spend, k USD per year
+    it_decisions: float  # recent technology decisions taken by IT (selections and vetoes)
+    all_decisions: float
+    business_facing_work: float  # recent IT work done for the business (deliveries, consolidation, ...)
+    total_work: float  # recent IT work of every kind (business-facing, governance, running infrastructure)
+    satisfaction: float  # mean satisfaction of the business departments with IT
 
 
-def it_spend_share(m: Organization) -> float:
-    spend = m.ledger.spend_by_controller
-    return min(1.0, _share(max(spend[0], 0.0), spend.sum()))
+def role_inputs(m: Organization) -> RoleInputs:
+    it = m.it
+    if it.run_work + it.governance_work + it.business_work == 0:  # before IT's first month of work
+        business, total = it.units(it.innovation), it.units(it.budget)
+    else:
+        business, total = it.business_work, it.business_work + it.governance_work + it.run_work
+    return RoleInputs(
+        it_discretionary_spend=it.discretionary_spend,
+        business_discretionary_spend=float(sum(d.tech_spend for d in m.departments)),
+        it_decisions=m.decisions.by_it,
+        all_decisions=m.decisions.total,
+        business_facing_work=business,
+        total_work=total,
+        satisfaction=float(m.departments.agg("satisfaction", np.mean)),
+    )
 
 
-def it_innovation_share(m: Organization) -> float:
-    return m.it.innovation_effort_share
+def role_components(inputs: RoleInputs) -> dict[str, float]:
+    """The four components of IT's role, each in [0, 1]."""
+    spend = inputs.it_discretionary_spend
+    return {
+        "it_spend_share": _share(spend, spend + inputs.business_discretionary_spend),
+        "it_decision_share": (
+            inputs.it_decisions / inputs.all_decisions if inputs.all_decisions > 1e-12 else 0.5
+        ),
+        "it_innovation_share": _share(inputs.business_facing_work, inputs.total_work),
+        "mean_satisfaction": inputs.satisfaction,
+    }
 
 
-def mean_satisfaction(m: Organization) -> float:
-    return float(m.departments.agg("satisfaction", np.mean))
+def component_scores(components: dict[str, float], cfg: MetricsConfig) -> dict[str, float]:
+    """Each component on the 0-1 scale of it_influence (spend and effort against their targets)."""
+    return {
+        "it_spend_share": min(1.0, components["it_spend_share"] / cfg.spend_target),
+        "it_decision_share": components["it_decision_share"],
+        "it_innovation_share": min(1.0, components["it_innovation_share"] / cfg.innovation_target),
+        "mean_satisfaction": components["mean_satisfaction"],
+    }
+
+
+def component_weights(cfg: MetricsConfig) -> dict[str, float]:
+    return dict(
+        zip(
+            ROLE_COMPONENTS,
+            (cfg.weight_spend, cfg.weight_decisions, cfg.weight_innovation, cfg.weight_satisfaction),
+            strict=True,
+        )
+    )
 
 
 def influence(components: dict[str, float], cfg: MetricsConfig) -> float:
-    """it_influence: weighted mean of (1 - shadow_share), it_led_share, it_spend_share,
-    it_innovation_share relative to its target, and mean satisfaction with IT."""
-    parts = (
-        (cfg.weight_outside, 1.0 - components["shadow_share"]),
-        (cfg.weight_led, components["it_led_share"]),
-        (cfg.weight_spend, components["it_spend_share"]),
-        (cfg.weight_innovation, min(1.0, components["it_innovation_share"] / cfg.innovation_target)),
-        (cfg.weight_satisfaction, components["mean_satisfaction"]),
-    )
-    return sum(w * v for w, v in parts) / sum(w for w, _ in parts)
-
-
-def it_influence(m: Organization) -> float:
-    components = {
-        "shadow_share": shadow_share(m),
-        "it_led_share": it_led_share(m),
-        "it_spend_share": it_spend_share(m),
-        "it_innovation_share": it_innovation_share(m),
-        "mean_satisfaction": mean_satisfaction(m),
-    }
-    return influence(components, m.setting.metrics)
+    """it_influence: the weighted mean of the component scores."""
+    scores = component_scores(components, cfg)
+    weights = component_weights(cfg)
+    return sum(weights[k] * scores[k] for k in ROLE_COMPONENTS) / sum(weights.values())
 
 
 def role(value: float, cfg: MetricsConfig) -> str:
@@ -80,13 +114,51 @@ def role(value: float, cfg: MetricsConfig) -> str:
     return provider
 
 
+def _role_now(m: Organization) -> dict[str, float]:
+    """This month's components and influence, computed once per collection."""
+    cached = getattr(m, "_role_cache", None)
+    if cached is not None and cached[0] == m.month:
+        return cached[1]
+    values = role_components(role_inputs(m))
+    values["it_influence"] = influence(values, m.setting.metrics)
+    m._role_cache = (m.month, values)
+    return values
+
+
+def it_influence(m: Organization) -> float:
+    return _role_now(m)["it_influence"]
+
+
+# --- adoption and other outcomes -------------------------------------------------------------------------
+
+
+def shadow_share(m: Organization) -> float:
+    """Share of active deployments that came in outside IT (byot + shadow)."""
+    return _share(m.ledger.by_channel[BYOT] + m.ledger.by_channel[SHADOW], m.ledger.n_active)
+
+
+def outside_managed_share(m: Organization) -> float:
+    """Share of active deployments that IT does not manage now."""
+    return _share(m.ledger.n_active - m.ledger.managed, m.ledger.n_active)
+
+
+def it_control_shared(m: Organization) -> float:
+    """Share of the deployments of shared tools (used by two or more departments) that IT manages."""
+    shared = m.ledger.shared_deployments()
+    return _share(m.ledger.shared_managed(), shared) if shared else math.nan
+
+
+def spend_by_function(m: Organization) -> dict[str, float]:
+    """Discretionary technology spend per function, compared like with like (k USD per year)."""
+    spend = {"it": m.it.discretionary_spend}
+    spend.update({d.name: d.tech_spend for d in m.departments})
+    return spend
+
+
 def tech_leader(m: Organization) -> str:
-    """The department controlling the largest share of social-tool spend ('it' for IT)."""
-    spend = m.ledger.spend_by_controller
-    if spend.max() <= 1e-9:
-        return "none"
-    i = int(np.argmax(spend))
-    return "it" if i == 0 else m.department_names[i - 1]
+    """The function with the largest discretionary technology spend."""
+    spend = spend_by_function(m)
+    return max(spend, key=spend.__getitem__)
 
 
 def it_involvement_lag(m: Organization) -> float:
@@ -103,19 +175,24 @@ def fragmentation(m: Organization) -> float:
 
 
 def business_tech_spend_share(m: Organization) -> float:
-    """Technology spend outside the IT budget (business baseline, departmental tools, cloud) over all."""
-    outside = m.business_baseline_spend + m.ledger.spend_by_controller[1:].sum() + m.cloud_spend
+    """Technology spend outside the IT budget (the functions' own spend and the cloud contracts) over all
+    technology spend (Gartner's "outside IT" share)."""
+    outside = sum(d.tech_spend for d in m.departments) + m.cloud_spend
     return _share(outside, outside + m.it.budget)
 
 
 MODEL_REPORTERS = {
-    "shadow_share": shadow_share,
-    "it_led_share": it_led_share,
-    "it_spend_share": it_spend_share,
-    "it_innovation_share": it_innovation_share,
+    **{name: (lambda m, k=name: _role_now(m)[k]) for name in ROLE_COMPONENTS},
     "it_influence": it_influence,
     "it_role": lambda m: role(it_influence(m), m.setting.metrics),
+    "shadow_share": shadow_share,
+    "outside_managed_share": outside_managed_share,
+    "it_control_shared": it_control_shared,
     "tech_leader": tech_leader,
+    "it_discretionary_spend": lambda m: m.it.discretionary_spend,
+    "marketing_tech_spend": lambda m: (
+        m.by_name["marketing"].tech_spend if "marketing" in m.by_name else math.nan
+    ),
     "it_involvement_lag": it_involvement_lag,
     "fragmentation": fragmentation,
     "integration_debt": lambda m: m.ledger.integration_debt,
@@ -126,22 +203,27 @@ MODEL_REPORTERS = {
     **{
         f"deployments_{name}": (lambda m, i=i: int(m.ledger.by_channel[i])) for i, name in enumerate(CHANNELS)
     },
+    "deployments_it_managed": lambda m: m.ledger.managed,
     "deployments_created": lambda m: m.ledger.created,
     "deployments_retired": lambda m: m.ledger.retired,
     "shut_down": lambda m: m.ledger.shut_down,
+    "consolidated": lambda m: m.ledger.consolidated,
+    "vendor_integrated": lambda m: m.ledger.vendor_integrated,
     "undiscovered_shadow": lambda m: m.ledger.undiscovered,
-    "absorbed_maintained": lambda m: m.ledger.maintained,
+    "it_supported": lambda m: m.ledger.supported,
+    "decisions": lambda m: m.decisions.count,
     "discoveries": lambda m: m.it.discoveries,
     "backlog_requests": lambda m: len(m.it.backlog),
     "backlog_effort": lambda m: max(0.0, m.it.backlog_effort),
     "expected_wait_months": lambda m: m.it.expected_wait(),
     "mean_wait_months": lambda m: m.it.wait_sum / m.it.delivered if m.it.delivered else math.nan,
     "requests_delivered": lambda m: m.it.delivered,
-    "mean_satisfaction": mean_satisfaction,
     "governance": lambda m: m.it.governance,
     "governance_load": lambda m: m.it.governance_load,
+    "governance_capacity": lambda m: m.it.units(m.it.security),
+    "business_capacity": lambda m: m.it.capacity_available,
     "it_budget": lambda m: m.it.budget,
-    "it_innovation_budget_share": lambda m: m.it.innovation / m.it.budget,
+    "it_innovation_budget_share": lambda m: _share(m.it.innovation, m.it.budget),
     "it_headcount": lambda m: m.it.headcount,
     "headcount": lambda m: sum(d.headcount for d in m.departments) + m.setting.it.headcount,
     "cio_aspiration": lambda m: m.it.aspiration,
@@ -152,6 +234,7 @@ MODEL_REPORTERS = {
     "integration_pressure": lambda m: m.environment.integration_pressure,
     "saas_maturity": lambda m: m.environment.saas_maturity,
     "consumerization": lambda m: m.environment.consumerization,
+    "app_stores": lambda m: m.environment.app_stores,
     "threat_level": lambda m: m.environment.threat_level,
     "grassroots_adoption": lambda m: m.employees.adoption_share if m.employees is not None else math.nan,
 }
@@ -165,12 +248,16 @@ DEPARTMENT_REPORTERS = {
     "department": "name",
     "headcount": "headcount",
     "satisfaction": "satisfaction",
+    "tech_spend": "tech_spend",
     "spend": lambda d: max(0.0, d.spend),
     **{f"deployments_{name}": _channel_reporter(i) for i, name in enumerate(CHANNELS)},
     "open_requests": lambda d: len(d.requests),
     "refusals": "refusals",
     "grassroots_share": "grassroots_share",
 }
+
+
+# --- one run's summary --------------------------------------------------------------------------------
 
 
 def first_sustained_month(timeseries: pd.DataFrame, column: str, threshold: float, months: int) -> int | None:
@@ -182,16 +269,46 @@ def first_sustained_month(timeseries: pd.DataFrame, column: str, threshold: floa
     return None
 
 
-def run_summary(timeseries: pd.DataFrame, majority_months: int = 6) -> dict:
-    """Outcomes at the horizon of one run, from its monthly table."""
+THRESHOLD_SHIFT = 0.05
+
+
+def run_summary(
+    timeseries: pd.DataFrame, majority_months: int = 6, metrics: MetricsConfig | None = None
+) -> dict:
+    """Outcomes of one run from its monthly table.
+
+    IT is marginalized when its mean influence over the final `sustain_months` lies below the custodian
+    threshold (a sustained state, not a last-month snapshot); the same rule is applied to every year of
+    the horizon and with the custodian threshold moved by -0.05 and +0.05. `driver` names the role
+    component whose weighted score fell most between the first year and the final period.
+    """
+    cfg = metrics or MetricsConfig()
+    months = timeseries["month"].to_numpy()
+    final = timeseries[months > months.max() - cfg.sustain_months]
+    final_influence = float(final["it_influence"].mean())
+    by_year = []
+    for year in range(1, int(months.max()) // 12 + 1):
+        window = timeseries[(months > 12 * (year - 1)) & (months <= 12 * year)]
+        by_year.append(bool(window["it_influence"].mean() < cfg.custodian_threshold))
+    first_year = timeseries[(months >= 1) & (months <= 12)]
     last = timeseries.iloc[-1]
+    start_scores = component_scores({k: float(first_year[k].mean()) for k in ROLE_COMPONENTS}, cfg)
+    end_scores = component_scores({k: float(final[k].mean()) for k in ROLE_COMPONENTS}, cfg)
+    weights = component_weights(cfg)
+    drops = {k: weights[k] * (start_scores[k] - end_scores[k]) for k in ROLE_COMPONENTS}
     return {
-        "marginalized": bool(last["it_role"] == "infrastructure_custodian"),
-        "it_role": str(last["it_role"]),
+        "marginalized": final_influence < cfg.custodian_threshold,
+        "marginalized_low_threshold": final_influence < cfg.custodian_threshold - THRESHOLD_SHIFT,
+        "marginalized_high_threshold": final_influence < cfg.custodian_threshold + THRESHOLD_SHIFT,
+        "marginalized_by_year": by_year,
+        "it_role": role(final_influence, cfg),
+        "driver": max(drops, key=drops.__getitem__),
         "month_shadow_majority": first_sustained_month(timeseries, "shadow_share", 0.5, majority_months),
         "month_shadow_majority_first": first_sustained_month(timeseries, "shadow_share", 0.5, 1),
-        "final_it_influence": float(last["it_influence"]),
-        "final_shadow_share": float(last["shadow_share"]),
+        "final_it_influence": final_influence,
+        **{f"final_{k}": float(final[k].mean()) for k in ROLE_COMPONENTS},
+        "final_shadow_share": float(final["shadow_share"].mean()),
+        "final_outside_managed_share": float(final["outside_managed_share"].mean()),
         "tech_leader": str(last["tech_leader"]),
         "security_incidents": int(last["security_incidents"]),
         "headcount": int(last["headcount"]),

@@ -1,12 +1,12 @@
 """The organization: the mesa.Model that owns departments, IT, tools, environment and metrics.
 
-Its `step` is the monthly process of DESIGN.md section 3 (docs/ODD.md 1.3 gives the order as run). It imports nothing from the runner,
-the results store, the plots or the CLI.
+Its `step` is the monthly process of DESIGN.md section 3 (docs/ODD.md 1.3 gives the order as run). It
+imports the agents, policies and metrics; they see it only through type hints. It imports nothing from the
+runner, the results store, the plots or the CLI.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 
 import mesa
@@ -14,11 +14,12 @@ import networkx as nx
 import numpy as np
 
 from orgsim.config.schema import OrgsimConfig
+from orgsim.model.agents import BusinessDepartment, ITDepartment
 from orgsim.model.catalogue import Catalogue, Tool
-from orgsim.model.departments import BusinessDepartment, ITDepartment
-from orgsim.model.deployments import BROKERED, SANCTIONED, SHADOW, Deployment, Ledger
 from orgsim.model.employees import EmployeePopulation
 from orgsim.model.environment import Environment
+from orgsim.model.industry import draw_organization, scaled  # noqa: F401  (scaled: re-exported)
+from orgsim.model.ledger import BROKERED, SANCTIONED, SHADOW, DecisionTally, Deployment, Ledger
 from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, it_influence
 from orgsim.model.policies import make_policy
 
@@ -26,29 +27,14 @@ from orgsim.model.policies import make_policy
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
-def scaled(setting: OrgsimConfig, factor: float) -> OrgsimConfig:
-    """A copy of the settings with every headcount and budget (IT's included) scaled by `factor`."""
-    setting = copy.deepcopy(setting)
-    for dept in setting.org.departments.values():
-        dept.headcount = max(1, round(dept.headcount * factor))
-        dept.budget *= factor
-    setting.it.headcount = max(1, round(setting.it.headcount * factor))
-    setting.it.budget *= factor
-    return setting
-
-
 class Organization(mesa.Model):
     """One organization over monthly steps. `setting` is a validated OrgsimConfig."""
 
     def __init__(self, setting: OrgsimConfig, seed: int = 0):
         super().__init__(rng=int(seed))
-        self.size_factor = 1.0
-        if setting.org.size_spread > 0:
-            # clipped: a 2,000-person default must not become a million-person model in one replicate
-            self.size_factor = float(
-                np.clip(np.exp(self.rng.normal(0.0, setting.org.size_spread)), 0.1, 10.0)
-            )
-            setting = scaled(setting, self.size_factor)
+        # org.size, and in an industry the drawn size and department mix (industry.py)
+        setting, self.drawn = draw_organization(setting, self.rng)
+        self.size_factor = self.drawn.size_factor
         self.setting = setting
         self.month = 0
         self.horizon = setting.years * 12
@@ -73,9 +59,9 @@ class Organization(mesa.Model):
         for d in departments:
             d.neighbours = [self.by_name[n] for n in sorted(self.network.neighbors(d.name))]
         self.ledger = Ledger(len(self.catalogue), len(departments))
-        self.business_baseline_spend = org.baseline_spend_share * sum(d.budget for d in departments)
+        self.decisions = DecisionTally(setting.metrics.decision_memory_months)
         self.cloud_moved = 0.0  # IT run budget moved to the cloud, k USD per year
-        self.cloud_spend = 0.0  # what finance pays cloud providers for it, after the price decline
+        self.cloud_spend = 0.0  # what finance pays cloud providers for it (its contracts), k USD per year
         self.employees = None
         if org.employees.enabled:
             self.employees = EmployeePopulation(
@@ -89,10 +75,11 @@ class Organization(mesa.Model):
             tool = self.catalogue.by_name[dep_cfg.tool]
             dept = self.by_name[dep_cfg.department]
             if dep_cfg.it_involved:
-                self.ledger.add(self._deployment(dept, tool, SANCTIONED, led_by_it=True))
+                self.add_deployment(dept, tool, SANCTIONED)
             else:
                 channel = self.policy.self_provision_channel(tool)
-                self.ledger.add(self._deployment(dept, tool, SHADOW if channel == BROKERED else channel))
+                self.add_deployment(dept, tool, SHADOW if channel == BROKERED else channel)
+            self.decisions.record(1.0 if dep_cfg.it_involved else 0.0)
         self.environment.update_integration(self.ledger.shared_deployments())
         self.datacollector = mesa.DataCollector(
             model_reporters={"month": "month", **MODEL_REPORTERS},
@@ -108,6 +95,8 @@ class Organization(mesa.Model):
         self.month += 1
         self.environment.advance(self.month)
         self.environment.update_integration(self.ledger.shared_deployments())
+        self.decisions.age_month()
+        self._price_cloud()
         if self.employees is not None:
             gain = self.environment.consumerization - self.setting.environment.consumerization.start
             self.employees.step(gain)
@@ -123,8 +112,10 @@ class Organization(mesa.Model):
             self.it.plan_year(it_influence(self))
             if self.finance is not None:
                 self.finance.push_infrastructure_to_cloud()
+                self._price_cloud()
             self.it.plan_capacity()
         self.departments.do("update_satisfaction")
+        self._role_cache = None  # the CIO's plan read the role before the push and the satisfaction update
         self.datacollector.collect(self)
 
     def run(self) -> Organization:
@@ -133,29 +124,37 @@ class Organization(mesa.Model):
             self.step()
         return self
 
+    def release(self) -> None:
+        """Let go of this model once its results are read: mesa 3.3 keeps every model that had agents in
+        a class-level registry (`Agent._ids`, mesa issue 3179), so finished replicates would pile up."""
+        registry = getattr(mesa.Agent, "_ids", None)  # absent in mesa >= 3.4
+        if registry is not None:
+            registry.pop(self, None)
+
     # --- actions the agents ask the organization for -------------------------------------------------
 
-    def self_provision(self, dept: BusinessDepartment, tool: Tool, channel: int) -> None:
-        self.ledger.add(self._deployment(dept, tool, channel))
-        if channel == BROKERED:
-            dept.adjust_satisfaction(0.5 * self.setting.decision.delivery_gain)
-
-    def _deployment(
-        self, dept: BusinessDepartment, tool: Tool, channel: int, led_by_it: bool = False
-    ) -> Deployment:
+    def add_deployment(self, dept: BusinessDepartment, tool: Tool, channel: int) -> Deployment:
+        """A new deployment of `tool` in `dept` that came in by `channel` (delivered ones are IT's)."""
         it_involved = channel in (SANCTIONED, BROKERED)
-        return Deployment(
+        dep = Deployment(
             tool=tool,
             department=dept,
             channel=channel,
             month=self.month,
             annual_cost=tool.annual_cost(dept.headcount),
-            led_by_it=led_by_it,
             it_month=self.month if it_involved else None,
             known=channel != SHADOW,
             managed=it_involved,
+            supported=channel == BROKERED,
             controller=None if channel == SANCTIONED else dept,
         )
+        self.ledger.add(dep)
+        return dep
+
+    def _price_cloud(self) -> None:
+        """Cloud contracts cost less than running the moved infrastructure, and prices keep falling."""
+        env = self.environment
+        self.cloud_spend = self.cloud_moved * (1.0 - env.cfg.cloud_discount) * env.cloud_cost_index
 
     def _retire_aged_deployments(self) -> None:
         chance = 1.0 / self.setting.decision.lifetime_months

@@ -1,20 +1,16 @@
-"""IT policies: the parameters and the few behaviours that differ between them.
+"""IT policies: what each one sets, and nothing more.
 
-A policy decides which channel a self-provisioned tool comes in by, who leads the selection of tools IT
-delivers, and what extra capacity or delay sits in front of IT. Governance stance tables live here too.
+A policy decides which channel a self-provisioned tool comes in by (what departments may do), who selects
+the tools IT delivers and what capacity or delay sits in front of IT (who curates, who funds), and IT's
+governance stance (how IT responds). No policy adds utility or budget that would hand it its result.
+Governance stance tables live here too.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from orgsim.config.schema import PolicyConfig
 from orgsim.model.catalogue import Tool
-from orgsim.model.deployments import BROKERED, BYOT, SHADOW
-
-if TYPE_CHECKING:
-    from orgsim.model.departments import BusinessDepartment
-    from orgsim.model.organization import Organization
+from orgsim.model.ledger import BROKERED, BYOT, SHADOW
 
 GOVERNANCE_ORDER = ("enabling", "neutral", "strict")
 # Assumptions: how hard each stance enforces, how much harder it looks for shadow IT, and how it
@@ -30,7 +26,7 @@ def stricter(governance: str) -> str:
 
 
 class Policy:
-    """Base policy: self-provisioning is against policy (shadow IT) and IT leads what it delivers."""
+    """Base policy: self-provisioning is against policy (shadow IT) and IT selects what it delivers."""
 
     def __init__(self, cfg: PolicyConfig):
         self.cfg = cfg
@@ -39,12 +35,13 @@ class Policy:
     def self_provision_channel(self, tool: Tool) -> int:
         return SHADOW
 
-    def it_leads_requests(self) -> bool:
+    def it_selects_requests(self) -> bool:
+        """Whether IT (rather than the requesting side) selects the tools it delivers."""
         return True
 
-    def delivered_spend_controller(self, model: Organization) -> BusinessDepartment | None:
-        """Who holds the spend of a tool IT delivers: None for IT itself."""
-        return None
+    def curation_effort(self, tool: Tool) -> float:
+        """IT work to curate and integrate one self-served tool from its store (broker only)."""
+        return 0.0
 
     def extra_capacity(self) -> float:
         return 0.0
@@ -65,7 +62,8 @@ class LaissezFaire(Policy):
 
 
 class Broker(Policy):
-    """Governed BYOT: tools in IT's curated app store are self-served with IT involved from day one."""
+    """Governed BYOT: tools in IT's curated app store are self-served with IT involved from day one;
+    IT pays for that in curation and integration work that grows with uptake."""
 
     def in_app_store(self, tool: Tool) -> bool:
         return tool.security_risk <= self.cfg.catalogue_max_risk
@@ -73,20 +71,21 @@ class Broker(Policy):
     def self_provision_channel(self, tool: Tool) -> int:
         return BROKERED if self.in_app_store(tool) else SHADOW
 
+    def curation_effort(self, tool: Tool) -> float:
+        return self.cfg.curation_share * tool.deploy_effort
+
 
 class InnovationPartner(Policy):
-    """IT as co-leader: scouts tools for departments (scouting_rate) on a budget shifted to innovation."""
+    """IT as co-leader: scouts tools for departments (scouting_rate), funded by budget moved to
+    innovation at the start (innovation_shift)."""
 
 
 class SocialCoE(Policy):
-    """A cross-functional center of excellence decides on social tools and pools capacity."""
+    """A cross-functional center of excellence selects social tools (led by coe_lead), its members add
+    capacity, and its reviews add delay."""
 
-    def it_leads_requests(self) -> bool:
+    def it_selects_requests(self) -> bool:
         return self.cfg.coe_lead == "it"
-
-    def delivered_spend_controller(self, model: Organization) -> BusinessDepartment | None:
-        """A marketing-led CoE holds the social budget (IT still delivers); an IT-led one leaves it to IT."""
-        return model.by_name.get("marketing") if self.cfg.coe_lead == "marketing" else None
 
     def extra_capacity(self) -> float:
         return self.cfg.coe_capacity

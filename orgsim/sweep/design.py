@@ -88,7 +88,7 @@ class Factor:
 
 
 def _flatten_specs(where: str, specs: Any, prefix: str = "") -> dict[str, Any]:
-    """Dotted keys from YAML (`it.capacity: [...]`) and from nested overrides (`it: {capacity: [...]}`)."""
+    """Dotted keys from YAML (`it.budget: [...]`) and from nested overrides (`it: {budget: [...]}`)."""
     if not isinstance(specs, dict):
         raise ConfigError(f"{where} must map parameter keys to values or ranges; got {specs!r}")
     flat = {}

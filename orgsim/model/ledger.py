@@ -1,10 +1,15 @@
-"""Deployments of tools in departments, and the ledger that keeps every counter the metrics read.
+"""Deployments of tools in departments, the ledger that keeps every counter the metrics read, and the
+tally of who takes technology decisions.
 
 All state changes of a deployment go through `Ledger`, so the counters stay exact without re-scanning.
+A deployment keeps the channel it came in by (how tools are adopted) and, separately, its management state
+(whether IT manages it now), so IT absorbing or consolidating a tool lowers the outside-managed share
+without rewriting how the tool came in.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,7 +18,7 @@ import numpy as np
 from orgsim.model.catalogue import Tool
 
 if TYPE_CHECKING:
-    from orgsim.model.departments import BusinessDepartment
+    from orgsim.model.agents.business import BusinessDepartment
 
 CHANNELS = ("sanctioned", "brokered", "byot", "shadow")
 SANCTIONED, BROKERED, BYOT, SHADOW = range(4)
@@ -22,18 +27,18 @@ OUTSIDE_IT = (BYOT, SHADOW)
 
 @dataclass(slots=True, eq=False)
 class Deployment:
-    """One tool in use by one department, with the channel it came in by."""
+    """One tool in use by one department, with the channel it came in by and who manages it now."""
 
     tool: Tool
     department: BusinessDepartment
     channel: int
     month: int
     annual_cost: float
-    led_by_it: bool = False
     it_month: int | None = None  # first month IT was involved
     known: bool = True  # False for shadow deployments IT has not discovered
-    managed: bool = False  # IT supports it (delivered, brokered or absorbed)
-    maintained: bool = False  # absorbed as maintenance: governance work, not strategic work
+    managed: bool = False  # IT manages it (delivered, brokered, absorbed or consolidated)
+    supported: bool = False  # a departmental tool IT supports (absorbed or brokered): ongoing support work
+    integration_handled: bool = False  # its integration need was met (by IT or by a vendor)
     controller: BusinessDepartment | None = None  # who holds the spend: None is IT
     months_unmanaged: int = 0
     debt: float = 0.0
@@ -44,6 +49,33 @@ class Deployment:
         return self.tool.category
 
 
+class DecisionTally:
+    """Technology decisions (selections and vetoes) taken by IT and by the business, with a memory.
+
+    Each decision adds weight 1, split between IT and the business; older decisions fade with mean age
+    `memory_months`, so the share reads as "who decided lately".
+    """
+
+    def __init__(self, memory_months: float):
+        self.decay = math.exp(-1.0 / memory_months)
+        self.by_it = 0.0
+        self.total = 0.0
+        self.count = 0
+
+    def record(self, it_part: float) -> None:
+        self.by_it += it_part
+        self.total += 1.0
+        self.count += 1
+
+    def age_month(self) -> None:
+        self.by_it *= self.decay
+        self.total *= self.decay
+
+    @property
+    def it_share(self) -> float:
+        return self.by_it / self.total if self.total > 1e-12 else 0.5
+
+
 class Ledger:
     """Active deployments and the running counters behind every outcome."""
 
@@ -51,15 +83,18 @@ class Ledger:
         self.active: list[Deployment] = []
         self.by_channel = np.zeros(len(CHANNELS), dtype=np.int64)
         self.tool_users = np.zeros(n_tools, dtype=np.int64)
+        self.tool_managed = np.zeros(n_tools, dtype=np.int64)  # IT-managed deployments per tool
         # index 0 is IT, 1.. the business departments in model order
         self.spend_by_controller = np.zeros(n_departments + 1)
         self.created = 0
         self.retired = 0
         self.shut_down = 0
-        self.led_by_it = 0
+        self.consolidated = 0
+        self.vendor_integrated = 0
         self.undiscovered = 0
-        self.maintained = 0
-        self.maintenance_effort = 0.0  # sum of deploy effort over maintained deployments
+        self.managed = 0
+        self.supported = 0
+        self.support_effort = 0.0  # sum of deploy effort over supported deployments
         self.lag_sum = 0
         self.lag_count = 0
         self.integration_debt = 0.0
@@ -72,8 +107,11 @@ class Ledger:
         self.created += 1
         self.by_channel[dep.channel] += 1
         self.tool_users[dep.tool.index] += 1
-        self.led_by_it += dep.led_by_it
         self.undiscovered += not dep.known
+        if dep.managed:
+            self._count_managed(dep, +1)
+        if dep.supported:
+            self._count_supported(dep, +1)
         self._add_spend(dep, +1)
         dep.department.on_deployment_added(dep)
         if dep.it_month is not None:
@@ -86,11 +124,11 @@ class Ledger:
         self.shut_down += shut_down
         self.by_channel[dep.channel] -= 1
         self.tool_users[dep.tool.index] -= 1
-        self.led_by_it -= dep.led_by_it
         self.undiscovered -= not dep.known
-        if dep.maintained:
-            self.maintained -= 1
-            self.maintenance_effort -= dep.tool.deploy_effort
+        if dep.managed:
+            self._count_managed(dep, -1)
+        if dep.supported:
+            self._count_supported(dep, -1)
         self.integration_debt -= dep.debt
         self._add_spend(dep, -1)
         dep.department.on_deployment_removed(dep)
@@ -101,42 +139,58 @@ class Ledger:
             self.undiscovered -= 1
 
     def absorb(self, dep: Deployment, month: int) -> None:
-        """IT takes over support of a departmental tool as maintenance (not strategic work)."""
+        """IT takes over support of a departmental tool: IT manages it now (support work, not strategy)."""
         self.discover(dep)
-        dep.managed = True
-        dep.maintained = True
-        self.maintained += 1
-        self.maintenance_effort += dep.tool.deploy_effort
+        if not dep.managed:
+            dep.managed = True
+            self._count_managed(dep, +1)
+        if not dep.supported:
+            dep.supported = True
+            self._count_supported(dep, +1)
         if dep.it_month is None:
             dep.it_month = month
             self._record_lag(dep)
 
-    def consolidate(self, dep: Deployment) -> None:
-        """IT integrates an absorbed tool into an enterprise platform: IT leads it and pays for it."""
-        if dep.maintained:
-            dep.maintained = False
-            self.maintained -= 1
-            self.maintenance_effort -= dep.tool.deploy_effort
-        if not dep.led_by_it:
-            dep.led_by_it = True
-            self.led_by_it += 1
+    def consolidate(self, dep: Deployment, month: int) -> None:
+        """IT integrates a departmental tool into an enterprise platform: IT manages it and pays for it."""
+        self.absorb(dep, month)
+        dep.supported = False
+        self._count_supported(dep, -1)
         self._add_spend(dep, -1)
         dep.controller = None
         self._add_spend(dep, +1)
         self.integration_debt -= dep.debt
         dep.debt = 0.0
+        dep.integration_handled = True
+        self.consolidated += 1
+
+    def integrate_by_vendor(self, dep: Deployment) -> None:
+        """The department has a vendor integrate its tool: the debt is paid, control stays outside IT."""
+        self.integration_debt -= dep.debt
+        dep.debt = 0.0
+        dep.integration_handled = True
+        self.vendor_integrated += 1
 
     def accrue_month(self) -> list[Deployment]:
         """Age unmanaged deployments, grow integration debt and cost; return the unmanaged ones."""
         unmanaged = [d for d in self.active if not d.managed]
         for dep in unmanaged:
             dep.months_unmanaged += 1
-            dep.debt += dep.tool.integration_need
-            self.integration_debt += dep.tool.integration_need
+            if not dep.integration_handled:
+                dep.debt += dep.tool.integration_need
+                self.integration_debt += dep.tool.integration_need
         self.cumulative_cost += self.spend_by_controller.sum() / 12.0
         return unmanaged
 
     # --- helpers --------------------------------------------------------------------------------
+
+    def _count_managed(self, dep: Deployment, sign: int) -> None:
+        self.managed += sign
+        self.tool_managed[dep.tool.index] += sign
+
+    def _count_supported(self, dep: Deployment, sign: int) -> None:
+        self.supported += sign
+        self.support_effort += sign * dep.tool.deploy_effort
 
     def _add_spend(self, dep: Deployment, sign: int) -> None:
         holder = dep.controller
@@ -157,3 +211,7 @@ class Ledger:
     def shared_deployments(self) -> int:
         """Deployments whose tool is used by two or more departments (cross-department use)."""
         return int(self.tool_users[self.tool_users >= 2].sum())
+
+    def shared_managed(self) -> int:
+        """IT-managed deployments among those of shared tools."""
+        return int(self.tool_managed[self.tool_users >= 2].sum())

@@ -1,0 +1,103 @@
+"""One organization of an industry: its size and department mix drawn from distributions.
+
+Applied to the settings when the model is built, before anything else draws from the model's generator.
+The CIO's stance is the IT department's own draw (`it.cio.draw`). Nothing here knows the model.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from orgsim.config.schema import OrgsimConfig
+
+# Bounds of the drawn size factor: a 2,000-person default must not become a million-person model in one
+# replicate, nor a handful of people.
+SIZE_FACTOR_BOUNDS = (0.1, 10.0)
+
+
+@dataclass(frozen=True)
+class Draw:
+    """What was drawn for one organization: the size factor applied to every headcount and budget (after
+    `org.size`), and each business department's share factor (all 1 without `org.mix_spread`)."""
+
+    size_factor: float
+    mix: tuple[float, ...]
+
+
+def total_headcount(setting: OrgsimConfig) -> int:
+    """Business departments' headcount plus IT's."""
+    return sum(d.headcount for d in setting.org.departments.values()) + setting.it.headcount
+
+
+def scaled(setting: OrgsimConfig, factor: float) -> OrgsimConfig:
+    """A copy of the settings with every headcount and budget (IT's included) scaled by `factor`.
+
+    IT's unit cost scales too: rolling a tool out to `factor` times the seats is `factor` times the work,
+    so capacity and demand keep the balance of the configured organization."""
+    setting = copy.deepcopy(setting)
+    setting.it.unit_cost *= factor
+    for dept in setting.org.departments.values():
+        dept.headcount = max(1, round(dept.headcount * factor))
+        dept.budget *= factor
+    setting.it.headcount = max(1, round(setting.it.headcount * factor))
+    setting.it.budget *= factor
+    return setting
+
+
+def remixed(setting: OrgsimConfig, mix: np.ndarray) -> OrgsimConfig:
+    """A copy whose business departments' headcounts are re-weighted by `mix` at the same total; each
+    department's budget follows its headcount (budget per head unchanged)."""
+    setting = copy.deepcopy(setting)
+    depts = list(setting.org.departments.values())
+    heads = np.array([d.headcount for d in depts], dtype=float)
+    weighted = heads * mix
+    target = weighted * heads.sum() / weighted.sum()
+    for dept, old, new in zip(depts, heads, target, strict=True):
+        dept.headcount = max(1, round(new))
+        dept.budget *= dept.headcount / old
+    return setting
+
+
+def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[OrgsimConfig, Draw]:
+    """The settings of one organization of the industry, and what was drawn.
+
+    `org.size` (0: as configured) scales everything to that total headcount; `org.size_spread`
+    then multiplies by a log-normal factor exp(N(0, size_spread)) within SIZE_FACTOR_BOUNDS;
+    `org.mix_spread` re-weights the business departments by independent log-normal factors
+    exp(N(0, mix_spread)) at the same total. Draws happen in that order and only when switched on, so
+    a setting without them consumes nothing from the generator.
+    """
+    org = setting.org
+    factor = org.size / total_headcount(setting) if org.size > 0 else 1.0
+    drawn_factor = 1.0
+    if org.size_spread > 0:
+        drawn_factor = float(np.clip(np.exp(rng.normal(0.0, org.size_spread)), *SIZE_FACTOR_BOUNDS))
+    mix = np.ones(len(org.departments))
+    if org.mix_spread > 0:
+        mix = np.exp(rng.normal(0.0, org.mix_spread, size=len(org.departments)))
+        setting = remixed(setting, mix)
+    if factor * drawn_factor != 1.0:
+        setting = scaled(setting, factor * drawn_factor)
+    return setting, Draw(size_factor=factor * drawn_factor, mix=tuple(float(m) for m in mix))
+
+
+def by_size(headcount: np.ndarray, marginalized: np.ndarray, bands: int = 3) -> list[dict]:
+    """Organizations in `bands` equal-count size bands (smallest first): headcount range, count and
+    number marginalized per band, from one value per organization. Intervals are the report's job."""
+    headcount = np.asarray(headcount)
+    marginalized = np.asarray(marginalized, dtype=bool)
+    order = np.argsort(headcount, kind="stable")
+    rows = []
+    for members in np.array_split(order, min(bands, len(order))):
+        rows.append(
+            {
+                "headcount_min": int(headcount[members].min()),
+                "headcount_max": int(headcount[members].max()),
+                "organizations": len(members),
+                "marginalized": int(marginalized[members].sum()),
+            }
+        )
+    return rows
