@@ -138,10 +138,10 @@ def verdict(summary: dict) -> str:
     lo, hi = m["ci95"]
     lines = [
         f"IT ended as infrastructure custodian in {m['count']} of {n} runs "
-        f"({m['share']:.0%}, 95% CI {lo:.0%}-{hi:.0%}; {m['rule']})"
+        f"({m['share']:.1%}, 95% CI {lo:.1%}-{hi:.1%}; {m['rule']})"
     ]
     years = agg["marginalized_by_year"]
-    lines.append("by year " + " / ".join(f"{y['share']:.0%}" for y in years))
+    lines.append("by year " + " / ".join(f"{y['share']:.1%}" for y in years))
     if agg["drivers"]:
         driver, count = next(iter(agg["drivers"].items()))
         lines.append(
@@ -149,7 +149,7 @@ def verdict(summary: dict) -> str:
         )
     sens = list(agg["threshold_sensitivity"].items())
     lines.append(
-        f"with the threshold at {sens[0][0]} / {sens[-1][0]}: {sens[0][1]['share']:.0%} / {sens[-1][1]['share']:.0%}"
+        f"with the threshold at {sens[0][0]} / {sens[-1][0]}: {sens[0][1]['share']:.1%} / {sens[-1][1]['share']:.1%}"
     )
     maj = agg["month_shadow_majority"]
     if maj["median"] is None:

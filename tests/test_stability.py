@@ -6,7 +6,8 @@ from orgsim.report import summarize
 
 
 def test_default_verdict_varies_across_seeds_less_than_its_interval(make_settings, run_arm) -> None:
-    """Measured (400 replicates each, seeds 0, 1, 2): see the docstring's numbers in the closing note."""
+    """Measured (400 replicates each): seeds 0 / 1 / 2 give 14 / 11 / 14 marginalized (3.5% / 2.75% /
+    3.5%), a spread of 0.75 points against intervals 3.3-3.7 points wide."""
     setting = make_settings()
     shares, widths = [], []
     for seed in (0, 1, 2):
