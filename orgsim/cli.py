@@ -17,8 +17,12 @@ from pathlib import Path
 
 COMMANDS = {
     "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
+    "sweep": ("orgsim.commands.sweep", "run an experiment design: orgsim sweep experiment=NAME"),
+    "params": ("orgsim.commands.params", "list every parameter: type, default, ranges, meaning"),
     "viz": ("orgsim.commands.viz", "serve the interactive page on 127.0.0.1 (needs the viz extra)"),
 }
+# These check their own arguments: sweep composes another root config, params takes --flags, not Hydra.
+SELF_CHECKED = {"sweep", "params"}
 
 USAGE = """usage: orgsim COMMAND [key=value ...]
 
@@ -28,6 +32,8 @@ commands:
 Overrides use Hydra's syntax, e.g.
   orgsim run scenario=locked_down policy=broker it.cio.willingness=0.8 years=8 replicates=50 seed=7
   orgsim run hydra.run.dir=outputs/my_run overwrite=true
+  orgsim sweep experiment=policy_comparison executor=processes
+  orgsim params --format salib --keys it.cio.willingness,environment.cloud_push
 `orgsim COMMAND --help` lists the config groups and the composed config; `--debug` shows tracebacks.
 """
 
@@ -356,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr
         )
         return 2
+    if command in SELF_CHECKED:
+        return importlib.import_module(COMMANDS[command][0]).main(rest)
     if command == "viz":  # serves a page, not a Hydra app: it checks its own keys (port=, assets=)
         from orgsim.commands.viz import main as viz_main
 

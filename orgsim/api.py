@@ -1,0 +1,440 @@
+"""orgsim's public Python API: the parameters, one run, many runs. The CLI's sweeps and outside tools
+(SALib, the EMA Workbench) call it.
+
+A run's parameters are a flat dict of dotted keys (`{"it.budget": 5000, "policy": "broker"}`). The base
+config is composed once per (scenario, policy) and cached; each run then copies it, sets the values and
+validates them (about a millisecond), so no run pays for a Hydra compose. Runs here are serial: nothing in
+this module starts a process pool except `Runner`, and it runs serially inside a worker process.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import math
+import multiprocessing
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from orgsim.config.schema import OrgsimConfig
+from orgsim.config.validate import ConfigError, validate
+
+__all__ = [
+    "ConfigError",
+    "Runner",
+    "apply",
+    "base_settings",
+    "dotted",
+    "ema_function",
+    "flatten",
+    "identifier",
+    "parameters",
+    "run_one",
+    "salib_problem",
+    "simulate",
+]
+
+DEFAULT_SCENARIO = "baseline_2012"
+GROUP_KEYS = ("scenario", "policy")  # config-group choices, set by composing rather than by value
+# Not model parameters: names, and the replicate/seed/process settings that run_one takes as arguments.
+NOT_PARAMETERS = {
+    "scenario.name",
+    "scenario.description",
+    "policy.name",
+    "org.name",
+    "catalogue.name",
+    "replicates",
+    "seed",
+    "workers",
+}
+
+
+# --- composing and setting values --------------------------------------------------------------------
+
+
+def choices_of(group: str) -> list[str]:
+    """The shipped options of a config group (`scenario`, `policy`, ...)."""
+    from orgsim.config.compose import config_dir
+
+    return sorted(p.stem for p in (config_dir() / group).glob("*.yaml"))
+
+
+def _check_choice(group: str, value: str | None) -> None:
+    if value is not None and value not in choices_of(group):
+        raise ConfigError(f"{group} must be one of {', '.join(choices_of(group))}; got {value!r}")
+
+
+@functools.lru_cache(maxsize=64)
+def _composed(scenario: str, policy: str | None) -> OrgsimConfig:
+    from orgsim.config.compose import load_settings
+
+    overrides = [f"scenario={scenario}"] + ([f"policy={policy}"] if policy else [])
+    return load_settings(overrides)
+
+
+def base_settings(scenario: str = DEFAULT_SCENARIO, policy: str | None = None) -> OrgsimConfig:
+    """The validated config of a scenario (and policy; None keeps the scenario's own), composed once per
+    process and pair; a private copy."""
+    _check_choice("scenario", scenario)
+    _check_choice("policy", policy)
+    return copy.deepcopy(_composed(scenario, policy))
+
+
+def _keys_of(node: Any) -> list[str]:
+    if dataclasses.is_dataclass(node):
+        return [f.name for f in dataclasses.fields(node)]
+    return [str(k) for k in node] if isinstance(node, dict) else []
+
+
+def _coerce(key: str, current: Any, value: Any) -> Any:
+    """`value` converted to the type of the value it replaces, or a ConfigError naming the key."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(current, bool):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        raise ConfigError(f"{key} must be a bool; got {value!r}")
+    if isinstance(current, int):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{key} must be an integer; got {value!r}")
+        return round(value)  # sampled designs give floats: an integer key takes the nearest integer
+    if isinstance(current, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{key} must be a number; got {value!r}")
+        return float(value)
+    if isinstance(current, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{key} must be a string; got {value!r}")
+        return value
+    raise ConfigError(f"{key} is a group of keys, not a value; keys under it: {', '.join(_keys_of(current))}")
+
+
+def _set(settings: OrgsimConfig, key: str, value: Any) -> None:
+    parts = key.split(".")
+    node: Any = settings
+    for depth, part in enumerate(parts):
+        parent = ".".join(parts[:depth])
+        keys = _keys_of(node)
+        if part not in keys:
+            where = f"under '{parent}'" if parent else "at the top level"
+            raise ConfigError(f"unknown key '{key}'; keys {where}: {', '.join(keys)}")
+        last = depth == len(parts) - 1
+        current = node[part] if isinstance(node, dict) else getattr(node, part)
+        if not last:
+            node = current
+            continue
+        coerced = _coerce(key, current, value)
+        if isinstance(node, dict):
+            node[part] = coerced
+        else:
+            setattr(node, part, coerced)
+
+
+def apply(base: OrgsimConfig, params: Mapping[str, Any]) -> OrgsimConfig:
+    """A validated copy of `base` with the dotted keys of `params` set; ConfigError names a bad key."""
+    settings = copy.deepcopy(base)
+    for key, value in params.items():
+        if key in GROUP_KEYS:
+            raise ConfigError(f"{key} is a config group: choose it with {key}= when composing the base")
+        _set(settings, key, value)
+    return validate(settings)
+
+
+# --- the parameters ----------------------------------------------------------------------------------
+
+
+def _rows(path: str, node: Any, meta: Mapping[str, Any]) -> Iterable[dict]:
+    if dataclasses.is_dataclass(node):
+        for f in dataclasses.fields(node):
+            yield from _rows(f"{path}.{f.name}" if path else f.name, getattr(node, f.name), f.metadata)
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _rows(f"{path}.{key}", value, {})
+        return
+    if isinstance(node, list) or path in NOT_PARAMETERS:
+        return
+    lo, hi = meta.get("range", (None, None))
+    plausible = (*meta.get("plausible", ()), None, None, None)
+    yield {
+        "key": path,
+        "type": type(node).__name__,
+        "default": node,
+        "low": lo,
+        "high": hi,
+        "choices": list(meta["choices"]) if "choices" in meta else None,
+        "plausible_low": plausible[0],
+        "plausible_high": plausible[1],
+        "source": plausible[2],
+        "doc": meta.get("doc"),
+    }
+
+
+def parameters(scenario: str = DEFAULT_SCENARIO, policy: str | None = None) -> list[dict]:
+    """Every settable key of a scenario's config: type, default, allowed range or choices, plausible
+    range with its source, and one-line meaning (None where the schema declares none).
+
+    Read from the schema's field metadata, so new metadata shows up without changes here. The config
+    groups `scenario` and `policy` come first, as choices.
+    """
+    base = base_settings(scenario, policy)
+    groups = [
+        {
+            "key": group,
+            "type": "str",
+            "default": getattr(base, group).name,
+            "low": None,
+            "high": None,
+            "choices": choices_of(group),
+            "plausible_low": None,
+            "plausible_high": None,
+            "source": None,
+            "doc": f"config group: the {group} to compose",
+        }
+        for group in GROUP_KEYS
+    ]
+    return groups + list(_rows("", base, {}))
+
+
+# The EMA Workbench's experiment table has columns `policy` and `scenario` of its own.
+GROUP_IDENTIFIERS = {"policy": "policy_group", "scenario": "scenario_group"}
+
+
+def identifier(key: str) -> str:
+    """A dotted key as a Python identifier (`it.cio.willingness` -> `it__cio__willingness`), for tools
+    that pass parameters as keyword arguments; the groups are `policy_group` and `scenario_group`."""
+    return GROUP_IDENTIFIERS.get(key, key.replace(".", "__"))
+
+
+def dotted(name: str) -> str:
+    """The inverse of `identifier`."""
+    groups = {v: k for k, v in GROUP_IDENTIFIERS.items()}
+    return groups.get(name, name.replace("__", "."))
+
+
+def bounds_of(row: dict, plausible: bool = True) -> tuple[float, float] | None:
+    """A `parameters()` row's plausible range where declared (and wanted), else its allowed range, or None
+    when either bound is open."""
+    if plausible and row["plausible_low"] is not None and row["plausible_high"] is not None:
+        return (row["plausible_low"], row["plausible_high"])
+    if row["low"] is not None and row["high"] is not None:
+        return (row["low"], row["high"])
+    return None
+
+
+def salib_problem(
+    keys: Iterable[str] | Mapping[str, tuple[float, float]] | None = None,
+    plausible: bool = True,
+    scenario: str = DEFAULT_SCENARIO,
+) -> dict:
+    """A SALib `problem` over numeric keys (all with two finite bounds when `keys` is None), bounded by
+    the plausible range where the schema declares one and the allowed range otherwise; a dict of
+    key -> (low, high) gives the bounds itself."""
+    rows = {r["key"]: r for r in parameters(scenario)}
+    given = dict(keys) if isinstance(keys, Mapping) else {}
+    wanted = list(keys) if keys is not None else list(rows)
+    names, bounds = [], []
+    for key in wanted:
+        row = rows.get(key)
+        if row is None:
+            raise ConfigError(f"unknown key '{key}'; see orgsim params for the keys")
+        numeric = row["type"] in ("int", "float")
+        b = given.get(key) or (bounds_of(row, plausible) if numeric else None)
+        if b is None:
+            if keys is None:
+                continue
+            raise ConfigError(f"{key} has no finite range to sample; give its bounds in the problem yourself")
+        names.append(key)
+        bounds.append([float(b[0]), float(b[1])])
+    return {"num_vars": len(names), "names": names, "bounds": bounds}
+
+
+# --- running ----------------------------------------------------------------------------------------
+
+
+def flatten(summary: Mapping[str, Any], prefix: str = "") -> dict:
+    """A run summary as one flat dict of scalars (nested dicts joined with '_'; numpy scalars as Python)."""
+    flat: dict[str, Any] = {}
+    for key, value in summary.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{name}_"))
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                flat[f"{name}_{i}"] = item.item() if isinstance(item, np.generic) else item
+        else:
+            flat[name] = value.item() if isinstance(value, np.generic) else value
+    return flat
+
+
+def simulate(setting: OrgsimConfig, seed: int, replicate: int = 0, reporters: Iterable[str] = ()):
+    """One organization to the horizon: (flat run summary, monthly table of `reporters` or None)."""
+    from orgsim.model.metrics import run_summary
+    from orgsim.runner import run_replicate
+
+    result = run_replicate(setting, replicate, seed)
+    summary = flatten(run_summary(result.timeseries, setting.metrics.majority_months, setting.metrics))
+    reporters = list(reporters)
+    monthly = result.timeseries[["month", *reporters]] if reporters else None
+    return summary, monthly
+
+
+def aggregate(summaries: list[dict]) -> dict:
+    """Replicates' summaries in one flat dict: bools as shares, numbers as means over the runs where they
+    are not None (month_shadow_majority: runs that reach it), strings as the most common value, plus
+    `replicates` and the 95% Wilson interval of the share marginalized."""
+    from orgsim.report import wilson_interval
+
+    out: dict[str, Any] = {"replicates": len(summaries)}
+    keys = list(dict.fromkeys(k for s in summaries for k in s))
+    for key in keys:
+        values = [s.get(key) for s in summaries]
+        present = [v for v in values if v is not None]
+        if present and all(isinstance(v, bool) for v in present):
+            out[key] = sum(present) / len(present)
+        elif all(isinstance(v, (int, float)) for v in present):
+            out[key] = float(np.mean(present)) if present else math.nan
+        else:
+            out[key] = Counter(present).most_common(1)[0][0] if present else None
+    if "marginalized" in keys:
+        count = sum(bool(s.get("marginalized")) for s in summaries)
+        out["marginalized_ci95_low"], out["marginalized_ci95_high"] = wilson_interval(count, len(summaries))
+    return out
+
+
+def _split_groups(params: Mapping[str, Any], scenario: str, policy: str | None):
+    values = dict(params)
+    scenario = values.pop("scenario", scenario)
+    policy = values.pop("policy", policy)
+    return values, scenario, policy
+
+
+def _run_on(base: OrgsimConfig, params: Mapping[str, Any], seed: int, replicates: int) -> dict:
+    from orgsim.runner import replicate_seeds
+
+    if replicates < 1:
+        raise ConfigError(f"replicates must be at least 1; got {replicates}")
+    setting = apply(base, params)
+    seeds = replicate_seeds(int(seed), replicates)
+    summaries = [simulate(setting, s, replicate=r)[0] for r, s in enumerate(seeds)]
+    return summaries[0] if replicates == 1 else aggregate(summaries)
+
+
+def run_one(
+    params: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    scenario: str = DEFAULT_SCENARIO,
+    policy: str | None = None,
+    replicates: int = 1,
+) -> dict:
+    """Run one parameter point, serially, and return its flat summary.
+
+    `params` maps dotted keys to values (`policy` and `scenario` may be among them). Replicate r runs with
+    the seed `orgsim run seed=<seed>` gives replicate r. With one replicate the summary is that run's; with
+    more, see `aggregate`. A bad key or value raises ConfigError with the CLI's one-line message.
+    """
+    values, scenario, policy = _split_groups(params or {}, scenario, policy)
+    return _run_on(_cached_base(scenario, policy), values, seed, replicates)
+
+
+def _cached_base(scenario: str, policy: str | None) -> OrgsimConfig:
+    _check_choice("scenario", scenario)
+    _check_choice("policy", policy)
+    return _composed(scenario, policy)  # apply() copies it
+
+
+def ema_function(
+    seed: int = 0, scenario: str = DEFAULT_SCENARIO, policy: str | None = None, replicates: int = 1
+) -> Callable[..., dict]:
+    """A function for the EMA Workbench's `Model(name, function=...)`: keyword arguments named by
+    `identifier` (dots as '__'; `policy_group`, `scenario_group`; `seed`), returning `run_one`'s summary.
+
+    Every experiment uses the same seed unless a `seed` parameter is given: common random numbers, so
+    differences between experiments come from the parameters, not the draws.
+    """
+
+    def orgsim_model(**kwargs: Any) -> dict:
+        run_seed = kwargs.pop("seed", seed)
+        params = {dotted(k): v for k, v in kwargs.items()}
+        return run_one(params, seed=run_seed, scenario=scenario, policy=policy, replicates=replicates)
+
+    return orgsim_model
+
+
+def _run_points(bases: dict, jobs: list[tuple[int, tuple, dict, int]], replicates: int) -> list[dict]:
+    return [_run_on(bases[group], params, seed, replicates) for _, group, params, seed in jobs]
+
+
+def in_worker_process() -> bool:
+    """True inside a daemonic worker (multiprocessing pools, EMA, Dask): it may not start children."""
+    return multiprocessing.current_process().daemon
+
+
+class Runner:
+    """Runs many points with one process pool kept across calls: `with Runner(workers=2) as r:
+    r.map(points)`. workers=0 uses one process per core; 1, or inside a worker process, runs serially."""
+
+    def __init__(
+        self,
+        workers: int = 0,
+        scenario: str = DEFAULT_SCENARIO,
+        policy: str | None = None,
+        replicates: int = 1,
+        seed: int = 0,
+    ) -> None:
+        from orgsim.runner import default_workers
+
+        self.scenario, self.policy, self.replicates, self.seed = scenario, policy, replicates, seed
+        self.workers = 1 if in_worker_process() else default_workers(workers, 1 << 30)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def map(self, points: Iterable[Mapping[str, Any]], seed: int | None = None) -> list[dict]:
+        """`run_one` of every point, in order. A point's own `seed`, `scenario` or `policy` entries
+        override the runner's."""
+        jobs, bases = [], {}
+        for i, point in enumerate(points):
+            values = dict(point)
+            point_seed = values.pop("seed", self.seed if seed is None else seed)
+            values, scenario, policy = _split_groups(values, self.scenario, self.policy)
+            group = (scenario, policy)
+            if group not in bases:
+                bases[group] = _cached_base(scenario, policy)
+            apply(bases[group], values)  # a bad point fails here, before any run starts
+            jobs.append((i, group, values, int(point_seed)))
+        if self.workers == 1 or len(jobs) <= 1:
+            return _run_points(bases, jobs, self.replicates)
+        if self._pool is None:
+            from orgsim.runner import _pool_context
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
+        n_chunks = min(len(jobs), self.workers * 4)
+        chunks = [jobs[i::n_chunks] for i in range(n_chunks)]
+        results: list[dict | None] = [None] * len(jobs)
+        for chunk, out in zip(
+            chunks,
+            self._pool.map(_run_points, [bases] * n_chunks, chunks, [self.replicates] * n_chunks),
+            strict=True,
+        ):
+            for (i, *_), summary in zip(chunk, out, strict=True):
+                results[i] = summary
+        return results  # type: ignore[return-value]

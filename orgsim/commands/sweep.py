@@ -1,0 +1,539 @@
+"""`orgsim sweep experiment=NAME`: run an experiment design into a resumable results store.
+
+`prepare` does everything that can fail before a run starts (compose the sweep config once, parse the
+factors, build the design, compose one base config per scenario/policy in it, validate every design
+point, probe the outcome and reporter names); `sweep_job` runs the pending runs through the executor into
+the store and returns the summary. The sweep sees configs and run summaries, not the model's internals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from orgsim import api
+from orgsim.config.schema import OrgsimConfig
+from orgsim.config.validate import ConfigError, validate
+from orgsim.sweep.design import (
+    EXECUTORS,
+    ExecutorConfig,
+    Factor,
+    SweepConfig,
+    SweepRootConfig,
+    design_table,
+    fingerprint,
+    parse_factors,
+    register_sweep_configs,
+    run_seed,
+)
+
+REQUIRED_OUTCOMES = ("marginalized", "month_shadow_majority")  # the summary needs these (and final_*)
+RUN_COLUMNS = ("run_id", "row", "setting", "world", "replicate", "seed")
+
+HELP = """usage: orgsim sweep experiment=NAME [key=value ...]
+
+Runs an experiment design (configs/experiment/NAME.yaml) and writes runs.parquet (one row per run: ids,
+lever and uncertainty values, replicate, seed, run-summary outcomes) and, when sweep.timeseries lists
+reporters, timeseries.parquet, into outputs/sweep/<sweep.name>/ (hydra.run.dir=PATH to choose). Finished
+runs are stored in chunks as they complete: the same command again resumes; resume=false starts anew.
+
+experiments: {experiments}
+executor=serial|processes|dask   executor.workers=N (0: one per core)   executor.chunk_size=N
+executor.address=tcp://host:port (dask; without it a LocalCluster starts here)
+design keys: sweep.design=factorial|lhs|sobol|morris sweep.n=N replicates=N seed=N years=N
+any model key as key=value applies to every run (orgsim params lists them)
+"""
+
+
+# --- preparing ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """Everything a sweep needs, checked: the design and its base configs, as plain data."""
+
+    sweep: SweepConfig
+    executor: ExecutorConfig
+    resume: bool
+    factors: list[Factor]
+    design: pd.DataFrame
+    bases: dict[tuple, OrgsimConfig]
+    replicates: int
+    seed: int
+    keep: list[str] | None  # outcome keys to store; None: all
+    reporters: list[str]
+    output_dir: Path
+    explicit_dir: bool
+    overrides: list[str]
+    config: dict  # the composed config (without hydra), written to .hydra/config.yaml
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.design)
+
+    @property
+    def n_runs(self) -> int:
+        return self.n_rows * self.replicates
+
+    def group_of(self, row: dict) -> tuple:
+        return (row.get("scenario", self.bases_default[0]), row.get("policy", self.bases_default[1]))
+
+    bases_default: tuple = ("", None)
+
+
+def _compose(overrides: list[str]):
+    from hydra import compose, initialize_config_dir
+
+    from orgsim.config.compose import config_dir
+
+    register_sweep_configs()
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        return compose(config_name="sweep", overrides=list(overrides), return_hydra_config=True)
+
+
+def _explain(err: Exception, overrides: list[str]) -> str:
+    """One line for a composition error; keys under sweep/executor are listed from their schemas."""
+    from orgsim.cli import explain
+
+    msg = str(err) + (f"\n{err.__cause__}" if err.__cause__ is not None else "")
+    key = re.search(r"Could not override '([^']+)'", msg) or re.search(r"full_key: (\S+)", msg)
+    if key and key.group(1).split(".")[0] in ("sweep", "executor") and "not in" in msg + "No match":
+        top = key.group(1).split(".")[0]
+        fields = [f.name for f in dataclasses.fields(SweepConfig if top == "sweep" else ExecutorConfig)]
+        return f"unknown key '{key.group(1)}'; keys under '{top}': {', '.join(fields)}"
+    if re.search(r"Could not find 'experiment/", msg) or re.search(r"Could not find 'executor/", msg):
+        return explain(err, overrides)
+    return explain(err, [o for o in overrides if not o.startswith(("sweep.", "executor.", "resume"))])
+
+
+def _shapes_model(override: str) -> bool:
+    """Whether an override can change the model config (sweep, executor, resume and hydra keys cannot)."""
+    key = override.lstrip("+~").split("=", 1)[0]
+    return key.split(".")[0] not in ("sweep", "executor", "resume", "hydra")
+
+
+def _plain(cfg) -> dict:
+    """The composed config as plain data, without Hydra's own node (resolving that needs a running job)."""
+    from omegaconf import OmegaConf
+
+    plain = OmegaConf.to_container(cfg, resolve=False)
+    plain.pop("hydra", None)
+    return OmegaConf.to_container(OmegaConf.create(plain), resolve=True)
+
+
+def _root(cfg) -> SweepRootConfig:
+    from omegaconf import OmegaConf
+
+    plain = _plain(cfg)
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(SweepRootConfig), plain))
+
+
+def _model_settings(root: SweepRootConfig) -> OrgsimConfig:
+    values = {f.name: getattr(root, f.name) for f in dataclasses.fields(OrgsimConfig)}
+    return validate(OrgsimConfig(**values))
+
+
+@functools.lru_cache(maxsize=32)
+def _group_base(overrides: tuple[str, ...]) -> OrgsimConfig:
+    """The model config for one scenario/policy of a design (cached: a compose costs ~0.3-0.7 s)."""
+    return _model_settings(_root(_compose(list(overrides))))
+
+
+def _probe(base: OrgsimConfig) -> tuple[list[str], list[str]]:
+    """Outcome keys and monthly reporters of one run: what sweep.outcomes/timeseries may name."""
+    from orgsim.model.metrics import run_summary
+    from orgsim.runner import run_replicate
+
+    timeseries = run_replicate(base, 0, 0).timeseries
+    outcomes = list(api.flatten(run_summary(timeseries, base.metrics.majority_months, base.metrics)))
+    reporters = [c for c in timeseries.columns if c not in ("replicate", "seed", "date", "month")]
+    return outcomes, reporters
+
+
+def prepare(overrides: list[str]) -> Plan:
+    """Compose and check the whole sweep; ConfigError (one line) for anything wrong, before any run."""
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    errors = (HydraException, OmegaConfBaseException, ValueError)
+    try:
+        cfg = _compose(overrides)
+        root = _root(cfg)
+    except ConfigError:
+        raise
+    except errors as err:
+        raise ConfigError(_explain(err, overrides)) from None
+    chosen = any(o.split("=", 1)[0].lstrip("+") == "experiment" for o in overrides)
+    if not chosen and not root.sweep.levers and not root.sweep.uncertainties:
+        raise ConfigError(
+            f"experiment must be one of {', '.join(api.choices_of('experiment'))}; got none "
+            "(or give sweep.levers / sweep.uncertainties)"
+        )
+    if root.executor.kind not in EXECUTORS:
+        raise ConfigError(f"executor.kind must be one of {', '.join(EXECUTORS)}; got {root.executor.kind!r}")
+    if root.executor.workers < 0 or root.executor.chunk_size < 0:
+        raise ConfigError("executor.workers and executor.chunk_size must be at least 0")
+    base = _model_settings(root)
+    factors = parse_factors(root.sweep)
+    design = design_table(root.sweep, factors, root.seed)
+
+    # one base config per scenario/policy in the design, each composed once
+    default_group = (base.scenario.name, None)
+    groups = sorted(
+        {(r.get("scenario", base.scenario.name), r.get("policy")) for r in design.to_dict("records")},
+        key=str,
+    )
+    bases: dict[tuple, OrgsimConfig] = {}
+    for scenario, policy in groups:
+        for group, value in (("scenario", scenario), ("policy", policy)):
+            if value is not None and value not in api.choices_of(group):
+                raise ConfigError(
+                    f"sweep: {group} must be one of {', '.join(api.choices_of(group))}; got {value!r}"
+                )
+        if (scenario, policy) == default_group:
+            bases[(scenario, policy)] = base
+            continue
+        swept = {"scenario", "policy"} & set(design.columns)
+        extra = [f"{g}={v}" for g, v in (("scenario", scenario), ("policy", policy)) if g in swept]
+        kept = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") not in swept]
+        try:
+            bases[(scenario, policy)] = _group_base(tuple(o for o in [*kept, *extra] if _shapes_model(o)))
+        except errors as err:
+            raise ConfigError(_explain(err, [*kept, *extra])) from None
+
+    # every design point must validate now, not halfway through the sweep
+    group_keys = [k for k in ("scenario", "policy") if k in design.columns]
+    params_cols = [f.key for f in factors if f.key not in group_keys]
+    for record in design.to_dict("records"):
+        key = (record.get("scenario", base.scenario.name), record.get("policy"))
+        try:
+            api.apply(bases[key], {k: record[k] for k in params_cols})
+        except ConfigError as err:
+            values = ", ".join(f"{f.key}={record[f.key]}" for f in factors)
+            raise ConfigError(f"sweep design row {record['row']} ({values}): {err}") from None
+
+    outcomes, reporters = _probe(base)
+    for name in root.sweep.outcomes:
+        if name not in outcomes:
+            raise ConfigError(f"sweep.outcomes: unknown outcome {name!r}; outcomes: {', '.join(outcomes)}")
+    for name in root.sweep.timeseries:
+        if name not in reporters:
+            raise ConfigError(
+                f"sweep.timeseries: unknown reporter {name!r}; reporters: {', '.join(reporters)}"
+            )
+    keep = None
+    if root.sweep.outcomes:
+        extra = [k for k in outcomes if k in REQUIRED_OUTCOMES or k.startswith("final_")]
+        keep = list(dict.fromkeys([*root.sweep.outcomes, *extra]))
+
+    run_dir = cfg.hydra.run.dir
+    explicit = any(o.split("=", 1)[0] == "hydra.run.dir" for o in overrides)
+    output_dir = Path(run_dir)
+    if not root.resume and not explicit:
+        output_dir = output_dir.with_name(f"{output_dir.name}_{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    plan = Plan(
+        sweep=root.sweep,
+        executor=root.executor,
+        resume=root.resume,
+        factors=factors,
+        design=design,
+        bases=bases,
+        replicates=root.replicates,
+        seed=root.seed,
+        keep=keep,
+        reporters=list(root.sweep.timeseries),
+        output_dir=output_dir,
+        explicit_dir=explicit,
+        overrides=list(overrides),
+        config=_plain(cfg),
+    )
+    plan.bases_default = (base.scenario.name, None)
+    return plan
+
+
+# --- running -----------------------------------------------------------------------------------------
+
+
+def run_chunk(
+    bases: dict[tuple, OrgsimConfig], jobs: list[tuple], keep: list[str] | None, reporters: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Run a chunk of jobs (ids, group, design values, params); return its runs and monthly rows."""
+    records, monthly = [], []
+    for ids, group, values, params in jobs:
+        summary, table = api.simulate(
+            api.apply(bases[group], params), ids["seed"], ids["replicate"], reporters
+        )
+        if keep is not None:
+            summary = {k: summary.get(k) for k in keep}
+        records.append({**ids, **values, **summary})
+        if table is not None:
+            table = table.copy()
+            table.insert(0, "run_id", ids["run_id"])
+            monthly.append(table)
+    runs = pd.DataFrame.from_records(records)
+    return runs, (pd.concat(monthly, ignore_index=True) if monthly else None)
+
+
+def _jobs(plan: Plan, records: list[dict], chunk: list[int]) -> tuple[dict, list[tuple]]:
+    keys = [f.key for f in plan.factors]
+    params_keys = [k for k in keys if k not in ("scenario", "policy")]
+    jobs, bases = [], {}
+    for rid in chunk:
+        replicate, row = divmod(rid, plan.n_rows)
+        record = records[row]
+        group = plan.group_of(record)
+        bases[group] = plan.bases[group]
+        ids = {
+            "run_id": rid,
+            "row": row,
+            "setting": int(record["setting"]),
+            "world": int(record["world"]),
+            "replicate": replicate,
+            "seed": run_seed(plan.seed, int(record["world"]), replicate),
+        }
+        jobs.append((ids, group, {k: record[k] for k in keys}, {k: record[k] for k in params_keys}))
+    return bases, jobs
+
+
+def _chunk_size(plan: Plan, pending: int, workers: int) -> int:
+    if plan.executor.chunk_size:
+        return plan.executor.chunk_size
+    return max(1, min(25, math.ceil(pending / (workers * 8))))
+
+
+def sweep_job(plan: Plan, progress: bool = False, echo=print) -> dict:
+    """Run the plan's pending runs into its store, finalize the tables, and return the summary."""
+    from orgsim.sweep.executors import make_executor
+    from orgsim.sweep.store import Store, consecutive_chunks
+
+    fp = fingerprint(plan.design, plan.bases, plan.sweep, plan.seed)
+    store = Store(plan.output_dir, fp, plan.n_rows)
+    if not plan.resume and store.has_runs():
+        raise ConfigError(f"resume=false needs a new folder; {plan.output_dir} already holds runs")
+    executor = make_executor(plan.executor.kind, plan.executor.workers, plan.executor.address)
+    done = store.open()
+    _write_config(plan)
+    pending = [i for i in range(plan.n_runs) if i not in done]
+    bar = None
+    started = time.perf_counter()
+    try:
+        with executor:
+            chunks = consecutive_chunks(pending, _chunk_size(plan, len(pending), executor.workers))
+            records = plan.design.to_dict("records")
+            tasks = ((*_jobs(plan, records, chunk), plan.keep, plan.reporters) for chunk in chunks)
+            if progress:
+                from tqdm import tqdm
+
+                bar = tqdm(total=plan.n_runs, initial=plan.n_runs - len(pending), unit="run", file=sys.stderr)
+            for runs, monthly in executor.map_unordered(run_chunk, tasks):
+                store.commit(runs, monthly)
+                if bar is not None:
+                    bar.update(len(runs))
+    finally:
+        if bar is not None:
+            bar.close()
+    elapsed = time.perf_counter() - started
+    store.finalize(with_timeseries=bool(plan.reporters))
+    runs = store.runs()
+    summary = summarize(plan, runs)
+    summary.update({"new_runs": len(pending), "seconds": elapsed, "resumed_runs": len(done)})
+    text = summary_text(plan, summary)
+    indices = sensitivity(plan, runs)
+    if indices is not None:
+        indices.to_csv(plan.output_dir / "sensitivity.csv", index=False)
+        text += "\n" + sensitivity_text(indices, plan.sweep.design)
+    (plan.output_dir / "summary.txt").write_text(text + "\n")
+    echo(text)
+    return summary
+
+
+def _write_config(plan: Plan) -> None:
+    """The composed config next to the results, as Hydra's run directory would hold it."""
+    from omegaconf import OmegaConf
+
+    hydra_dir = plan.output_dir / ".hydra"
+    hydra_dir.mkdir(parents=True, exist_ok=True)
+    (hydra_dir / "config.yaml").write_text(OmegaConf.to_yaml(plan.config))
+    (hydra_dir / "overrides.yaml").write_text(OmegaConf.to_yaml(plan.overrides))
+
+
+# --- the summary -------------------------------------------------------------------------------------
+
+
+def _median_month(months: pd.Series) -> float | None:
+    values = np.sort(np.where(months.isna(), np.inf, months.astype(float)))
+    median = float(np.median(values)) if len(values) else math.inf
+    return None if math.isinf(median) else median
+
+
+def summarize(plan: Plan, runs: pd.DataFrame) -> dict:
+    """Per lever setting: runs, share marginalized with its 95% Wilson interval, median month of shadow
+    majority (runs that never reach it count as later than any month), mean of every final_* outcome."""
+    from orgsim.report import wilson_interval
+
+    levers = [f.key for f in plan.factors if f.role == "lever" and not f.sampled]
+    finals = [c for c in runs.columns if c.startswith("final_") and pd.api.types.is_numeric_dtype(runs[c])]
+    rows = []
+    for setting, group in runs.groupby("setting", sort=True):
+        count = int(group["marginalized"].astype(bool).sum())
+        lo, hi = wilson_interval(count, len(group))
+        rows.append(
+            {
+                "setting": int(setting),
+                "levers": {k: group[k].iloc[0] for k in levers},
+                "runs": len(group),
+                "marginalized": count,
+                "share_marginalized": count / len(group),
+                "ci95": [lo, hi],
+                "median_month_shadow_majority": _median_month(group["month_shadow_majority"]),
+                **{f"mean_{c}": float(group[c].mean()) for c in finals},
+            }
+        )
+    return {"name": plan.sweep.name, "design": plan.sweep.design, "runs": len(runs), "settings": rows}
+
+
+def summary_text(plan: Plan, summary: dict) -> str:
+    """The one-screen table printed at the end (and saved as summary.txt)."""
+    n_settings = plan.design["setting"].nunique()
+    n_worlds = plan.design["world"].nunique()
+    head = (
+        f"[{plan.sweep.name}: {summary['runs']} runs = {n_settings} lever setting(s) x {n_worlds} world(s) "
+        f"x {plan.replicates} replicate(s); design {plan.sweep.design}; seed {plan.seed}; "
+        f"{summary['new_runs']} run now in {summary['seconds']:.1f} s, {summary['resumed_runs']} stored before]"
+    )
+    finals = [k for k in (summary["settings"][0] if summary["settings"] else {}) if k.startswith("mean_")]
+    columns = [
+        "lever setting",
+        "runs",
+        "marginalized (95% CI)",
+        "shadow maj. month",
+        *[k[5:] for k in finals],
+    ]
+    lines = []
+    for s in summary["settings"]:
+        label = ", ".join(f"{k}={_fmt(v)}" for k, v in s["levers"].items()) or "all runs"
+        lo, hi = s["ci95"]
+        month = s["median_month_shadow_majority"]
+        lines.append(
+            [
+                label,
+                str(s["runs"]),
+                f"{s['share_marginalized']:.0%} ({lo:.0%}-{hi:.0%})",
+                "never" if month is None else f"{month:g}",
+                *[f"{s[k]:.2f}" for k in finals],
+            ]
+        )
+    widths = [max(len(r[i]) for r in [columns, *lines]) for i in range(len(columns))]
+    table = [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [columns, *lines]
+    ]
+    return "\n".join([head, *table, f"results: {plan.output_dir}"])
+
+
+def sensitivity(plan: Plan, runs: pd.DataFrame) -> pd.DataFrame | None:
+    """Sobol (S1, ST) or Morris (mu_star, sigma) indices of the sampled factors, per lever setting and
+    listed world, for the share marginalized and every final_* outcome (means over replicates per row)."""
+    if plan.sweep.design not in ("sobol", "morris"):
+        return None
+    import warnings
+
+    from orgsim.sweep.design import problem_of
+
+    problem = problem_of(plan.factors)
+    listed = [f for f in plan.factors if f.role == "uncertainty" and not f.sampled]
+    n_worlds = int(plan.design["world"].nunique())
+    n_samples = n_worlds // int(np.prod([len(f.values) for f in listed])) if listed else n_worlds
+    outcomes = ["marginalized"] + [
+        c for c in runs.columns if c.startswith("final_") and pd.api.types.is_numeric_dtype(runs[c])
+    ]
+    means = runs.assign(marginalized=runs["marginalized"].astype(float)).groupby("row")[outcomes].mean()
+    design = plan.design.set_index("row")
+    records = []
+    for (setting, block), rows in design.groupby([design["setting"], design["world"] // n_samples]):
+        X = rows[problem["names"]].to_numpy(dtype=float)
+        for outcome in outcomes:
+            Y = means.loc[rows.index, outcome].to_numpy(dtype=float)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a constant outcome has no variance to apportion
+                if plan.sweep.design == "sobol":
+                    from SALib.analyze import sobol
+
+                    res = sobol.analyze(problem, Y, calc_second_order=plan.sweep.second_order, seed=plan.seed)
+                    values = {
+                        "S1": res["S1"],
+                        "S1_conf": res["S1_conf"],
+                        "ST": res["ST"],
+                        "ST_conf": res["ST_conf"],
+                    }
+                else:
+                    from SALib.analyze import morris
+
+                    res = morris.analyze(problem, X, Y, num_levels=plan.sweep.morris_levels, seed=plan.seed)
+                    values = {
+                        "mu_star": res["mu_star"],
+                        "mu_star_conf": res["mu_star_conf"],
+                        "sigma": res["sigma"],
+                    }
+            for i, factor in enumerate(problem["names"]):
+                records.append(
+                    {"setting": int(setting), "block": int(block), "outcome": outcome, "factor": factor,
+                     **{k: float(v[i]) for k, v in values.items()}}
+                )  # fmt: skip
+    return pd.DataFrame.from_records(records)
+
+
+def sensitivity_text(table: pd.DataFrame, design: str) -> str:
+    """Factors ranked by total (sobol) or mean absolute elementary effect (morris), per outcome."""
+    key = "ST" if design == "sobol" else "mu_star"
+    lines = [f"sensitivity ({design}; factors by {key}, largest first):"]
+    for (setting, block, outcome), group in table.groupby(["setting", "block", "outcome"], sort=False):
+        ranked = group.sort_values(key, ascending=False, na_position="last")
+        where = (
+            f"setting {setting}, block {block}: "
+            if table[["setting", "block"]].drop_duplicates().shape[0] > 1
+            else ""
+        )
+        cells = ", ".join(f"{r.factor} {getattr(r, key):.2f}" for r in ranked.itertuples())
+        lines.append(f"  {where}{outcome}: {cells}")
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in args):
+        print(HELP.format(experiments=", ".join(api.choices_of("experiment"))))
+        return 0
+    flags = [a for a in args if a.startswith("-")]
+    if flags:
+        print(f"orgsim sweep: error: unknown flag {flags[0]}; give key=value overrides", file=sys.stderr)
+        return 2
+    try:
+        plan = prepare(args)
+        sweep_job(plan, progress=sys.stderr.isatty())
+    except ConfigError as err:
+        print(f"orgsim sweep: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            "orgsim sweep: interrupted; finished runs are stored, run the same command again to resume",
+            file=sys.stderr,
+        )
+        return 130
+    return 0
