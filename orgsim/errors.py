@@ -45,6 +45,12 @@ def describe(
     if isinstance(err, SystemExit):
         code = err.code if isinstance(err.code, int) else (0 if err.code is None else EXIT_FAILED)
         return code, None
+    if isinstance(err, BrokenPipeError):  # the reader went away (`orgsim run --help | head`): stop quietly
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0, None
     if isinstance(err, KeyboardInterrupt):
         code = err.exit_code if isinstance(err, Interrupted) else 130
         how = f" ({err.args[0]})" if isinstance(err, Interrupted) and err.args else ""
