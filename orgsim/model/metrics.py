@@ -114,19 +114,11 @@ def role(value: float, cfg: MetricsConfig) -> str:
     return provider
 
 
-def _role_now(m: Organization) -> dict[str, float]:
-    """This month's components and influence, computed once per collection."""
-    cached = getattr(m, "_role_cache", None)
-    if cached is not None and cached[0] == m.month:
-        return cached[1]
+def role_now(m: Organization) -> dict[str, float]:
+    """The role components and it_influence of the organization as it stands."""
     values = role_components(role_inputs(m))
     values["it_influence"] = influence(values, m.setting.metrics)
-    m._role_cache = (m.month, values)
     return values
-
-
-def it_influence(m: Organization) -> float:
-    return _role_now(m)["it_influence"]
 
 
 # --- adoption and other outcomes -------------------------------------------------------------------------
@@ -182,9 +174,9 @@ def business_tech_spend_share(m: Organization) -> float:
 
 
 MODEL_REPORTERS = {
-    **{name: (lambda m, k=name: _role_now(m)[k]) for name in ROLE_COMPONENTS},
-    "it_influence": it_influence,
-    "it_role": lambda m: role(it_influence(m), m.setting.metrics),
+    # The organization computes its role once per month before collecting (Organization.role).
+    **{name: (lambda m, k=name: m.role[k]) for name in (*ROLE_COMPONENTS, "it_influence")},
+    "it_role": lambda m: role(m.role["it_influence"], m.setting.metrics),
     "shadow_share": shadow_share,
     "outside_managed_share": outside_managed_share,
     "it_control_shared": it_control_shared,

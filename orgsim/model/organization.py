@@ -20,7 +20,7 @@ from orgsim.model.employees import EmployeePopulation
 from orgsim.model.environment import Environment
 from orgsim.model.industry import draw_organization, scaled  # noqa: F401  (scaled: re-exported)
 from orgsim.model.ledger import BROKERED, SANCTIONED, SHADOW, DecisionTally, Deployment, Ledger
-from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, it_influence
+from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, role_now
 from orgsim.model.policies import make_policy
 
 # Mesa logs every step at INFO; that would flood Hydra's console and log file.
@@ -87,6 +87,7 @@ class Organization(mesa.Model):
                 BusinessDepartment: {"month": lambda d: d.model.month, **DEPARTMENT_REPORTERS}
             },
         )
+        self.role = role_now(self)
         self.datacollector.collect(self)
 
     # --- the month -----------------------------------------------------------------------------------
@@ -109,13 +110,13 @@ class Organization(mesa.Model):
         self.it.plan_capacity()
         self.it.work_backlog()
         if self.month % 12 == 0:
-            self.it.plan_year(it_influence(self))
+            self.it.plan_year(role_now(self)["it_influence"])
             if self.finance is not None:
                 self.finance.push_infrastructure_to_cloud()
                 self._price_cloud()
             self.it.plan_capacity()
         self.departments.do("update_satisfaction")
-        self._role_cache = None  # the CIO's plan read the role before the push and the satisfaction update
+        self.role = role_now(self)  # end-of-month role, read by the reporters
         self.datacollector.collect(self)
 
     def run(self) -> Organization:

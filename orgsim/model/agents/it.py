@@ -65,7 +65,7 @@ class ITDepartment(mesa.Agent):
         self.policy = policy
         budget = cfg.budget
         # The innovation_partner policy brings its own funding: run budget moved to innovation.
-        shift = min(policy.cfg.innovation_shift, cfg.split.run) * budget
+        shift = policy.cfg.innovation_shift * budget  # at most the run line (validate.py)
         self.run = cfg.split.run * budget - shift
         self.innovation = cfg.split.innovation * budget + shift
         self.security = cfg.split.security * budget
@@ -86,9 +86,9 @@ class ITDepartment(mesa.Agent):
         self.governance = policy.cfg.governance
         self.backlog: deque[Request] = deque()
         self.backlog_effort = 0.0
-        self.reference_units = max(self.units(self.innovation) + policy.extra_capacity(), 1e-9)
-        self.capacity_available = self.units(self.innovation) + policy.extra_capacity()
-        self.business_units = self.units(self.innovation)
+        self.governance_load = 0.0
+        self.plan_capacity()  # sets business_units and capacity_available
+        self.reference_units = max(self.capacity_available, 1e-9)
         # Work done, as sums fading with the decision memory: business-facing (the backlog), governance
         # and running the infrastructure. Empty at the start: until IT has worked a month, its effort share
         # is read from its budget split.
@@ -96,7 +96,6 @@ class ITDepartment(mesa.Agent):
         self.business_work = 0.0
         self.governance_work = 0.0
         self.run_work = 0.0
-        self.governance_load = 0.0
         self.incidents = 0
         self.discoveries = 0
         self.cio_actions = 0
