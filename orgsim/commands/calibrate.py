@@ -18,14 +18,14 @@ import pandas as pd
 
 from orgsim.config.validate import ConfigError
 
-OWN_KEYS = {"accept": 0.1}
+OWN_KEYS = {"accept": 0.05}
 
 HELP = """usage: orgsim calibrate [accept=FRACTION] [key=value ...]
 
 Runs the calibration sample (experiment=calibration: a Latin hypercube over the plausible ranges of the
 parameters it lists, `replicates` runs each) through the sweep machinery into outputs/sweep/calibration/
 (hydra.run.dir=PATH to choose; the same command again resumes), then keeps the `accept` fraction
-(default 0.1) of parameter sets nearest the published targets and writes posterior.csv (median and 90%
+(default 0.05) of parameter sets nearest the published targets and writes posterior.csv (median and 90%
 interval per parameter), accepted.csv, targets.csv (each target against the accepted sets), pairs.png and
 calibrated_scenario.yaml. Sweep keys apply: sweep.n=N replicates=N seed=N executor=processes ...
 """
@@ -120,8 +120,8 @@ def fit(plan, accept: float) -> dict:
 
 def _round(value: float, low: float, high: float) -> float:
     """The median rounded to about a thousandth of its prior range (a config value, not a false digit)."""
-    step = 10.0 ** np.floor(np.log10((high - low) / 1000.0))
-    return float(np.round(value / step) * step)
+    digits = int(-np.floor(np.log10((high - low) / 1000.0)))
+    return round(float(value), max(digits, 0)) if digits > 0 else float(round(value, digits))
 
 
 def scenario_yaml(posterior: pd.DataFrame, plan) -> str:
