@@ -37,6 +37,7 @@ Overrides use Hydra's syntax, e.g.
   orgsim run hydra.run.dir=outputs/my_run overwrite=true
   orgsim sweep experiment=policy_comparison executor=processes
   orgsim params --format salib --keys it.cio.willingness,environment.cloud_push
+  orgsim validate validate.size=quick seed=3
 `orgsim COMMAND --help` lists the config groups and the composed config; `--debug` shows tracebacks.
 """
 

@@ -227,3 +227,21 @@ def test_networkx_builder_offers_the_new_families_with_the_same_mean_degree(netw
         cfg = EmployeesConfig(network=network, builder=builder, mean_degree=6)
         adjacency = build_adjacency(cfg, department, np.random.default_rng(10))
         assert adjacency.nnz / 2000 == pytest.approx(6, rel=0.1)
+
+
+@pytest.mark.parametrize("update", ["synchronous", "fixed_point"])
+def test_the_organization_runs_under_the_threshold_rule(make_settings, update: str) -> None:
+    from orgsim.model.organization import Organization
+
+    setting = make_settings(
+        "org.employees.rule=threshold",
+        "org.employees.network=barabasi_albert",
+        "org.employees.threshold.distribution=uniform",
+        "org.employees.threshold.spread=0.1",
+        f"org.employees.threshold.update={update}",
+        "years=1",
+    )
+    model = Organization(setting, 5).run()
+    grassroots = model.datacollector.get_model_vars_dataframe()["grassroots_adoption"]
+    assert grassroots.between(0.0, 1.0).all() and grassroots.is_monotonic_increasing
+    assert grassroots.iloc[-1] > grassroots.iloc[0]
