@@ -146,6 +146,7 @@ class ThresholdConfig:
     mean: float = unit(0.18, doc="mean threshold: share of adopting neighbours needed (Watts 2002: 0.18)")
     # uniform: half-width of the interval around the mean; normal: standard deviation; both clipped to [0, 1]
     spread: float = unit(0.0, doc="half-width (uniform) or standard deviation (normal) of thresholds")
+    # a count; a share of seed adopters is org.employees.initial_adopters (it applies under both rules)
     seeds: int = bounded(0, 0, 1_000_000, doc="employees who adopt at the start, drawn at random")
     # synchronous: one hop of the cascade per month (word of mouth takes weeks); fixed_point: the cascade
     # runs to its end within the month (Watts's final cascade size; the final set is the same either way)

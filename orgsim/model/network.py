@@ -174,8 +174,8 @@ def barabasi_albert_edges(n: int, m: int, rng: np.random.Generator) -> tuple[np.
     earlier nodes chosen with probability proportional to their degree.
 
     Vectorized after Batagelj and Brandes (2005): every tie end is a copy of a uniformly chosen earlier
-    tie end (so a node is chosen in proportion to its degree); the copies are resolved by pointer jumping,
-    and a newcomer's duplicate choices are redrawn until its m targets differ.
+    tie end (so a node is chosen in proportion to its degree); the chains of copies are followed in
+    vectorized passes, and a newcomer's repeated choices are redrawn until its m targets differ.
     """
     m = max(1, min(m, n - 1))
     clique_u, clique_v = np.triu_indices(min(n, m + 1), 1)
