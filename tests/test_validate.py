@@ -47,12 +47,14 @@ def test_quick_watts_check_passes(quick_rows) -> None:
     assert all(r.passed for r in rows), [r for r in rows if not r.passed]
 
 
-def test_a_wrong_imitation_or_external_rate_fails_the_bass_check(monkeypatch) -> None:
-    class TwentyPercentTooMuchP(EmployeePopulation):
-        def external_influence(self, consumerization_gain: float) -> float:
-            return 1.2 * super().external_influence(consumerization_gain)
+@pytest.mark.parametrize("wrong", [{"p": 1.2}, {"q": 1.1}], ids=["p 20% high", "q 10% high"])
+def test_a_wrong_external_or_imitation_rate_fails_the_bass_check(monkeypatch, wrong: dict) -> None:
+    class Miscalibrated(EmployeePopulation):
+        def __init__(self, cfg, *args, **kwargs):
+            scaled = {key: getattr(cfg, key) * factor for key, factor in wrong.items()}
+            super().__init__(dataclasses.replace(cfg, **scaled), *args, **kwargs)
 
-    monkeypatch.setattr(bass, "EmployeePopulation", TwentyPercentTooMuchP)
+    monkeypatch.setattr(bass, "EmployeePopulation", Miscalibrated)
     rows = bass.run(quick())
     assert not any(r.passed for r in rows if "sampling" in r.check)
 
