@@ -19,13 +19,14 @@ COMMANDS = {
     "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
     "sweep": ("orgsim.commands.sweep", "run an experiment design: orgsim sweep experiment=NAME"),
     "params": ("orgsim.commands.params", "list every parameter: type, default, ranges, meaning"),
+    "calibrate": ("orgsim.commands.calibrate", "fit the uncertain parameters to published targets (ABC)"),
     "viz": ("orgsim.commands.viz", "serve the interactive page on 127.0.0.1 (needs the viz extra)"),
     "validate": ("orgsim.commands.validate", "check the model's parts against theory; prints a table"),
 }
 # Sub-commands whose Hydra app composes another root config than config.yaml: its name.
 ROOT_CONFIGS = {"validate": "validate"}
 # These check their own arguments: sweep composes another root config, params takes --flags, not Hydra.
-SELF_CHECKED = {"sweep", "params"}
+SELF_CHECKED = {"sweep", "params", "calibrate"}
 
 USAGE = """usage: orgsim COMMAND [key=value ...]
 
