@@ -7,7 +7,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from orgsim.config.schema import OrgsimConfig, register_configs
+from orgsim.config.schema import OrgsimConfig, ValidateRootConfig, register_configs
 from orgsim.config.validate import validate
 from orgsim.rundir import register_resolver
 
@@ -83,17 +83,22 @@ def _compose_with_search_path(
     return cfg
 
 
-def to_settings(cfg: DictConfig) -> OrgsimConfig:
+# The schema of each shipped root config (`orgsim validate` composes validate.yaml)
+ROOT_SCHEMAS = {"config": OrgsimConfig, "validate": ValidateRootConfig}
+
+
+def to_settings(cfg: DictConfig, schema: type = OrgsimConfig) -> OrgsimConfig:
     """Typed, validated settings (plain dataclasses: picklable, cheap to send to worker processes).
 
     Re-merging into a fresh schema rejects keys appended with `+key=value` that the schema lacks.
     """
     plain = OmegaConf.to_container(cfg, resolve=True)
     plain.pop("hydra", None)
-    settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(OrgsimConfig), plain))
+    settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
     return validate(settings)
 
 
 def load_settings(overrides: list[str] | tuple[str, ...] = (), **source: str | None) -> OrgsimConfig:
     """Validated settings for overrides; `source` takes compose's config_name, primary_dir, extra_dir."""
-    return to_settings(compose(overrides, **source))
+    schema = ROOT_SCHEMAS.get(source.get("config_name") or "config", OrgsimConfig)
+    return to_settings(compose(overrides, **source), schema)
