@@ -42,7 +42,9 @@ class PlotSpec:
     month: int | None = None  # network: the month drawn (null: the last)
     method: str | None = None  # sensitivity: sobol | morris (null: the one in the table)
     box: int | None = None  # prim: one box (null: every box of the outcome)
-    filters: dict[str, Any] = field(default_factory=dict)  # column: value or [values] the runs must have
+    # {column: value or [values]} the runs must have. Typed Any with no default dict, so that
+    # plot.filters={policy: broker} on the command line replaces it (a typed empty dict is closed to new keys).
+    filters: Any = None
     title: str | None = None  # null: a title from the kind and outcome
     width: float = 9.0  # inches
     height: float = 5.0  # inches
@@ -109,10 +111,28 @@ def _one_of(key: str, allowed: list[str] | tuple[str, ...], got: object) -> Conf
     return ConfigError(f"{key} must be one of {listed}; got {got!r}")
 
 
+def _flat_filters(filters: dict, prefix: str = "") -> dict:
+    """{it: {cio: {willingness: 0.9}}} (from +plot.filters.it.cio.willingness=0.9) as {it.cio.willingness: 0.9}."""
+    flat = {}
+    for key, value in filters.items():
+        if isinstance(value, dict):
+            flat.update(_flat_filters(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def check_spec(spec: PlotSpec) -> None:
     """The spec's own fields: kind, format, size."""
     from orgsim.plots.figure import FORMATS
 
+    if spec.filters is None:
+        spec.filters = {}
+    if not isinstance(spec.filters, dict):
+        raise ConfigError(
+            f"plot.filters must be a mapping {{column: value or [values]}}; got {spec.filters!r}"
+        )
+    spec.filters = _flat_filters(spec.filters)
     if spec.kind not in KINDS:
         raise _one_of("plot.kind", list(KINDS), spec.kind)
     if spec.format not in FORMATS:
@@ -344,7 +364,7 @@ def _boolean_columns(table: pd.DataFrame) -> list[str]:
 
 
 @dataclass
-class Figure:
+class Prepared:
     """What `prepare` found: call `draw` for the matplotlib figure and the table it draws."""
 
     spec: PlotSpec
@@ -360,7 +380,7 @@ def _size(spec: PlotSpec) -> dict:
     return {"width": spec.width, "height": spec.height}
 
 
-def _over_time(results: Results, spec: PlotSpec) -> Figure:
+def _over_time(results: Results, spec: PlotSpec) -> Prepared:
     from orgsim.plots.channels import channel_mix_figure
     from orgsim.plots.trajectories import role_components_figure, trajectories_figure
 
@@ -370,21 +390,21 @@ def _over_time(results: Results, spec: PlotSpec) -> Figure:
     if spec.kind == "role_components":
         monthly = _monthly_for(results, runs, list(ROLE_PANELS), spec.kind)
         title = spec.title or "IT's role components over time"
-        return Figure(spec, lambda: role_components_figure(monthly, title=title, **common))
+        return Prepared(spec, lambda: role_components_figure(monthly, title=title, **common))
     if spec.kind == "channels":
         monthly = _monthly_for(results, runs, list(CHANNEL_COLUMNS), spec.kind)
         title = spec.title or "How tools come in: active deployments by channel"
-        return Figure(spec, lambda: channel_mix_figure(monthly, title=title, **common))
+        return Prepared(spec, lambda: channel_mix_figure(monthly, title=title, **common))
     outcome = spec.outcome or "it_influence"
     allowed = _numeric_columns(results.monthly, MONTHLY_IDS)
     if outcome not in allowed:
         raise _one_of("plot.outcome", allowed, outcome)
     monthly = _monthly_for(results, runs, [outcome], spec.kind)
     title = spec.title or f"{outcome} over time"
-    return Figure(spec, lambda: trajectories_figure(monthly, outcome, title=title, **common))
+    return Prepared(spec, lambda: trajectories_figure(monthly, outcome, title=title, **common))
 
 
-def _by_year(results: Results, spec: PlotSpec) -> Figure:
+def _by_year(results: Results, spec: PlotSpec) -> Prepared:
     from orgsim.plots.marginalized import marginalized_by_year_figure
 
     filtered = _filtered(results, spec.filters)
@@ -395,7 +415,7 @@ def _by_year(results: Results, spec: PlotSpec) -> Figure:
             "did not keep it (sweep.outcomes) or its horizon is shorter than a year"
         )
     title = spec.title or "Share of runs in which IT is marginalized, by year"
-    return Figure(
+    return Prepared(
         spec,
         lambda: marginalized_by_year_figure(
             runs,
@@ -409,7 +429,7 @@ def _by_year(results: Results, spec: PlotSpec) -> Figure:
     )
 
 
-def _comparison(results: Results, spec: PlotSpec) -> Figure:
+def _comparison(results: Results, spec: PlotSpec) -> Prepared:
     from orgsim.plots.comparison import comparison_figure
 
     filtered = _filtered(results, spec.filters)
@@ -434,7 +454,7 @@ def _comparison(results: Results, spec: PlotSpec) -> Figure:
     if distribution not in numeric:
         raise _one_of("plot.distribution", numeric, distribution)
     title = spec.title or f"Share of runs {outcome} and {distribution}, by {group_title}"
-    return Figure(
+    return Prepared(
         spec,
         lambda: comparison_figure(
             runs,
@@ -449,7 +469,7 @@ def _comparison(results: Results, spec: PlotSpec) -> Figure:
     )
 
 
-def _heatmap(results: Results, spec: PlotSpec) -> Figure:
+def _heatmap(results: Results, spec: PlotSpec) -> Prepared:
     from orgsim.plots.heatmap import heatmap_figure
 
     runs = _filtered(results, spec.filters)
@@ -468,7 +488,7 @@ def _heatmap(results: Results, spec: PlotSpec) -> Figure:
     if outcome not in allowed:
         raise _one_of("plot.outcome", allowed, outcome)
     title = spec.title or (f"Share of runs {outcome}" if runs[outcome].dtype == bool else f"Mean {outcome}")
-    return Figure(
+    return Prepared(
         spec,
         lambda: heatmap_figure(
             runs, outcome=outcome, x=x, y=y, title=title, context=_context(results, spec), **_size(spec)
@@ -476,7 +496,7 @@ def _heatmap(results: Results, spec: PlotSpec) -> Figure:
     )
 
 
-def _network(results: Results, spec: PlotSpec) -> Figure:
+def _network(results: Results, spec: PlotSpec) -> Prepared:
     from orgsim.plots.network import network_figure
 
     runs = _filtered(results, spec.filters)
@@ -489,7 +509,7 @@ def _network(results: Results, spec: PlotSpec) -> Figure:
     edges = [tuple(e) for e in (results.config.get("org") or {}).get("network_edges", [])]
     date = pd.Timestamp(year=results.start_year, month=1, day=1) + pd.DateOffset(months=int(month))
     title = spec.title or "Department network: social-tool spend and shadow adoption"
-    return Figure(
+    return Prepared(
         spec,
         lambda: network_figure(
             departments,
@@ -525,7 +545,7 @@ def _pick(key: str, table: pd.DataFrame, column: str, chosen: object, preferred:
     return chosen
 
 
-def _sensitivity(results: Results, spec: PlotSpec) -> Figure:
+def _sensitivity(results: Results, spec: PlotSpec) -> Prepared:
     from orgsim.plots.sensitivity import SEEDS, sensitivity_figure
 
     table = _analysis_table(results, "sensitivity.parquet", SENSITIVITY_COLUMNS)
@@ -533,7 +553,7 @@ def _sensitivity(results: Results, spec: PlotSpec) -> Figure:
     indices = table[(table["method"] == method) & (table["parameter"] != SEEDS)]
     outcome = _pick("plot.outcome", indices, "outcome", spec.outcome, "marginalized")
     title = spec.title or f"What moves {outcome}: {method} indices"
-    return Figure(
+    return Prepared(
         spec,
         lambda: sensitivity_figure(
             table, method=method, outcome=outcome, title=title, context=_context(results, spec), **_size(spec)
@@ -541,7 +561,7 @@ def _sensitivity(results: Results, spec: PlotSpec) -> Figure:
     )
 
 
-def _prim(results: Results, spec: PlotSpec) -> Figure:
+def _prim(results: Results, spec: PlotSpec) -> Prepared:
     from orgsim.plots.prim import prim_figure
 
     table = _analysis_table(results, "prim_boxes.parquet", PRIM_COLUMNS)
@@ -551,7 +571,7 @@ def _prim(results: Results, spec: PlotSpec) -> Figure:
         _pick("plot.box", boxes, "box", spec.box)
         boxes = boxes[boxes["box"] == spec.box]
     title = spec.title or f"Where {outcome}: scenario-discovery boxes (PRIM)"
-    return Figure(
+    return Prepared(
         spec,
         lambda: prim_figure(
             boxes, outcome=outcome, title=title, context=_context(results, spec), **_size(spec)
@@ -579,7 +599,7 @@ def _spec_of(cfg: DictConfig) -> tuple[PlotSpec, str]:
     return root.plot, root.input
 
 
-def prepare(cfg: DictConfig) -> Figure:
+def prepare(cfg: DictConfig) -> Prepared:
     """Check the spec and the input folder and choose the data; ConfigError (one line) for anything wrong."""
     spec, input_path = _spec_of(cfg)
     check_spec(spec)
@@ -672,6 +692,11 @@ def main(argv: list[str] | None = None) -> int:
             rundir.check_target(given[1])
         return _run_hydra(args)
     except BaseException as err:  # every failure becomes one line and an exit code
+        if "Could not override 'plot.filters." in str(err):
+            err = ConfigError(  # the dict is empty by default, so each filter is a new key
+                "plot.filters: add a filter with '+' (+plot.filters.COLUMN=VALUE) or give them all: "
+                "plot.filters={COLUMN: VALUE, COLUMN: [VALUE, VALUE]}"
+            )
         code, line = describe(err, overrides or [], {"config_name": "plot"})
         if line:
             print(f"orgsim plot: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
