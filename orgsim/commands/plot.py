@@ -25,6 +25,9 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 from orgsim.config.compose import config_dir
 from orgsim.config.validate import ConfigError
 from orgsim.errors import one_line_errors
+from orgsim.plots.channels import CHANNEL_STYLES
+from orgsim.plots.marginalized import BY_YEAR_PREFIX
+from orgsim.plots.trajectories import ROLE_PANELS
 from orgsim.rundir import register_resolver
 
 # --- the spec ------------------------------------------------------------------------------------------
@@ -94,15 +97,6 @@ PRIM_COLUMNS = (
 )
 MAX_GROUPS = 12  # a lever with more values than this (a sampled one) is not a colour group
 MAX_PIXELS = 20_000  # per side: beyond it a figure is a mistake, not a deck figure
-ROLE_PANELS = (
-    "it_spend_share",
-    "it_decision_share",
-    "it_innovation_share",
-    "mean_satisfaction",
-    "it_influence",
-)
-CHANNEL_COLUMNS = tuple(f"deployments_{c}" for c in ("sanctioned", "brokered", "byot", "shadow"))
-BY_YEAR_PREFIX = "marginalized_by_year_"
 MONTHLY_IDS = ("run_id", "replicate", "seed", "date", "month", "year")
 
 
@@ -199,10 +193,8 @@ class Results:
     def monthly(self) -> pd.DataFrame:
         """Monthly rows with run_id and calendar `year` (start year + month / 12)."""
         if not (self.folder / "timeseries.parquet").is_file():
-            raise ConfigError(
-                f"input: the sweep in '{self.folder}' kept no monthly data (no timeseries.parquet); "
-                "rerun it with sweep.timeseries=[REPORTER,...]"
-            )
+            rerun = "; rerun the sweep with sweep.timeseries=[REPORTER,...]" if self.kind == "sweep" else ""
+            raise ConfigError(f"input: '{self.folder}' holds no monthly data (no timeseries.parquet){rerun}")
         table = _read_table(self.folder, "timeseries.parquet")
         if self.kind == "run":
             table = table.assign(run_id=table["replicate"])
@@ -392,7 +384,7 @@ def _over_time(results: Results, spec: PlotSpec) -> Prepared:
         title = spec.title or "IT's role components over time"
         return Prepared(spec, lambda: role_components_figure(monthly, title=title, **common))
     if spec.kind == "channels":
-        monthly = _monthly_for(results, runs, list(CHANNEL_COLUMNS), spec.kind)
+        monthly = _monthly_for(results, runs, [f"deployments_{c}" for c in CHANNEL_STYLES], spec.kind)
         title = spec.title or "How tools come in: active deployments by channel"
         return Prepared(spec, lambda: channel_mix_figure(monthly, title=title, **common))
     outcome = spec.outcome or "it_influence"

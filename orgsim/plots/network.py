@@ -97,7 +97,11 @@ def network_figure(
         linewidths=2.0,
         ax=ax,
     )
-    nx.draw_networkx_labels(graph, position, labels={d: d for d in departments_list}, font_size=8, ax=ax)
+    # A light box behind each name keeps it readable on dark nodes and over edges.
+    label_box = {"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.0}
+    nx.draw_networkx_labels(
+        graph, position, labels={d: d for d in departments_list}, font_size=8, bbox=label_box, ax=ax
+    )
     nx.draw_networkx_labels(
         graph, position, labels={IT: IT}, font_size=10, font_weight="bold", font_color="white", ax=ax
     )
