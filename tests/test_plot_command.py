@@ -281,6 +281,23 @@ def test_sensitivity_caption_gives_the_seed_share_and_flags_noisy_indices(folder
     assert "1 of 3 intervals wider than the index" in caption  # cloud_push: S1 0.05 +- 0.12
 
 
+def test_morris_bars_rank_parameters_by_mu_star_and_skip_missing_intervals():
+    from orgsim.plots.sensitivity import sensitivity_figure
+
+    rows = []
+    for parameter, (mu_star, sigma, conf) in {"a": (0.3, 0.1, 0.05), "b": (0.5, 0.4, np.nan)}.items():
+        rows.append(dict(method="morris", outcome="final_it_influence", parameter=parameter, index="mu_star",
+                         value=mu_star, conf=conf))  # fmt: skip
+        rows.append(dict(method="morris", outcome="final_it_influence", parameter=parameter, index="sigma",
+                         value=sigma, conf=np.nan))  # fmt: skip
+    fig, drawn = sensitivity_figure(pd.DataFrame(rows), method="morris", outcome="final_it_influence",
+                                    title="t", context="c", width=6, height=4)  # fmt: skip
+    assert list(drawn["parameter"]) == ["b", "b", "a", "a"]
+    assert list(drawn["index"]) == ["mu_star", "sigma", "mu_star", "sigma"]
+    errorbars = [c for c in fig.axes[0].containers if type(c).__name__ == "ErrorbarContainer"]
+    assert len(errorbars) == 1 and len(errorbars[0].lines[2][0].get_segments()) == 1  # only a's mu* has one
+
+
 def test_prim_ranges_are_scaled_to_the_full_range(folders, tmp_path):
     _, data = draw("prim", folders["analysis"], tmp_path)
     numeric = data[data["kind"] == "numeric"]

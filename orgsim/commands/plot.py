@@ -96,6 +96,7 @@ PRIM_COLUMNS = (
     "mass",
 )
 MAX_GROUPS = 12  # a lever with more values than this (a sampled one) is not a colour group
+MAX_CELLS = 25  # heatmap values a side: more is a sampled design, not a grid
 MAX_PIXELS = 20_000  # per side: beyond it a figure is a mistake, not a deck figure
 MONTHLY_IDS = ("run_id", "replicate", "seed", "date", "month", "year")
 
@@ -473,6 +474,12 @@ def _heatmap(results: Results, spec: PlotSpec) -> Prepared:
             raise _one_of(f"{key} (a parameter of the design)", results.factors, value)
     if x == y:
         raise ConfigError(f"plot.x and plot.y must be two different parameters; both are '{x}'")
+    for key, value in (("plot.x", x), ("plot.y", y)):
+        if runs[value].nunique() > MAX_CELLS:
+            raise ConfigError(
+                f"{key}: '{value}' has {runs[value].nunique()} distinct values (a sampled design); a heatmap "
+                f"needs a grid of at most {MAX_CELLS} values a side (sweep.design=factorial, or levels: k)"
+            )
     outcome = spec.outcome or "marginalized"
     allowed = _boolean_columns(runs) + _numeric_columns(
         runs, ("run_id", "row", "setting", "world", "replicate", "seed", *results.factors)
@@ -684,6 +691,8 @@ def main(argv: list[str] | None = None) -> int:
             rundir.check_target(given[1])
         return _run_hydra(args)
     except BaseException as err:  # every failure becomes one line and an exit code
+        if os.environ.get("HYDRA_FULL_ERROR") == "1" and not isinstance(err, SystemExit):
+            raise
         if "Could not override 'plot.filters." in str(err):
             err = ConfigError(  # the dict is empty by default, so each filter is a new key
                 "plot.filters: add a filter with '+' (+plot.filters.COLUMN=VALUE) or give them all: "

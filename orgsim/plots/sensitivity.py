@@ -67,8 +67,9 @@ def sensitivity_figure(
         y = np.arange(len(parameters)) - 0.4 + height_each * (i + 0.5)
         values, conf = part["value"].to_numpy(dtype=float), part["conf"].to_numpy(dtype=float)
         ax.barh(y, values, height=height_each, color=colors[index], alpha=0.85, label=INDEX_LABELS[index])
-        if not np.all(np.isnan(conf)):
-            ax.errorbar(values, y, xerr=np.nan_to_num(conf), fmt="none", ecolor="0.2", capsize=2)
+        known = ~np.isnan(conf)  # no bar where the table has no interval (NaN), rather than a zero-width one
+        if known.any():
+            ax.errorbar(values[known], y[known], xerr=conf[known], fmt="none", ecolor="0.2", capsize=2)
     ax.set_yticks(range(len(parameters)), parameters)
     ax.invert_yaxis()
     ax.axvline(0, color="0.3", linewidth=0.8)
