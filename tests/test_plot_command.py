@@ -338,6 +338,15 @@ def test_sensitivity_without_marginalized_needs_an_outcome(folders):
     assert "marginalized" in figure.draw()[0].get_suptitle()
 
 
+def test_help_lists_every_shipped_plot_spec():
+    import yaml
+
+    template = yaml.safe_load((ROOT / "configs" / "plot.yaml").read_text())["hydra"]["help"]["template"]
+    listed = template.split("== Plot specs")[1].split("==")[1].split("\n", 1)[1].split("== Examples")[0]
+    names = {n.replace("(default)", "").strip() for n in listed.replace("\n", " ").split(",")}
+    assert names == {p.stem for p in (ROOT / "configs" / "plot").glob("*.yaml")}
+
+
 def _refused(done: subprocess.CompletedProcess, out: Path, *words: str) -> None:
     assert done.returncode == 2, done.stderr
     line = done.stderr.strip()

@@ -295,7 +295,7 @@ def _group_columns(results: Results, runs: pd.DataFrame, spec: PlotSpec) -> list
         return []
     columns = [c.strip() for c in spec.group.split(",") if c.strip()]
     allowed = [*results.factors, *_id_columns(runs)]
-    allowed += [c for c in runs.columns if runs[c].dtype == object or str(runs[c].dtype) == "str"]
+    allowed += [c for c in runs.columns if pd.api.types.is_string_dtype(runs[c])]  # tech_leader, driver, ...
     allowed = list(dict.fromkeys(allowed))
     for column in columns:
         if column not in runs.columns:
