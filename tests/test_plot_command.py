@@ -332,6 +332,25 @@ def test_bad_specs_are_refused_with_a_line_naming_the_key(spec, source, override
     assert expected in str(refused.value) and "\n" not in str(refused.value)
 
 
+def test_sampled_parameters_are_neither_heatmap_axes_nor_colour_groups(sweep_folder, tmp_path):
+    import shutil
+
+    import yaml
+
+    sampled = tmp_path / "sampled"
+    shutil.copytree(sweep_folder, sampled, ignore=shutil.ignore_patterns("parts"))
+    config = yaml.safe_load((sampled / ".hydra" / "config.yaml").read_text())
+    config["sweep"]["design"] = "lhs"  # willingness now reads as drawn from a range; policy stays listed
+    config["sweep"]["levers"]["it"]["cio"]["willingness"] = {"low": 0.1, "high": 0.9}
+    (sampled / ".hydra" / "config.yaml").write_text(yaml.safe_dump(config))
+    with pytest.raises(ConfigError, match=r"plot\.x: 'it\.cio\.willingness' was sampled"):
+        prepare(
+            compose_plot(["plot=heatmap", f"input={sampled}", "plot.x=it.cio.willingness", "plot.y=policy"])
+        )
+    _, data = draw("trajectories", sampled, tmp_path / "out")
+    assert set(data["group"]) == {"gatekeeper", "laissez_faire"}
+
+
 def test_sensitivity_without_marginalized_needs_an_outcome(folders):
     # The table holds two outcomes, marginalized among them: that one is the default.
     figure = prepare(compose_plot(["plot=sensitivity", f"input={folders['analysis']}", "plot.outcome=null"]))

@@ -95,8 +95,8 @@ PRIM_COLUMNS = (
     "density",
     "mass",
 )
-MAX_GROUPS = 12  # a lever with more values than this (a sampled one) is not a colour group
-MAX_CELLS = 25  # heatmap values a side: more is a sampled design, not a grid
+MAX_GROUPS = 12  # a listed lever with more values than this is not a colour group
+MAX_CELLS = 25  # heatmap values a side
 MAX_PIXELS = 20_000  # per side: beyond it a figure is a mistake, not a deck figure
 MONTHLY_IDS = ("run_id", "replicate", "seed", "date", "month", "year")
 
@@ -173,6 +173,14 @@ def _flat_factors(tree: dict, prefix: str = "") -> list[str]:
     return keys
 
 
+def _is_sampled(sweep: dict, key: str) -> bool:
+    """Whether a factor was drawn from a range (a sample design) rather than listed or cut into levels."""
+    node = {**(sweep.get("levers") or {}), **(sweep.get("uncertainties") or {})}
+    for part in key.split("."):
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    return isinstance(node, dict) and sweep.get("design", "factorial") != "factorial"
+
+
 @dataclass
 class Results:
     """A run or sweep folder read for plotting: one row per run, the monthly rows on demand, the config."""
@@ -183,6 +191,7 @@ class Results:
     runs: pd.DataFrame
     levers: list[str]
     factors: list[str]  # levers and uncertainties: the design's columns
+    sampled: list[str] = field(default_factory=list)  # factors drawn from a range (lhs, sobol, morris)
 
     @cached_property
     def start_year(self) -> int:
@@ -248,7 +257,8 @@ def read_results(input_path: str, table_kind: str | None = None) -> Results:
         sweep = config.get("sweep") or {}
         levers = [k for k in _flat_factors(sweep.get("levers")) if k in runs.columns]
         uncertainties = [k for k in _flat_factors(sweep.get("uncertainties")) if k in runs.columns]
-        return Results(folder, "sweep", config, runs, levers, levers + uncertainties)
+        sampled = [k for k in levers + uncertainties if _is_sampled(sweep, k)]
+        return Results(folder, "sweep", config, runs, levers, levers + uncertainties, sampled)
     if (folder / "summary.json").is_file():
         summary = json.loads((folder / "summary.json").read_text())
         records = summary.get("runs") or []
@@ -290,7 +300,7 @@ def _id_columns(runs: pd.DataFrame) -> list[str]:
 
 def _group_columns(results: Results, runs: pd.DataFrame, spec: PlotSpec) -> list[str]:
     if spec.group is None:
-        return [k for k in results.levers if runs[k].nunique() <= MAX_GROUPS]
+        return [k for k in results.levers if k not in results.sampled and runs[k].nunique() <= MAX_GROUPS]
     if spec.group.strip().lower() == "none":
         return []
     columns = [c.strip() for c in spec.group.split(",") if c.strip()]
@@ -433,10 +443,9 @@ def _comparison(results: Results, spec: PlotSpec) -> Prepared:
         else _group_columns(results, filtered, spec)
     )
     if not columns:
-        raise _one_of(
-            "plot.group (policy_comparison compares groups)",
-            [*results.factors, *_id_columns(filtered)],
-            spec.group,
+        raise ConfigError(
+            "plot.group must name the column(s) to compare: this sweep lists no lever to default to; "
+            f"columns: {', '.join([*results.factors, *_id_columns(filtered)])}"
         )
     runs, group, group_title = with_group(filtered, columns)
     outcome = spec.outcome or "marginalized"
@@ -466,19 +475,24 @@ def _heatmap(results: Results, spec: PlotSpec) -> Prepared:
     from orgsim.plots.heatmap import heatmap_figure
 
     runs = _filtered(results, spec.filters)
-    varied = [k for k in results.factors if runs[k].nunique() > 1]
+    varied = [k for k in results.factors if k not in results.sampled and runs[k].nunique() > 1]
     x = spec.x or (varied[0] if varied else None)
     y = spec.y or next((k for k in varied if k != x), None)
     for key, value in (("plot.x", x), ("plot.y", y)):
+        if value is None:
+            raise ConfigError(
+                f"{key} must be given: the design has fewer than two listed parameters with more than one "
+                f"value to default to; parameters: {', '.join(results.factors)}"
+            )
         if value not in results.factors:
             raise _one_of(f"{key} (a parameter of the design)", results.factors, value)
     if x == y:
         raise ConfigError(f"plot.x and plot.y must be two different parameters; both are '{x}'")
     for key, value in (("plot.x", x), ("plot.y", y)):
-        if runs[value].nunique() > MAX_CELLS:
+        if value in results.sampled or runs[value].nunique() > MAX_CELLS:
             raise ConfigError(
-                f"{key}: '{value}' has {runs[value].nunique()} distinct values (a sampled design); a heatmap "
-                f"needs a grid of at most {MAX_CELLS} values a side (sweep.design=factorial, or levels: k)"
+                f"{key}: '{value}' was sampled ({runs[value].nunique()} values); a heatmap needs grid "
+                f"parameters with at most {MAX_CELLS} values (a factorial design, or levels: k)"
             )
     outcome = spec.outcome or "marginalized"
     allowed = _boolean_columns(runs) + _numeric_columns(
