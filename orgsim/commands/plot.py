@@ -269,6 +269,11 @@ def read_results(input_path: str, table_kind: str | None = None) -> Results:
         runs = runs.join(by_year.add_prefix(BY_YEAR_PREFIX))
         runs.insert(0, "run_id", runs["replicate"])
         return Results(folder, "run", config, runs, [], [])
+    if (folder / "manifest.json").is_file():
+        raise ConfigError(
+            f"input: the sweep in '{input_path}' has not finished (no runs.parquet yet); "
+            "run the same orgsim sweep command again to finish it"
+        )
     raise ConfigError(
         f"input must be a run folder (with summary.json) or a sweep folder (with runs.parquet); "
         f"'{input_path}' holds neither"
