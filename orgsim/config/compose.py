@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from importlib import resources
 from pathlib import Path
 
@@ -40,9 +41,30 @@ def compose(
     register_configs()
     register_resolver()
     if primary_dir is None and extra_dir is None:
-        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        with (
+            _outside_running_app(),
+            initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"),
+        ):
             return hydra_compose(config_name=config_name, overrides=list(overrides))
     return _compose_with_search_path(list(overrides), config_name, primary_dir, extra_dir)
+
+
+@contextlib.contextmanager
+def _outside_running_app():
+    """Inside a running Hydra app (a check of `orgsim validate` composing another scenario), set the
+    app's global state aside while composing and put it back after; elsewhere do nothing."""
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.initialize import get_gh_backup, restore_gh_from_backup
+
+    if not GlobalHydra.instance().is_initialized():
+        yield
+        return
+    backup = get_gh_backup()
+    GlobalHydra.instance().clear()
+    try:
+        yield
+    finally:
+        restore_gh_from_backup(backup)
 
 
 def _compose_with_search_path(
