@@ -89,8 +89,10 @@ def test_check_seeds_depend_on_the_seed_and_check_name_only() -> None:
 
 def test_validate_job_writes_the_table_csv_and_a_figure_per_check(tmp_path, capsys) -> None:
     settings = load_settings(
-        ["validate.size=quick", "validate.replicates=8", f"seed={SEED}", "workers=1"], config_name="validate"
-    )
+        ["validate.size=quick", "validate.replicates=8", f"seed={SEED}", "workers=1",
+         "validate.checks=[bass,watts_cascade]"],
+        config_name="validate",
+    )  # fmt: skip
     results = validate_job(settings, tmp_path)
     table = pd.read_csv(tmp_path / "validation.csv")
     assert list(table.columns) == [f.name for f in dataclasses.fields(CheckResult)]
