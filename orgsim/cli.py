@@ -18,11 +18,12 @@ from pathlib import Path
 COMMANDS = {
     "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
     "sweep": ("orgsim.commands.sweep", "run an experiment design: orgsim sweep experiment=NAME"),
+    "analyze": ("orgsim.commands.analyze", "analyze a sweep: sensitivity|discover|variance input=DIR"),
     "params": ("orgsim.commands.params", "list every parameter: type, default, ranges, meaning"),
     "viz": ("orgsim.commands.viz", "serve the interactive page on 127.0.0.1 (needs the viz extra)"),
 }
-# These check their own arguments: sweep composes another root config, params takes --flags, not Hydra.
-SELF_CHECKED = {"sweep", "params"}
+# These check their own arguments: sweep and analyze compose other root configs, params takes --flags.
+SELF_CHECKED = {"sweep", "analyze", "params"}
 
 USAGE = """usage: orgsim COMMAND [key=value ...]
 
@@ -33,6 +34,7 @@ Overrides use Hydra's syntax, e.g.
   orgsim run scenario=locked_down policy=broker it.cio.willingness=0.8 years=8 replicates=50 seed=7
   orgsim run hydra.run.dir=outputs/my_run overwrite=true
   orgsim sweep experiment=policy_comparison executor=processes
+  orgsim analyze discover input=outputs/sweep/scenario_discovery outcome=marginalized threshold=0.7
   orgsim params --format salib --keys it.cio.willingness,environment.cloud_push
 `orgsim COMMAND --help` lists the config groups and the composed config; `--debug` shows tracebacks.
 """
