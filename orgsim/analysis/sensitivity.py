@@ -30,7 +30,8 @@ def sobol_indices(problem: dict, Y: np.ndarray, second_order: bool = False, seed
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a constant outcome has no variance to apportion: NaN, not noise
-        res = sobol.analyze(problem, Y, calc_second_order=second_order, seed=seed)
+        # SALib's sobol ignores a falsy seed (0) and draws its bootstrap unseeded: shift it by one
+        res = sobol.analyze(problem, Y, calc_second_order=second_order, seed=seed + 1)
     return _tidy(problem, {"S1": (res["S1"], res["S1_conf"]), "ST": (res["ST"], res["ST_conf"])})
 
 
@@ -113,18 +114,28 @@ def sensitivity_table(
     return out[[*COLUMNS, *extra]]
 
 
-def noise_warning(table: pd.DataFrame) -> str | None:
-    """One line when some indices' 95% intervals are wider than the indices (None when none are)."""
+def noise_left(seed_share: float, replicates: int) -> float:
+    """The share of the row means' variance that is still seed noise after averaging `replicates` runs."""
+    noise = seed_share / replicates
+    return noise / (1 - seed_share + noise) if np.isfinite(seed_share) else np.nan
+
+
+def noise_warning(table: pd.DataFrame, replicates: int) -> str | None:
+    """One line when some indices' 95% intervals are wider than the indices, or when seed noise is more
+    than a third of the averaged outcome's variance (total indices then measure noise); else None."""
     indices = table[table["parameter"] != SEEDS]
     flagged = indices[indices["warning"]]
-    if flagged.empty:
-        return None
     seeds = table[table["parameter"] == SEEDS].groupby("outcome")["value"].mean()
+    noisy = [o for o, v in seeds.items() if noise_left(v, replicates) > 1 / 3]
+    if flagged.empty and not noisy:
+        return None
+    parts = []
+    if not flagged.empty:
+        parts.append(f"{len(flagged)} of {len(indices)} indices have a 95% interval wider than the index")
+    if noisy:
+        parts.append(f"seed noise is over a third of the averaged variance of {', '.join(noisy)}")
     share = ", ".join(f"{o} {v:.0%}" for o, v in seeds.items() if np.isfinite(v)) or "n/a (1 replicate)"
-    return (
-        f"{len(flagged)} of {len(indices)} indices have a 95% interval wider than the index (flagged in the "
-        f"warning column); seed share of variance: {share}; raise replicates or sweep.n to narrow them"
-    )
+    return f"{'; '.join(parts)} (seed share of variance: {share}); raise replicates or sweep.n"
 
 
 def sensitivity_text(table: pd.DataFrame) -> str:

@@ -132,7 +132,7 @@ def sensitivity(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], s
     from orgsim.analysis.sensitivity import noise_warning, sensitivity_table, sensitivity_text
 
     table = sensitivity_table(results, _outcomes(results, cfg, results.outcomes()), cfg.bootstrap)
-    warning = noise_warning(table)
+    warning = noise_warning(table, results.replicates)
     return {"sensitivity": table}, sensitivity_text(table), [warning] if warning else []
 
 

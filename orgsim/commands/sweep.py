@@ -355,7 +355,7 @@ def sweep_job(plan: Plan, progress: bool = False, echo=print) -> dict:
         indices.to_csv(plan.output_dir / "sensitivity.csv", index=False)
         indices.to_parquet(plan.output_dir / "sensitivity.parquet", index=False)
         text += "\n" + sensitivity_text(indices)
-        warning = noise_warning(indices)
+        warning = noise_warning(indices, plan.replicates)
         if warning:
             print(f"orgsim sweep: warning: {warning}", file=sys.stderr)
     (plan.output_dir / "summary.txt").write_text(text + "\n")
