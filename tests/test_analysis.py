@@ -1,6 +1,6 @@
 """`orgsim analyze`: Sobol and Morris recover known indices through the sweep analysis path, PRIM finds a
-planted box, the variance split recovers known shares, a tiny real sweep goes through the command end to
-end, and bad input ends with one line and no tables."""
+planted box, the variance split recovers known shares, every experiment runs at toy size and its sweeps go
+through the command end to end, and bad input ends with one line and no tables."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from orgsim.analysis.prim import boxes_table, find_boxes
 from orgsim.analysis.results import SweepResults
 from orgsim.analysis.sensitivity import COLUMNS, noise_warning, sensitivity_table
 from orgsim.analysis.variance import decompose
-from orgsim.commands.sweep import prepare, sweep_job
 from orgsim.sweep.design import Factor, SweepConfig, design_table
 
 # --- sensitivity on functions with known indices -------------------------------------------------------
@@ -141,32 +140,56 @@ def test_a_source_the_design_holds_fixed_has_no_share() -> None:
     assert table.loc[["levers", "seeds"], "share"].sum() == pytest.approx(1)
 
 
-# --- the command on a tiny real sweep -------------------------------------------------------------------
+# --- the experiments at toy size, and the command on their sweeps ----------------------------------------
 
-TINY = [
-    "experiment=scenario_discovery",
-    "sweep.n=3",
-    "replicates=2",
-    "years=1",
-    "sweep.levers.policy=[gatekeeper,laissez_faire]",
-    "sweep.levers.it.cio.willingness=[0.2]",
-    "sweep.levers.it.budget=[3000.0]",
-]  # 2 settings x 3 worlds x 2 replicates
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def tiny_sweep(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("tiny") / "sweep"
-    sweep_job(prepare([*TINY, f"hydra.run.dir={folder}"]), echo=lambda _: None)
-    return folder
+def quick(tmp_path_factory) -> Path:
+    """Every study of experiments/run.py at toy size (the scripts must not rot); their results root."""
+    import importlib.util
+
+    root = tmp_path_factory.mktemp("experiments")
+    spec = importlib.util.spec_from_file_location("experiments_run", ROOT / "experiments" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert module.main(["all", "--quick", "--out", str(root)]) == 0
+    return root
 
 
 @pytest.fixture(scope="module")
-def tiny_sobol(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("sobol") / "sweep"
-    overrides = ["experiment=global_sensitivity", "sweep.n=2", "replicates=2", "years=1"]
-    sweep_job(prepare([*overrides, f"hydra.run.dir={folder}"]), echo=lambda _: None)
-    return folder
+def tiny_sweep(quick) -> Path:
+    return quick / "scenario_discovery" / "sweep"  # lhs: 2 policies x 3 worlds x 2 replicates, crossed
+
+
+@pytest.fixture(scope="module")
+def tiny_sobol(quick) -> Path:
+    return quick / "global_sensitivity" / "sweep"
+
+
+def test_every_experiment_runs_at_toy_size_into_tables_and_a_report(quick) -> None:
+    for table in (
+        "policy_comparison/variance/variance.parquet",
+        "willingness_vs_appstores/variance/variance.parquet",
+        "lebrun_integration/variance/variance.parquet",
+        "global_sensitivity/sensitivity/sensitivity.parquet",
+        "scenario_discovery/discover/prim_boxes.parquet",
+        "scenario_discovery/variance/variance.parquet",
+        "baseline/run/summary.json",
+    ):
+        assert (quick / table).is_file(), table
+    report = (quick / "REPORT.md").read_text()
+    for heading in ("## Headline: choices, world or chance?", "## Baseline 2012", "## Policy comparison",
+                    "## LeBrun", "## Global sensitivity", "## Scenario discovery",
+                    "## Where the model is sensitive to assumptions"):  # fmt: skip
+        assert heading in report
+    assert "Not run yet" not in report
 
 
 def analyze(*args: str) -> tuple[int, list[str]]:
@@ -235,11 +258,13 @@ def _empty_copy(folder: Path, target: Path) -> Path:
         (["discover", "input={sweep}", "thresold=0.5"], "unknown key 'thresold'; keys: analysis, input, outcome"),
         (["discover", "input={sweep}", "threshold=1.5"], "threshold must be in (0, 1]; got 1.5"),
         (["variance"], "input is required: input=<sweep folder>"),
+        (["discover", "input={run}"], "is an orgsim run folder; analyze needs a sweep folder"),
     ],
 )  # fmt: skip
-def test_bad_input_ends_with_one_line_and_no_tables(args, message, tiny_sweep, tmp_path) -> None:
+def test_bad_input_ends_with_one_line_and_no_tables(args, message, quick, tiny_sweep, tmp_path) -> None:
     empty = _empty_copy(tiny_sweep, tmp_path / "empty") if "{empty}" in " ".join(args) else None
-    filled = [a.format(tmp=tmp_path, sweep=tiny_sweep, empty=empty) for a in args]
+    run = quick / "baseline" / "run"
+    filled = [a.format(tmp=tmp_path, sweep=tiny_sweep, empty=empty, run=run) for a in args]
     out = tmp_path / "out"
     code, lines = analyze(*filled, f"hydra.run.dir={out}")
     assert code == 2

@@ -5,13 +5,14 @@ The design is crossed: every lever setting s meets every world w, and each (s, w
 Replicate r of world w has the same seed under every setting (paired runs), so replicates are nested in
 worlds and crossed with settings. The runs' outcome y[s, w, r] then splits into orthogonal sums of squares
 
-    settings (A), worlds (B), replicates within worlds (R(B)), settings x worlds (AB), settings x replicates (AR(B))
+    settings (A), worlds (B), replicates within worlds (R(B)), settings x worlds (AB),
+    settings x replicates within worlds (AR(B))
 
 and the variance components follow from their expected mean squares (method of moments, random effects):
 
-    seeds       = sigma2_R + sigma2_AR      = mean within-cell variance
-    interaction = (MS_AB - MS_AR) / R
-    levers      = (MS_A - MS_AB) / (W R)
+    seeds         = (MS_R - MS_AR) / S + MS_AR       (= the mean within-cell variance)
+    interaction   = (MS_AB - MS_AR) / R
+    levers        = (MS_A - MS_AB) / (W R)
     uncertainties = (MS_B - MS_R - MS_AB + MS_AR) / (S R)
 
 The lever settings are a fixed, listed set, so their two components are scaled by (S - 1) / S: the variance
@@ -122,18 +123,17 @@ def decompose(
     point = shares(y)
     boot = bootstrap(y, draws, seed, worlds_sampled) if draws > 0 else np.full((1, len(SOURCES)), np.nan)
     tail = (1 - level) / 2 * 100
-    fixed = np.isnan(point)
-    kept = boot[:, ~fixed]
     low, high = np.full(len(SOURCES), np.nan), np.full(len(SOURCES), np.nan)
-    if np.isfinite(kept).any():
-        low[~fixed] = np.nanpercentile(kept, tail, axis=0)
-        high[~fixed] = np.nanpercentile(kept, 100 - tail, axis=0)
+    for i in np.flatnonzero(np.isfinite(point)):
+        draws_i = boot[:, i][np.isfinite(boot[:, i])]  # a draw without variance has no shares
+        if len(draws_i):
+            low[i], high[i] = np.percentile(draws_i, [tail, 100 - tail])
     return pd.DataFrame(
         {
             "source": list(SOURCES),
             "share": point,
-            "low": np.where(fixed, np.nan, low),
-            "high": np.where(fixed, np.nan, high),
+            "low": low,
+            "high": high,
         }
     )
 
