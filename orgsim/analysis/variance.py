@@ -112,6 +112,10 @@ def bootstrap(y: np.ndarray, draws: int = 500, seed: int = 0, worlds_sampled: bo
     else:
         pick_w = np.broadcast_to(np.arange(w), (draws, w))
         pick_r = rng.integers(0, r, size=(draws, w, r))
+        # a resample repeats replicates, which shrinks the within-cell variance by (R - 1) / R: widen the
+        # deviations from the cell means to make up for it (the usual rescaled-residual bootstrap)
+        cell = y.mean(axis=-1, keepdims=True)
+        y = cell + np.sqrt(r / (r - 1)) * (y - cell)
     resampled = y[:, pick_w[:, :, None], pick_r]  # [S, draws, W, R]
     return shares(np.moveaxis(resampled, 0, 1))
 
