@@ -249,7 +249,7 @@ def test_a_dask_worker_killed_mid_sweep_loses_no_run(uninterrupted, tmp_path) ->
         ("willingness_vs_appstores", 3 * 3 * 3 * 30),
         ("global_sensitivity", 128 * (12 + 2) * 2),
         ("lebrun_integration", 2 * 6 * 50),
-        ("scenario_discovery", 5 * 2 * 2 * 30 * 3),
+        ("scenario_discovery", 5 * 2 * 2 * 50 * 3),
     ],
 )
 def test_every_shipped_experiment_composes_and_validates(experiment: str, runs: int, tmp_path) -> None:
