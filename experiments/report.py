@@ -318,14 +318,19 @@ def lebrun_integration(r: Results) -> list[str]:
 
 
 def global_sensitivity(r: Results) -> list[str]:
+    from orgsim.analysis.sensitivity import noise_left
+
     out = ["## Global sensitivity (Sobol)", ""]
     table = r.table("global_sensitivity", "sensitivity", "sensitivity.parquet")
     runs = r.table("global_sensitivity", "sweep", "runs.parquet")
     if table is None or runs is None:
         return out + missing("global_sensitivity")
+    replicates = runs["replicate"].nunique()
     out += [
-        f"`orgsim sweep experiment=global_sensitivity` ({len(runs)} runs, {runs['replicate'].nunique()} replicates "
-        f"per sample, averaged before the indices), then `orgsim analyze sensitivity`.{r.timing('global_sensitivity')}",
+        f"`orgsim sweep experiment=global_sensitivity` ({len(runs)} runs, {replicates} replicates per sample, "
+        f"averaged before the indices), then `orgsim analyze sensitivity`.{r.timing('global_sensitivity')} "
+        "Parameters ranked by first-order index S1: seed noise left in the averaged outcome adds to every "
+        "total index ST alike (each ST then comes out large), while it only scales S1 down.",
         "",
     ]
     for outcome in ("marginalized", "final_it_influence"):
@@ -333,24 +338,39 @@ def global_sensitivity(r: Results) -> list[str]:
         if rows.empty:
             continue
         seeds = rows[rows["parameter"] == "(seeds)"].iloc[0]
-        st = rows[rows["index"] == "ST"].sort_values("value", ascending=False).head(5)
-        s1 = rows[rows["index"] == "S1"].set_index("parameter")
+        s1 = rows[rows["index"] == "S1"].sort_values("value", ascending=False).head(5)
+        st = rows[rows["index"] == "ST"].set_index("parameter")
         flagged = int(rows["warning"].sum())
-        seed_text = f"{seeds['value']:.0%} +- {seeds['conf']:.0%}" if np.isfinite(seeds["value"]) else "n/a"
+        left = noise_left(seeds["value"], replicates)
+        seed_text = (
+            f"{seeds['value']:.0%} +- {seeds['conf']:.0%} of run-to-run variance, {left:.0%} of the averaged "
+            "outcome's variance"
+            if np.isfinite(seeds["value"])
+            else "n/a"
+        )
         out += [
-            f"**{outcome}** (seed share of run-to-run variance {seed_text}; "
-            f"{flagged} of {len(rows) - 1} indices have intervals wider than themselves):",
+            f"**{outcome}** (seed noise: {seed_text}; {flagged} of {len(rows) - 1} indices have intervals wider "
+            "than themselves, marked (!)):",
             "",
-            "| parameter | ST (95% CI) | S1 (95% CI) |",
+            "| parameter | S1 (95% CI) | ST (95% CI) |",
             "|---|---|---|",
         ]
-        for row in st.itertuples():
-            first = s1.loc[row.parameter]
+        for row in s1.itertuples():
+            total = st.loc[row.parameter]
             out.append(
-                f"| {row.parameter} | {row.value:.2f} +- {row.conf:.2f}{' (!)' if row.warning else ''} | "
-                f"{first['value']:.2f} +- {first['conf']:.2f}{' (!)' if first['warning'] else ''} |"
+                f"| {row.parameter} | {row.value:.3f} +- {row.conf:.3f}{' (!)' if row.warning else ''} | "
+                f"{total['value']:.2f} +- {total['conf']:.2f}{' (!)' if total['warning'] else ''} |"
             )
         out.append("")
+    s1 = table[table["index"] == "S1"]
+    if not (s1["value"] - s1["conf"] > 0).any():
+        out += [
+            "No first-order index can be told from zero at this budget: the seed dominates each run's outcome, "
+            f"and {replicates} replicates per sample leave most of that noise in the averages. The variance split "
+            "of scenario_discovery (lever settings crossed with worlds) answers the choices-versus-world question "
+            "with fewer runs.",
+            "",
+        ]
     out += [r.figure("global_sensitivity", "sensitivity"), ""]
     return out
 
@@ -421,14 +441,18 @@ def sensitivity_to_assumptions(r: Results) -> list[str]:
         )
     table = r.table("global_sensitivity", "sensitivity", "sensitivity.parquet")
     if table is not None:
-        st = table[(table["index"] == "ST") & (table["outcome"] == "final_it_influence")]
-        clear = st[st["value"] - st["conf"] > 0].sort_values("value", ascending=False)
-        names = ", ".join(f"{p} ({v:.2f})" for p, v in zip(clear["parameter"], clear["value"], strict=True))
+        s1 = table[(table["index"] == "S1") & (table["outcome"] == "final_it_influence")]
+        clear = s1[s1["value"] - s1["conf"] > 0].sort_values("value", ascending=False)
+        names = ", ".join(
+            f"{p} (S1 {v:.3f})" for p, v in zip(clear["parameter"], clear["value"], strict=True)
+        )
+        seeds = table[(table["parameter"] == "(seeds)") & (table["outcome"] == "final_it_influence")]["value"]
         out.append(
-            f"- Over the plausible ranges, the final IT influence depends clearly (ST interval above zero) on: "
-            f"{names or 'no parameter: every interval reaches zero at this sample size'}. "
-            f"{int(table['warning'].sum())} of {int((table['parameter'] != '(seeds)').sum())} indices have intervals "
-            "wider than themselves: those rankings are noise at this sample size."
+            f"- Over the plausible ranges, the final IT influence depends clearly (S1 interval above zero) on: "
+            f"{names or 'no parameter: every interval reaches zero at this sample size'}. Within one organization "
+            f"chance dominates: {seeds.iloc[0]:.0%} of the run-to-run variance of the final IT influence is due to "
+            f"the seed. {int(table['warning'].sum())} of {int((table['parameter'] != '(seeds)').sum())} indices "
+            "have intervals wider than themselves: those rankings are noise at this sample size."
         )
     boxes = r.table("scenario_discovery", "discover", "prim_boxes.parquet")
     if boxes is not None and not boxes.empty:
