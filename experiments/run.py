@@ -146,6 +146,8 @@ def run_study(name: str, root: Path, quick: bool, workers: int, log=print) -> fl
     """Run every step of one study; the seconds it took."""
     study = STUDIES[name]
     log(f"== {name}: {study.question}")
+    # a resumed sweep runs nothing: keep the timing of the study's first, complete computation
+    fresh = study.experiment is None or not (root / name / "sweep" / "runs.parquet").is_file()
     started = time.perf_counter()
     for args in steps(name, study, root, quick, workers):
         orgsim(args, log)
@@ -153,7 +155,8 @@ def run_study(name: str, root: Path, quick: bool, workers: int, log=print) -> fl
         log(f"   (figures skipped: this checkout has no `orgsim plot`; specs {[p[0] for p in study.plots]})")
     seconds = time.perf_counter() - started
     log(f"== {name}: done in {seconds:.0f} s")
-    (root / name / "timing.json").write_text(json.dumps({"seconds": seconds, "quick": quick}) + "\n")
+    if fresh:
+        (root / name / "timing.json").write_text(json.dumps({"seconds": seconds, "quick": quick}) + "\n")
     return seconds
 
 
