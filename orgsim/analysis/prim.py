@@ -85,7 +85,7 @@ def _peel_candidates(X: pd.DataFrame, inside: np.ndarray, limits: dict, alpha: f
         yield name, (limit[0], float(high))
 
 
-def _paste_candidates(X: pd.DataFrame, y: np.ndarray, limits: dict, full: dict, alpha: float):
+def _paste_candidates(X: pd.DataFrame, limits: dict, full: dict, alpha: float):
     """Every one-step widening of the box back towards the full limits: (name, new limit) pairs."""
     n_box = int(_inside(X, limits).sum())
     for name, limit in limits.items():
@@ -139,7 +139,7 @@ def _paste(X, y, limits, full, alpha):
     count, density = int(inside.sum()), y[inside].mean()
     while True:
         best, best_gain = None, 0.0
-        for name, limit in _paste_candidates(X, y, limits, full, alpha):
+        for name, limit in _paste_candidates(X, limits, full, alpha):
             trial = _inside(X, {**limits, name: limit})
             gain = (y[trial].mean() - density) / (int(trial.sum()) - count)
             if gain > best_gain:
