@@ -162,7 +162,7 @@ def baseline(r: Results) -> list[str]:
         f"deployments become the majority in {reach} of {n} of them.",
         "",
     ]
-    for spec in ("trajectories", "role_components", "marginalized_by_year", "channels"):
+    for spec in ("trajectories", "role_components", "marginalized_by_year", "channels", "network"):
         out.append(r.figure("baseline", spec))
     return [*out, ""]
 

@@ -43,7 +43,7 @@ STUDIES = {
         "Does BYOT marginalize IT under 2012 conditions, and when does shadow adoption become the majority?",
         run=["scenario=baseline_2012"],
         quick=["replicates=4", "years=1"],
-        plots=[["trajectories"], ["role_components"], ["marginalized_by_year"], ["channels"]],
+        plots=[["trajectories"], ["role_components"], ["marginalized_by_year"], ["channels"], ["network"]],
     ),
     "policy_comparison": Study(
         "Which IT policy keeps IT from the margin (200 paired organizations per policy)?",
