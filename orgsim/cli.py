@@ -19,11 +19,20 @@ COMMANDS = {
     "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
     "sweep": ("orgsim.commands.sweep", "run an experiment design: orgsim sweep experiment=NAME"),
     "analyze": ("orgsim.commands.analyze", "analyze a sweep: sensitivity|discover|variance input=DIR"),
+    "plot": (
+        "orgsim.commands.plot",
+        "draw a figure from a run or sweep folder: orgsim plot plot=SPEC input=PATH",
+    ),
     "params": ("orgsim.commands.params", "list every parameter: type, default, ranges, meaning"),
+    "calibrate": ("orgsim.commands.calibrate", "fit the uncertain parameters to published targets (ABC)"),
     "viz": ("orgsim.commands.viz", "serve the interactive page on 127.0.0.1 (needs the viz extra)"),
+    "validate": ("orgsim.commands.validate", "check the model's parts against theory; prints a table"),
 }
-# These check their own arguments: sweep and analyze compose other root configs, params takes --flags.
-SELF_CHECKED = {"sweep", "analyze", "params"}
+# Sub-commands whose Hydra app composes another root config than config.yaml: its name.
+ROOT_CONFIGS = {"validate": "validate"}
+# These check their own arguments: sweep, plot, analyze and calibrate compose other root configs, params
+# takes --flags, not Hydra.
+SELF_CHECKED = {"sweep", "analyze", "params", "plot", "calibrate"}
 
 USAGE = """usage: orgsim COMMAND [key=value ...]
 
@@ -35,7 +44,9 @@ Overrides use Hydra's syntax, e.g.
   orgsim run hydra.run.dir=outputs/my_run overwrite=true
   orgsim sweep experiment=policy_comparison executor=processes
   orgsim analyze discover input=outputs/sweep/scenario_discovery outcome=marginalized threshold=0.7
+  orgsim plot plot=heatmap input=outputs/sweep/willingness_vs_appstores
   orgsim params --format salib --keys it.cio.willingness,environment.cloud_push
+  orgsim validate validate.size=quick seed=3
 `orgsim COMMAND --help` lists the config groups and the composed config; `--debug` shows tracebacks.
 """
 
@@ -158,9 +169,10 @@ def _user_overrides(args: list[str]) -> list[str] | None:
     return overrides
 
 
-def config_source(args: list[str]) -> dict:
-    """compose()'s config_name / primary_dir / extra_dir from Hydra's --config-name/-path/-dir flags."""
-    source: dict = {}
+def config_source(args: list[str], command: str = "run") -> dict:
+    """compose()'s config_name / primary_dir / extra_dir from Hydra's --config-name/-path/-dir flags
+    (and the command's own root config)."""
+    source: dict = {"config_name": ROOT_CONFIGS[command]} if command in ROOT_CONFIGS else {}
     for i, arg in enumerate(args):
         flag = _flag(arg)
         if flag not in SOURCE_FLAGS:
@@ -206,7 +218,7 @@ def _is_multirun(args: list[str]) -> bool:
     return any(a in ("-m", "--multirun") for a in args)
 
 
-def preflight(args: list[str]):
+def preflight(args: list[str], command: str = "run"):
     """Compose and validate every variant of the user's overrides; the first variant's settings.
 
     Raises what composition or validation raised (None when a flag hands everything to Hydra).
@@ -216,7 +228,7 @@ def preflight(args: list[str]):
     overrides = _user_overrides(args)
     if overrides is None:
         return None
-    source = config_source(args)
+    source = config_source(args, command)
     first = None
     for variant in _sweep_variants(overrides, multirun=_is_multirun(args)):
         settings = load_settings(variant, **source)
@@ -224,21 +236,21 @@ def preflight(args: list[str]):
     return first
 
 
-def _source_or_none(args: list[str]) -> dict:
+def _source_or_none(args: list[str], command: str = "run") -> dict:
     try:
-        return config_source(args)
+        return config_source(args, command)
     except Exception:
         return {}
 
 
-def check_overrides(args: list[str]) -> str | None:
+def check_overrides(args: list[str], command: str = "run") -> str | None:
     """Compose and validate the user's overrides; return an error line, or None when they are fine."""
     from orgsim.errors import describe
 
     try:
-        preflight(args)
+        preflight(args, command)
     except Exception as err:
-        return describe(err, _user_overrides(args) or [], _source_or_none(args))[1]
+        return describe(err, _user_overrides(args) or [], _source_or_none(args, command))[1]
     return None
 
 
@@ -303,13 +315,14 @@ def _run_app(command: str, args: list[str]) -> None:
 def _launch(command: str, args: list[str]) -> int:
     from orgsim import rundir
 
-    settings = preflight(args)
+    settings = preflight(args, command)
     if settings is None or any(_flag(a) in NO_JOB_FLAGS for a in args):
         _run_app(command, args)  # help, --cfg and the like: Hydra prints and runs no job
         return 0
     from orgsim.guards import check_resources, effective_workers
 
-    check_resources(settings, effective_workers(settings), force=settings.force)
+    if command not in ROOT_CONFIGS:  # the estimate is of a run's replicates; other commands size their own
+        check_resources(settings, effective_workers(settings), force=settings.force)
     if _is_multirun(args):
         sweep = _dir_override(args, "hydra.sweep.dir")
         if sweep is not None:
@@ -344,7 +357,7 @@ def launch(command: str, args: list[str]) -> int:
     except BaseException as err:  # every failure becomes one line and an exit code
         if debug_enabled() and not isinstance(err, SystemExit):
             raise
-        code, line = describe(err, _user_overrides(args) or [], _source_or_none(args))
+        code, line = describe(err, _user_overrides(args) or [], _source_or_none(args, command))
         if line:
             print(f"orgsim {command}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
         return code

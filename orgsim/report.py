@@ -12,23 +12,8 @@ import numpy as np
 import pandas as pd
 
 from orgsim.config.schema import MetricsConfig
+from orgsim.intervals import Z_95, wilson_interval  # noqa: F401 (re-exported: callers import them from here)
 from orgsim.model.metrics import ROLE_COMPONENTS, THRESHOLD_SHIFT, run_summary
-
-Z_95 = 1.959963984540054
-
-
-def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
-    """Wilson score interval for a binomial share."""
-    if n == 0:
-        return (math.nan, math.nan)
-    if successes in (0, n):  # exact bounds where rounding would exclude the observed share
-        bound = n / (n + z * z)
-        return (0.0, 1.0 - bound) if successes == 0 else (bound, 1.0)
-    p = successes / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def _share(count: int, n: int) -> dict:

@@ -284,7 +284,10 @@ def test_every_shipped_experiment_composes_and_validates(experiment: str, runs: 
         (["sweep.design=grid"], "sweep.design must be one of factorial, lhs, sobol, morris; got 'grid'"),
         (["+sweep.levers.it.cio.willingness=[0.5,1.7]"], "it.cio.willingness must be in [0, 1]; got 1.7"),
         (["sweep.outcomes=[verdict]"], "sweep.outcomes: unknown outcome 'verdict'"),
-        (["experiment=nope"], "experiment must be one of global_sensitivity, lebrun_integration"),
+        (
+            ["experiment=nope"],
+            "experiment must be one of calibration, global_sensitivity, lebrun_integration",
+        ),
     ],
 )
 def test_bad_experiment_configs_fail_before_any_run(overrides: list[str], message: str, tmp_path) -> None:

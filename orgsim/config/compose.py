@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from importlib import resources
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from orgsim.config.schema import OrgsimConfig, register_configs
+from orgsim.config.schema import OrgsimConfig, ValidateRootConfig, register_configs
 from orgsim.config.validate import validate
 from orgsim.rundir import register_resolver
 
@@ -40,9 +41,30 @@ def compose(
     register_configs()
     register_resolver()
     if primary_dir is None and extra_dir is None:
-        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        with (
+            _outside_running_app(),
+            initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"),
+        ):
             return hydra_compose(config_name=config_name, overrides=list(overrides))
     return _compose_with_search_path(list(overrides), config_name, primary_dir, extra_dir)
+
+
+@contextlib.contextmanager
+def _outside_running_app():
+    """Inside a running Hydra app (a check of `orgsim validate` composing another scenario), set the
+    app's global state aside while composing and put it back after; elsewhere do nothing."""
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.initialize import get_gh_backup, restore_gh_from_backup
+
+    if not GlobalHydra.instance().is_initialized():
+        yield
+        return
+    backup = get_gh_backup()
+    GlobalHydra.instance().clear()
+    try:
+        yield
+    finally:
+        restore_gh_from_backup(backup)
 
 
 def _compose_with_search_path(
@@ -83,17 +105,22 @@ def _compose_with_search_path(
     return cfg
 
 
-def to_settings(cfg: DictConfig) -> OrgsimConfig:
+# The schema of each shipped root config (`orgsim validate` composes validate.yaml)
+ROOT_SCHEMAS = {"config": OrgsimConfig, "validate": ValidateRootConfig}
+
+
+def to_settings(cfg: DictConfig, schema: type = OrgsimConfig) -> OrgsimConfig:
     """Typed, validated settings (plain dataclasses: picklable, cheap to send to worker processes).
 
     Re-merging into a fresh schema rejects keys appended with `+key=value` that the schema lacks.
     """
     plain = OmegaConf.to_container(cfg, resolve=True)
     plain.pop("hydra", None)
-    settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(OrgsimConfig), plain))
+    settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
     return validate(settings)
 
 
 def load_settings(overrides: list[str] | tuple[str, ...] = (), **source: str | None) -> OrgsimConfig:
     """Validated settings for overrides; `source` takes compose's config_name, primary_dir, extra_dir."""
-    return to_settings(compose(overrides, **source))
+    schema = ROOT_SCHEMAS.get(source.get("config_name") or "config", OrgsimConfig)
+    return to_settings(compose(overrides, **source), schema)

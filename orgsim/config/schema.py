@@ -22,7 +22,10 @@ CATEGORIES = (
 )
 POLICIES = ("gatekeeper", "laissez_faire", "broker", "innovation_partner", "social_coe")
 GOVERNANCE = ("strict", "neutral", "enabling")
-NETWORKS = ("watts_strogatz", "department_blocks", "full")
+NETWORKS = ("watts_strogatz", "department_blocks", "erdos_renyi", "barabasi_albert", "full")
+ADOPTION_RULES = ("bass", "threshold")
+THRESHOLD_DISTRIBUTIONS = ("fixed", "uniform", "normal")
+THRESHOLD_UPDATES = ("synchronous", "fixed_point")
 NETWORK_BUILDERS = ("numpy", "networkx")
 
 
@@ -131,8 +134,33 @@ class InitialDeploymentConfig:
 
 
 @dataclass
+class ThresholdConfig:
+    """The threshold rule (Granovetter 1978; Watts 2002): an employee adopts once the share of its network
+    neighbours who adopted reaches its own threshold.
+
+    No plausible ranges: these act only under rule=threshold, so calibration of the default model must not
+    sample them.
+    """
+
+    distribution: str = one_of("fixed", THRESHOLD_DISTRIBUTIONS, doc="how thresholds vary between employees")
+    mean: float = unit(0.18, doc="mean threshold: share of adopting neighbours needed (Watts 2002: 0.18)")
+    # uniform: half-width of the interval around the mean; normal: standard deviation; both clipped to [0, 1]
+    spread: float = unit(0.0, doc="half-width (uniform) or standard deviation (normal) of thresholds")
+    # a count; a share of seed adopters is org.employees.initial_adopters (it applies under both rules)
+    seeds: int = bounded(0, 0, 1_000_000, doc="employees who adopt at the start, drawn at random")
+    # synchronous: one hop of the cascade per month (word of mouth takes weeks); fixed_point: the cascade
+    # runs to its end within the month (Watts's final cascade size; the final set is the same either way)
+    update: str = one_of("synchronous", THRESHOLD_UPDATES, doc="cascade hops per month: one, or to the end")
+    # Consumerization-driven external adoption (Bass p, raised by consumerization) on top of the rule: the
+    # sparks that start cascades in the organization. false: only seeds and initial adopters start them.
+    external: bool = True
+
+
+@dataclass
 class EmployeesConfig:
     enabled: bool = True
+    # bass: Bass hazard p + q x (adopting share of neighbours); threshold: see ThresholdConfig
+    rule: str = one_of("bass", ADOPTION_RULES, doc="grassroots adoption rule of the employee layer")
     network: str = one_of("department_blocks", NETWORKS)
     # numpy: direct CSR build (fast); networkx: the same graph families drawn by networkx, as before
     # (about 20x slower; other random streams)
@@ -159,6 +187,7 @@ class EmployeesConfig:
     initial_adopters: float = unit(0.0)
     propensity_spread: float = unit(0.5)  # heterogeneity of BYOT propensity (0: all equal)
     consumerization_boost: float = positive(1.0)  # how much consumerization raises p over time
+    threshold: ThresholdConfig = field(default_factory=ThresholdConfig)
 
 
 @dataclass
@@ -509,12 +538,33 @@ class OrgsimConfig:
     force: bool = False  # run even when the memory estimate exceeds what the machine can spare
 
 
+VALIDATION_SIZES = ("full", "quick")
+
+
+@dataclass
+class ValidateConfig:
+    """What `orgsim validate` runs: which checks, at which size."""
+
+    size: str = one_of("full", VALIDATION_SIZES, doc="full: the published sizes; quick: reduced, for tests")
+    replicates: int = bounded(0, 0, 100_000)  # per check's unit (populations, graphs); 0: its default
+    checks: list[str] = field(default_factory=list)  # names of the checks to run; empty: all
+
+
+@dataclass
+class ValidateRootConfig(OrgsimConfig):
+    """The root of `orgsim validate`: the model's config (checks of the default scenario read it) plus
+    the validation's own keys."""
+
+    validate: ValidateConfig = field(default_factory=ValidateConfig)
+
+
 def register_configs() -> None:
     """Register the root schema and one schema per config group."""
     from hydra.core.config_store import ConfigStore
 
     cs = ConfigStore.instance()
     cs.store(name="orgsim_schema", node=OrgsimConfig)
+    cs.store(name="orgsim_validate_schema", node=ValidateRootConfig)
     cs.store(group="policy", name="policy_schema", node=PolicyConfig)
     cs.store(group="org", name="org_schema", node=OrgConfig)
     cs.store(group="catalogue", name="catalogue_schema", node=CatalogueConfig)

@@ -9,7 +9,7 @@ import dataclasses
 import math
 from typing import Any
 
-from orgsim.config.schema import CATEGORIES, OrgsimConfig
+from orgsim.config.schema import CATEGORIES, OrgsimConfig, ValidateRootConfig
 
 
 class ConfigError(ValueError):
@@ -139,4 +139,8 @@ def validate(cfg: OrgsimConfig) -> OrgsimConfig:
     """Check every range, choice and cross-reference; raise ConfigError naming the first bad key."""
     _walk("", cfg)
     _check_cross_references(cfg)
+    if isinstance(cfg, ValidateRootConfig):
+        from orgsim.validation import select
+
+        select(cfg.validate.checks)  # names a registered check each
     return cfg

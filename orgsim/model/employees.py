@@ -1,4 +1,5 @@
-"""The vectorized employee population: grassroots adoption of consumer social tools as Bass on a network.
+"""The vectorized employee population: grassroots adoption of consumer social tools on a network, by a
+Bass process (default) or a threshold rule (threshold.py).
 
 Employees are numpy arrays, not agents; the intra-organization network is built once as a scipy.sparse CSR
 matrix (network.py). Every draw comes from the generator passed in (the model's rng).
@@ -12,6 +13,7 @@ import numpy as np
 
 from orgsim.config.schema import EmployeesConfig
 from orgsim.model.network import build_adjacency, to_networkx
+from orgsim.model.threshold import draw_thresholds, neighbours_of, spread
 
 
 def bass_closed_form(p: float, q: float, t: np.ndarray | float) -> np.ndarray:
@@ -25,6 +27,8 @@ class EmployeePopulation:
 
     Monthly Bass step: a non-adopter adopts with probability 1 - exp(-h/12), where the yearly hazard is
     h = p_t * propensity + q * (adopting neighbours / neighbours), and p_t grows with consumerization.
+    Threshold step (rule=threshold): external adoption at hazard p_t * propensity if threshold.external,
+    then one hop of the threshold rule, or hops to its fixed point (threshold.update).
     Adoption changes only through `step` (it keeps the adopting-neighbour counts).
     """
 
@@ -50,6 +54,11 @@ class EmployeePopulation:
             self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
             self._inv_degree = np.divide(1.0, self.degree, out=np.zeros(self.size), where=self.degree > 0)
         self.adopted = rng.random(self.size) < cfg.initial_adopters
+        if cfg.rule == "threshold":  # drawn after everything the Bass rule draws, which stays as it was
+            self.thresholds = draw_thresholds(cfg.threshold, self.size, rng)
+            seeds = min(cfg.threshold.seeds, self.size)
+            if seeds:
+                self.adopted[rng.choice(self.size, size=seeds, replace=False)] = True
         if self.adjacency is not None:
             # adopting neighbours per employee, kept up to date from each month's new adopters only: a
             # whole-network product every month took over half the step (100k employees: 2.9 -> 1.3 ms)
@@ -81,6 +90,8 @@ class EmployeePopulation:
 
     def step(self, consumerization_gain: float = 0.0) -> int:
         """Advance one month; return the number of new adopters."""
+        if self.cfg.rule == "threshold":
+            return self._threshold_step(consumerization_gain)
         p = self.external_influence(consumerization_gain)
         if self.adjacency is None:
             neighbour_share = self.adoption_share
@@ -99,14 +110,38 @@ class EmployeePopulation:
                 self.adopting_neighbours += np.bincount(self._ties_of(newcomers), minlength=self.size)
         return len(newcomers)
 
+    def _threshold_step(self, consumerization_gain: float) -> int:
+        newcomers = []
+        if self.cfg.threshold.external:
+            hazard = self.external_influence(consumerization_gain) * self.propensity
+            new = (~self.adopted) & (self.rng.random(self.size) < -np.expm1(-hazard / 12.0))
+            newcomers.append(np.flatnonzero(new))
+            self._register(newcomers[-1])
+        hops = 1 if self.cfg.threshold.update == "synchronous" else None
+        newcomers.append(
+            spread(
+                self.adjacency,
+                self.adopted,
+                self.adopting_neighbours if self.adjacency is not None else None,
+                self.thresholds,
+                self.degree if self.adjacency is not None else None,
+                hops=hops,
+            )
+        )
+        counted = np.concatenate(newcomers)
+        if len(counted):  # spread() already updated the adopting-neighbour counts for its own newcomers
+            self.adopters_by_department += np.bincount(self.department[counted], minlength=self.n_departments)
+        return len(counted)
+
+    def _register(self, newcomers: np.ndarray) -> None:
+        """Mark `newcomers` adopted and tell their neighbours (departments are counted by the caller)."""
+        self.adopted[newcomers] = True
+        if len(newcomers) and self.adjacency is not None:
+            self.adopting_neighbours += np.bincount(self._ties_of(newcomers), minlength=self.size)
+
     def _ties_of(self, employees: np.ndarray) -> np.ndarray:
-        """The neighbours of `employees`, concatenated (their CSR rows, gathered in numpy: scipy's row
-        indexing costs more than the whole step at 10k employees)."""
-        indptr = self.adjacency.indptr
-        starts = indptr[employees]
-        lengths = indptr[employees + 1] - starts
-        first = np.cumsum(lengths) - lengths
-        return self.adjacency.indices[np.repeat(starts - first, lengths) + np.arange(first[-1] + lengths[-1])]
+        """The neighbours of `employees`, concatenated."""
+        return neighbours_of(self.adjacency, employees)
 
     def expected_share(self, months: float) -> float:
         """Bass closed form for this population's constant p and q (valid for full mixing, no trend)."""

@@ -1,4 +1,5 @@
-"""Publication figures drawn from the replicate x month timeseries table and the run summary."""
+"""Figures drawn from tables (never from the model): a run's own three figures, and one module per family
+of the figures `orgsim plot` draws from plot specs, each returning the figure and the data it draws."""
 
 from orgsim.plots.channels import plot_channels
 from orgsim.plots.marginalized import plot_marginalized_by_year

@@ -1,4 +1,5 @@
-"""Figure of active deployments by channel over months, stacked, averaged across replicates."""
+"""Figures of active deployments by channel over time, stacked, averaged across runs: a run's own (months
+since start) and, from a plot spec, one panel per lever setting over calendar time."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from orgsim.plots.figure import new_figure, titled, wrapped, year_axis
+
 # Stack order bottom to top; IT-involved channels in blue/green, outside-IT ones in orange/red.
-_CHANNELS = {
+CHANNEL_STYLES = {
     "sanctioned": ("sanctioned (IT)", "#1f5fa8"),
     "brokered": ("brokered (IT)", "#2a9d8f"),
     "byot": ("BYOT (outside IT)", "#f4a261"),
@@ -20,7 +23,7 @@ _CHANNELS = {
 
 def plot_channels(timeseries: pd.DataFrame, path: Path, *, title: str) -> Path:
     """Save the stacked-area figure of mean active deployments by channel at `path` and return `path`."""
-    columns = [f"deployments_{name}" for name in _CHANNELS]
+    columns = [f"deployments_{name}" for name in CHANNEL_STYLES]
     missing = [c for c in ("replicate", "month", *columns) if c not in timeseries.columns]
     if missing or timeseries.empty:
         raise ValueError(f"timeseries is empty or lacks columns {missing}")
@@ -34,7 +37,7 @@ def plot_channels(timeseries: pd.DataFrame, path: Path, *, title: str) -> Path:
     fig = Figure(figsize=(9, 4.5), layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.subplots()
-    labels, colors = zip(*_CHANNELS.values(), strict=True)
+    labels, colors = zip(*CHANNEL_STYLES.values(), strict=True)
     ax.stackplot(mean.index, *(mean[c] for c in columns), labels=labels, colors=colors, alpha=0.9)
 
     ax.set_xlabel("month since start")
@@ -55,3 +58,65 @@ def plot_channels(timeseries: pd.DataFrame, path: Path, *, title: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=150, bbox_inches="tight")
     return path
+
+
+# --- from a plot spec: calendar time, one panel per lever setting -----------------------------------------
+
+
+def channel_means(timeseries: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
+    """Per group and month: calendar year, run count and the mean active deployments of each channel."""
+    columns = [f"deployments_{name}" for name in CHANNEL_STYLES]
+    keys = [*([group] if group else []), "month"]
+    by = timeseries.groupby(keys, observed=True, sort=True)
+    drawn = by[columns].mean().rename(columns=lambda c: c.removeprefix("deployments_"))
+    drawn.insert(0, "runs", by["month"].size())
+    drawn.insert(0, "year", by["year"].first())
+    drawn = drawn.reset_index()
+    return drawn.rename(columns={group: "group"}) if group else drawn
+
+
+def channel_mix_figure(
+    timeseries: pd.DataFrame,
+    *,
+    group: str | None,
+    group_title: str,
+    title: str,
+    context: str,
+    width: float,
+    height: float,
+) -> tuple[Figure, pd.DataFrame]:
+    """Stacked areas of mean active deployments by channel over calendar time, one panel per group."""
+    drawn = channel_means(timeseries, group)
+    labels = [None] if group is None else list(dict.fromkeys(drawn["group"]))
+    columns = min(3, len(labels))
+    rows = -(-len(labels) // columns)
+    fig = new_figure(width, height)
+    axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    names, (legend_labels, colors) = list(CHANNEL_STYLES), zip(*CHANNEL_STYLES.values(), strict=True)
+    for ax, label in zip(axes, labels, strict=False):
+        part = drawn if label is None else drawn[drawn["group"] == label]
+        ax.stackplot(part["year"], *(part[n] for n in names), labels=legend_labels, colors=colors, alpha=0.9)
+        ax.set_xlim(part["year"].min(), part["year"].max())
+        year_axis(ax)
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        ax.set_axisbelow(True)
+        if label is not None:
+            ax.set_title(
+                wrapped(f"{group_title}: {label}" if "=" not in label else label),
+                loc="left",
+                fontsize="small",
+            )
+    for ax in axes[len(labels) :]:
+        ax.axis("off")
+    for ax in axes.reshape(rows, columns)[:, 0]:
+        ax.set_ylabel("active deployments (mean)")
+    for ax in axes.reshape(rows, columns)[-1, :]:
+        ax.set_xlabel("year")
+    handles, texts = axes[0].get_legend_handles_labels()
+    # Reversed so the legend reads top to bottom like the stack.
+    fig.legend(handles[::-1], texts[::-1], loc="outside right center", frameon=False)
+    runs = drawn["runs"]
+    n = f"{int(runs.min())}" if runs.min() == runs.max() else f"{int(runs.min())}-{int(runs.max())}"
+    titled(fig, title, f"{context}; mean of {n} runs{' per setting' if group else ''} per month")
+    return fig, drawn

@@ -1,4 +1,5 @@
-"""Figure of shadow share and IT influence over months: replicate mean with a 5-95% band."""
+"""Figures over time: shadow share and IT influence over months (a run's own figure), and from a plot spec
+any outcome or IT's role components over calendar time, replicate mean with a 5-95% band per lever setting."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+from orgsim.plots.figure import axis_label, group_colors, new_figure, titled, year_axis
 
 _REQUIRED = ("replicate", "month", "shadow_share", "it_influence")
 
@@ -84,3 +87,121 @@ def plot_trajectories(
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=150, bbox_inches="tight")
     return path
+
+
+# --- from a plot spec: any outcome over calendar time, one colour per lever setting ----------------------
+
+# IT's role components and the influence they make up, one panel each (column names of the timeseries).
+ROLE_PANELS = (
+    "it_spend_share",
+    "it_decision_share",
+    "it_innovation_share",
+    "mean_satisfaction",
+    "it_influence",
+)
+
+
+def trajectory_bands(timeseries: pd.DataFrame, outcome: str, group: str | None = None) -> pd.DataFrame:
+    """Per group and month: calendar year, mean across runs, 5% and 95% quantiles, run count."""
+    keys = [*([group] if group else []), "month"]
+    by = timeseries.groupby(keys, observed=True, sort=True)
+    values = by[outcome]
+    drawn = pd.DataFrame(
+        {
+            "year": by["year"].first(),
+            "mean": values.mean(),
+            "p5": values.quantile(0.05),
+            "p95": values.quantile(0.95),
+            "runs": values.count(),
+        }
+    ).reset_index()
+    return drawn.rename(columns={group: "group"}) if group else drawn
+
+
+def _draw_bands(ax: Axes, drawn: pd.DataFrame, labels: list, colors: list) -> None:
+    for label, color in zip(labels, colors, strict=True):
+        part = drawn if label is None else drawn[drawn["group"] == label]
+        band = "5-95% of runs" if label is None else None
+        ax.fill_between(
+            part["year"], part["p5"], part["p95"], color=color, alpha=0.2, linewidth=0, label=band
+        )
+        ax.plot(
+            part["year"],
+            part["mean"],
+            color=color,
+            linewidth=2,
+            label="mean of runs" if label is None else label,
+        )
+    ax.set_xlim(drawn["year"].min(), drawn["year"].max())
+    year_axis(ax)
+    ax.grid(alpha=0.3)
+
+
+def _labels(drawn: pd.DataFrame, group: str | None) -> list:
+    return [None] if group is None else list(dict.fromkeys(drawn["group"]))
+
+
+def _runs_note(drawn: pd.DataFrame) -> str:
+    counts = drawn.groupby("group")["runs"].max() if "group" in drawn else drawn["runs"].max()
+    low, high = int(pd.Series(counts).min()), int(pd.Series(counts).max())
+    return (
+        f"{low} runs" + (" per setting" if "group" in drawn else "") if low == high else f"{low}-{high} runs"
+    )
+
+
+def trajectories_figure(
+    timeseries: pd.DataFrame,
+    outcome: str,
+    *,
+    group: str | None,
+    group_title: str,
+    title: str,
+    context: str,
+    width: float,
+    height: float,
+) -> tuple[Figure, pd.DataFrame]:
+    """One outcome over calendar time (`year`): mean and 5-95% band of the runs, one colour per group."""
+    drawn = trajectory_bands(timeseries, outcome, group)
+    labels = _labels(drawn, group)
+    fig = new_figure(width, height)
+    ax = fig.subplots()
+    _draw_bands(ax, drawn, labels, group_colors(len(labels)))
+    ax.set_xlabel("year")
+    ax.set_ylabel(axis_label(outcome))
+    ax.legend(title=group_title if group else None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    titled(fig, title, f"{context}; {_runs_note(drawn)}; line: mean, band: 5-95% of runs")
+    return fig, drawn
+
+
+def role_components_figure(
+    timeseries: pd.DataFrame,
+    *,
+    group: str | None,
+    group_title: str,
+    title: str,
+    context: str,
+    width: float,
+    height: float,
+) -> tuple[Figure, pd.DataFrame]:
+    """IT's role components and its influence as small multiples over calendar time, one colour per group."""
+    parts = [trajectory_bands(timeseries, c, group).assign(component=c) for c in ROLE_PANELS]
+    drawn = pd.concat(parts, ignore_index=True)
+    drawn = drawn[["component", *[c for c in drawn.columns if c != "component"]]]
+    labels = _labels(drawn, group)
+    colors = group_colors(len(labels))
+    fig = new_figure(width, height)
+    axes = fig.subplots(2, 3, sharex=True).ravel()
+    for ax, component in zip(axes, ROLE_PANELS, strict=False):
+        _draw_bands(ax, drawn[drawn["component"] == component], labels, colors)
+        ax.set_ylim(0, 1)
+        ax.set_title(component, loc="left", fontsize="medium")
+        ax.set_ylabel(axis_label(component), fontsize="small")
+    for ax in axes[3:]:
+        ax.set_xlabel("year")
+    # The sixth cell holds the legend, so no panel is hidden behind it.
+    legend_ax = axes[len(ROLE_PANELS)]
+    legend_ax.axis("off")
+    handles, texts = axes[0].get_legend_handles_labels()
+    legend_ax.legend(handles, texts, title=group_title if group else None, loc="center", frameon=False)
+    titled(fig, title, f"{context}; {_runs_note(drawn)}; line: mean, band: 5-95% of runs")
+    return fig, drawn

@@ -1,0 +1,1 @@
+"""Calibration: published targets, their model statistics, and approximate Bayesian computation."""

@@ -1,0 +1,237 @@
+"""`orgsim calibrate`: fit the uncertain parameters to the published targets by rejection ABC.
+
+The prior sample is a sweep (configs/experiment/calibration.yaml: a Latin hypercube over the plausible
+ranges), run through the sweep machinery, so it resumes after an interruption and runs on any executor.
+The fit reads the sweep's monthly table, computes each target's statistic per run
+(orgsim.calibration.targets), and keeps the `accept` fraction of parameter sets nearest the targets
+(orgsim.calibration.abc). Outputs, beside the sweep's tables: posterior.csv, accepted.csv/.parquet,
+targets.csv, pairs.png and calibrated_scenario.yaml.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from orgsim.config.validate import ConfigError
+
+OWN_KEYS = {"accept": 0.05}
+
+HELP = """usage: orgsim calibrate [accept=FRACTION] [key=value ...]
+
+Runs the calibration sample (experiment=calibration: a Latin hypercube over the plausible ranges of the
+parameters it lists, `replicates` runs each) through the sweep machinery into outputs/sweep/calibration/
+(hydra.run.dir=PATH to choose; the same command again resumes), then keeps the `accept` fraction
+(default 0.05) of parameter sets nearest the published targets and writes posterior.csv (median and 90%
+interval per parameter), accepted.csv, targets.csv (each target against the accepted sets), pairs.png and
+calibrated_scenario.yaml. Sweep keys apply: sweep.n=N replicates=N seed=N executor=processes ...
+"""
+
+
+def _own(args: list[str]) -> tuple[dict, list[str]]:
+    values, rest = dict(OWN_KEYS), []
+    for arg in args:
+        key, _, value = arg.partition("=")
+        if key in OWN_KEYS:
+            try:
+                values[key] = float(value)
+            except ValueError:
+                raise ConfigError(f"{key} must be a number in (0, 1]; got {value!r}") from None
+            if not 0.0 < values[key] <= 1.0:
+                raise ConfigError(f"{key} must be in (0, 1]; got {value}")
+        else:
+            rest.append(arg)
+    return values, rest
+
+
+def per_run_statistics(
+    runs: pd.DataFrame, timeseries: pd.DataFrame, start_year: int, targets
+) -> pd.DataFrame:
+    """One row per run: run_id, row, and every target's statistic."""
+    from orgsim.calibration.targets import run_statistics
+
+    records = []
+    for run_id, table in timeseries.groupby("run_id", sort=True):
+        records.append({"run_id": int(run_id), **run_statistics(table, start_year, targets)})
+    stats = pd.DataFrame.from_records(records)
+    return runs[["run_id", "row"]].merge(stats, on="run_id", how="inner")
+
+
+def fit(plan, accept: float) -> dict:
+    """ABC on a finished calibration sweep; writes the posterior files into the sweep folder."""
+    from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics
+    from orgsim.calibration.targets import REPORTERS, TARGETS, fitted
+
+    missing = [r for r in REPORTERS if r not in plan.reporters]
+    if missing:
+        raise ConfigError(f"sweep.timeseries must keep {', '.join(REPORTERS)}; missing {', '.join(missing)}")
+    sampled = [f for f in plan.factors if f.sampled]
+    if not sampled or len(plan.factors) != len(sampled):
+        raise ConfigError("calibrate needs a sampled design over ranges only (sweep.design=lhs or sobol)")
+    folder = plan.output_dir
+    runs = pd.read_parquet(folder / "runs.parquet")
+    timeseries = pd.read_parquet(folder / "timeseries.parquet")
+    start_year = next(iter(plan.bases.values())).start_year
+    per_run = per_run_statistics(runs, timeseries, start_year, TARGETS)
+    stats = [Statistic(t.name, t.value, t.scale, t.population) for t in fitted()]
+    table = row_statistics(per_run, [Statistic(t.name, t.value, t.scale, t.population) for t in TARGETS])
+    params = plan.design.set_index("row")[[f.key for f in sampled]]
+    accepted, dist = reject(params, table, stats, accept)
+    priors = {f.key: (float(f.low), float(f.high)) for f in sampled}
+    posterior = posterior_summary(accepted, priors)
+
+    # each target: the prior sample's spread and the accepted sets' (posterior predictive, row means)
+    rows = []
+    for t in TARGETS:
+        prior_vals, post_vals = table[t.name], accepted[t.name]
+        rows.append(
+            {
+                "target": t.name,
+                "source": t.source,
+                "value": t.value,
+                "scale": t.scale,
+                "fitted": t.fit,
+                "prior_median": float(prior_vals.median()),
+                "posterior_median": float(post_vals.median()),
+                "posterior_low90": float(post_vals.quantile(0.05)),
+                "posterior_high90": float(post_vals.quantile(0.95)),
+            }
+        )
+    targets = pd.DataFrame(rows)
+    posterior.to_csv(folder / "posterior.csv", index=False)
+    accepted.reset_index().to_csv(folder / "accepted.csv", index=False)
+    accepted.reset_index().to_parquet(folder / "accepted.parquet", index=False)
+    targets.to_csv(folder / "targets.csv", index=False)
+    (folder / "calibrated_scenario.yaml").write_text(scenario_yaml(posterior, plan))
+    pairs_plot(params, accepted, priors, folder / "pairs.png")
+    return {
+        "posterior": posterior,
+        "targets": targets,
+        "accepted": len(accepted),
+        "rows": len(params),
+        "runs_per_row": int(table["runs"].median()),
+        "max_distance": float(accepted["distance"].max()),
+        "median_distance_all": float(np.median(dist)),
+    }
+
+
+def _round(value: float, low: float, high: float) -> float:
+    """The median rounded to about a thousandth of its prior range (a config value, not a false digit)."""
+    digits = int(-np.floor(np.log10((high - low) / 1000.0)))
+    return round(float(value), max(digits, 0)) if digits > 0 else float(round(value, digits))
+
+
+def scenario_yaml(posterior: pd.DataFrame, plan) -> str:
+    """A scenario config setting each calibrated parameter to its posterior median."""
+    from omegaconf import OmegaConf
+
+    nested: dict = {}
+    for r in posterior.itertuples():
+        node = nested
+        *parents, leaf = r.parameter.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = _round(r.median, r.prior_low, r.prior_high)
+    head = (
+        "# @package _global_\n"
+        f"# Posterior medians from `orgsim calibrate` ({len(plan.design)} parameter sets x "
+        f"{plan.replicates} replicates, seed {plan.seed}); see posterior.csv for the intervals.\n"
+    )
+    return head + OmegaConf.to_yaml(nested)
+
+
+def pairs_plot(prior: pd.DataFrame, accepted: pd.DataFrame, priors: dict, path: Path) -> None:
+    """Accepted parameter sets over the prior sample, every pair, with each parameter's marginal."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = list(priors)
+    k = len(keys)
+    fig, axes = plt.subplots(k, k, figsize=(1.7 * k + 1, 1.7 * k + 1), squeeze=False)
+    short = [key.split(".")[-1] if key.split(".")[-1] != "midpoint_year" else key.split(".")[-2] + " mid"
+             for key in keys]  # fmt: skip
+    for i, yi in enumerate(keys):
+        for j, xj in enumerate(keys):
+            ax = axes[i][j]
+            if i == j:
+                bins = np.linspace(*priors[xj], 13)
+                ax.hist(prior[xj], bins=bins, color="0.85", density=True)
+                ax.hist(accepted[xj], bins=bins, color="tab:red", alpha=0.7, density=True)
+                ax.set_yticks([])
+            elif i > j:
+                ax.scatter(prior[xj], prior[yi], s=2, color="0.8", rasterized=True)
+                ax.scatter(accepted[xj], accepted[yi], s=5, color="tab:red")
+            else:
+                ax.axis("off")
+                continue
+            ax.tick_params(labelsize=6)
+            if i == k - 1:
+                ax.set_xlabel(short[j], fontsize=7)
+            if j == 0 and i != 0:
+                ax.set_ylabel(short[i], fontsize=7)
+    fig.suptitle(f"ABC posterior (red, {len(accepted)} accepted) over the prior sample (grey, {len(prior)})")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def report(result: dict) -> str:
+    lines = [
+        f"accepted {result['accepted']} of {result['rows']} parameter sets ({result['runs_per_row']} runs "
+        f"each); distance of the last accepted {result['max_distance']:.2f} (median of all "
+        f"{result['median_distance_all']:.2f})",
+        "parameter                                  prior            posterior median [90%]    identified",
+    ]
+    for r in result["posterior"].itertuples():
+        lines.append(
+            f"{r.parameter:42s} [{r.prior_low:g}, {r.prior_high:g}]".ljust(60)
+            + f"{r.median:.4g} [{r.low90:.4g}, {r.high90:.4g}]".ljust(28)
+            + f"{r.identified:.2f}"
+        )
+    lines.append("target                      value  prior median  posterior median [90%]  fitted")
+    for r in result["targets"].itertuples():
+        lines.append(
+            f"{r.target:26s}  {r.value:5.2f}  {r.prior_median:12.3f}  "
+            f"{r.posterior_median:.3f} [{r.posterior_low90:.3f}, {r.posterior_high90:.3f}]".ljust(72)
+            + ("yes" if r.fitted else "no")
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from orgsim.commands.sweep import prepare, sweep_job
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in args):
+        print(HELP)
+        return 0
+    flags = [a for a in args if a.startswith("-")]
+    if flags:
+        print(f"orgsim calibrate: error: unknown flag {flags[0]}; give key=value overrides", file=sys.stderr)
+        return 2
+    try:
+        own, rest = _own(args)
+        if not any(a.split("=", 1)[0].lstrip("+") == "experiment" for a in rest):
+            rest = ["experiment=calibration", *rest]
+        plan = prepare(rest)
+        sweep_job(plan, progress=sys.stderr.isatty(), echo=lambda text: None)
+        result = fit(plan, own["accept"])
+    except ConfigError as err:
+        print(f"orgsim calibrate: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            "orgsim calibrate: interrupted; finished runs are stored, run the same command again to resume",
+            file=sys.stderr,
+        )
+        return 130
+    text = report(result)
+    (plan.output_dir / "calibration.txt").write_text(text + "\n")
+    print(text)
+    print(f"results: {plan.output_dir}")
+    return 0

@@ -1,0 +1,63 @@
+"""`orgsim validate`: run the registered validation checks, print their table, write validation.csv and
+one figure per check into Hydra's run dir.
+
+`validate_job` is the pure function (config in, files out); `main` is the thin Hydra entry point. It knows
+no check by name: they come from the registry (orgsim.validation).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from orgsim.config.compose import config_dir, to_settings
+from orgsim.config.schema import ValidateRootConfig, register_configs
+from orgsim.errors import one_line_errors
+from orgsim.rundir import is_staging, register_resolver
+
+
+def validate_job(cfg: DictConfig | ValidateRootConfig, output_dir: Path) -> list:
+    """Run the chosen checks, write validation.csv and their figures into `output_dir`; return the rows."""
+    from orgsim.validation import Context, select
+    from orgsim.validation.table import format_table, verdict, write_csv
+
+    settings = cfg if isinstance(cfg, ValidateRootConfig) else to_settings(cfg, ValidateRootConfig)
+    checks = select(settings.validate.checks)
+    ctx = Context(
+        size=settings.validate.size,
+        seed=settings.seed,
+        replicates=settings.validate.replicates,
+        workers=settings.workers,
+        settings=settings,
+    )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for check in checks:
+        started = time.perf_counter()
+        rows = check.run(ctx)
+        results.extend(rows)
+        if check.figure is not None:
+            check.figure(ctx, output_dir)
+        print(f"{check.name}: {len(rows)} rows in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    write_csv(results, output_dir / "validation.csv")
+    print(format_table(results))
+    print(verdict(results))
+    return results
+
+
+register_configs()
+register_resolver()
+
+
+@hydra.main(config_path=str(config_dir()), config_name="validate", version_base="1.3")
+def main(cfg: DictConfig) -> None:
+    output_dir = Path(HydraConfig.get().runtime.output_dir)
+    with one_line_errors("validate"):
+        validate_job(cfg, output_dir)
+    if not is_staging(output_dir):
+        print(f"outputs: {output_dir}")

@@ -1,0 +1,84 @@
+"""Check: the model can show both sides of the 2012 debate, as trajectories: a configuration where IT ends
+marginalized in most organizations (the seed article), and one where strong integration pressure brings
+social back under IT within about a year of it becoming organization-wide (LeBrun)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orgsim.validation.registry import Check, CheckResult, Context
+
+NAME = "hypotheses"
+MARGINALIZING = ("baseline_2012", "laissez_faire")  # open BYOT, no requests to IT
+LEBRUN = ("social_comes_to_cio", None)  # strong integration pressure, baseline CIO and policy
+COLUMNS = ["it_influence", "outside_managed_share", "integration_pressure"]
+
+
+def run(ctx: Context) -> list[CheckResult]:
+    from orgsim import api
+    from orgsim.calibration import evidence
+    from orgsim.model.metrics import run_summary
+    from orgsim.runner import run_replicates, tables
+
+    replicates = ctx.replicates_or(full=200, quick=24)
+    scenario, policy = MARGINALIZING
+    marginalizing = api.base_settings(scenario, policy)
+    results = run_replicates(marginalizing, replicates, ctx.seed, ctx.workers)
+    summaries = [run_summary(r.timeseries, marginalizing.metrics.majority_months, marginalizing.metrics)
+                 for r in results]  # fmt: skip
+    first, _ = tables(results)
+    lebrun = api.apply(api.base_settings(*LEBRUN), {"years": 6})
+    second, _ = tables(run_replicates(lebrun, replicates, ctx.seed, ctx.workers))
+    rows = [
+        evidence.marginalized_row(summaries, f"{scenario}, policy {policy}"),
+        evidence.lebrun_row(second, lebrun.environment.integration_base, LEBRUN[0]),
+    ]
+    ctx.data[NAME] = {
+        "tables": {f"{scenario} / {policy}": first[["month", *COLUMNS]],
+                   f"{LEBRUN[0]} / {lebrun.policy.name}": second[["month", *COLUMNS]]},
+        "start_year": lebrun.start_year,
+        "replicates": replicates,
+        "custodian": lebrun.metrics.custodian_threshold,
+    }  # fmt: skip
+    return [CheckResult(**row) for row in rows]
+
+
+def figure(ctx: Context, outdir: Path) -> Path | None:
+    """IT's influence and the share of social tools IT manages over calendar time, for both configurations
+    (mean and 5-95% band over organizations)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = ctx.data.get(NAME)
+    if not data:
+        return None
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharex=True)
+    for label, table in data["tables"].items():
+        years = data["start_year"] + table["month"] / 12.0
+        for ax, column in zip(axes, ("it_influence", "outside_managed_share"), strict=True):
+            values = table.assign(
+                year=years, v=1.0 - table[column] if column != "it_influence" else table[column]
+            )
+            stats = values.groupby("year")["v"].agg(
+                ["mean", lambda s: s.quantile(0.05), lambda s: s.quantile(0.95)]
+            )
+            stats.columns = ["mean", "q05", "q95"]
+            line = ax.plot(stats.index, stats["mean"], label=label)[0]
+            ax.fill_between(stats.index, stats["q05"], stats["q95"], color=line.get_color(), alpha=0.2)
+    axes[0].axhline(data["custodian"], color="black", ls="--", lw=1, label="custodian threshold")
+    axes[0].set_ylabel("IT influence (0-1)")
+    axes[1].set_ylabel("share of active social tools IT manages")
+    for ax in axes:
+        ax.set_xlabel("year")
+        ax.legend(fontsize=8)
+    fig.suptitle(f"The two hypotheses as trajectories ({data['replicates']} organizations each; 5-95% bands)")
+    fig.tight_layout()
+    path = outdir / f"{NAME}.png"
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+CHECK = Check(NAME, "the two hypotheses of the 2012 debate as trajectories", run, figure)

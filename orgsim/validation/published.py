@@ -1,0 +1,75 @@
+"""Check: the default scenario against the published 2012-2016 figures it was calibrated to, and the CIO
+draw against the Deloitte figures it takes as inputs (orgsim.calibration.targets and .evidence)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orgsim.validation.registry import Check, CheckResult, Context
+
+NAME = "published"
+
+
+def _settings(ctx: Context):
+    from orgsim import api
+
+    base = api.base_settings(ctx.settings.scenario.name, ctx.settings.policy.name)
+    return api.apply(base, {"years": max(5, base.years)})  # the figures run to 2016
+
+
+def run(ctx: Context) -> list[CheckResult]:
+    from orgsim.calibration import evidence
+    from orgsim.runner import run_replicates, tables
+
+    setting = _settings(ctx)
+    replicates = ctx.replicates_or(full=400, quick=24)
+    timeseries, _ = tables(run_replicates(setting, replicates, ctx.seed, ctx.workers))
+    rows = evidence.published_rows(timeseries, setting.start_year)
+    rows += evidence.deloitte_rows(timeseries, setting.it.cio.aspiration, setting.it.cio.willingness)
+    ctx.data[NAME] = {"rows": rows, "replicates": replicates, "scenario": setting.scenario.name}
+    return [CheckResult(**row) for row in rows]
+
+
+def figure(ctx: Context, outdir: Path) -> Path | None:
+    """Each figure's target against the model's value with its 95% interval."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = ctx.data.get(NAME)
+    if not data:
+        return None
+    rows = data["rows"]
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.5))
+    for i, r in enumerate(rows):
+        colour = "tab:green" if r["passed"] else "tab:red"
+        ax.errorbar(r["model"], i, xerr=[[r["model"] - r["low"]], [r["high"] - r["model"]]], fmt="o",
+                    color=colour, capsize=3)  # fmt: skip
+        ax.plot(r["target"], i, marker="|", color="black", markersize=16, mew=2)
+        scale = _scale(r["tolerance"])
+        if scale:
+            ax.plot([r["target"] - scale, r["target"] + scale], [i, i], color="0.6", lw=6, alpha=0.4)
+    ax.set_yticks(range(len(rows)), [r["check"].split(": ", 1)[1] for r in rows])
+    ax.invert_yaxis()
+    ax.set_xlabel("share or ratio (black: published figure, grey: +- its scale; dot: model, 95% interval)")
+    ax.set_title(
+        f"Published figures vs {data['scenario']} ({data['replicates']} organizations)\n"
+        "green: the model's interval meets the figure's band; red: it does not",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    path = outdir / f"{NAME}.png"
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def _scale(tolerance: str) -> float | None:
+    """The target's scale from a published row's tolerance text (`... +- 0.1 (target scale)`)."""
+    if "+-" not in tolerance:
+        return None
+    return float(tolerance.split("+-")[1].split()[0])
+
+
+CHECK = Check(NAME, "the default scenario against published 2012-2016 figures", run, figure)

@@ -1,0 +1,120 @@
+"""The validation registry: what a check is, what it reports, and the context it runs in.
+
+A check is a name, a function `(ctx) -> list[CheckResult]` and a figure hook `(ctx, outdir) -> path`.
+Checks are plain objects in `CHECKS`, so another module adds one with `register`; the command knows none
+of them by name.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from orgsim.config.schema import VALIDATION_SIZES
+
+SIZES = VALIDATION_SIZES  # the sizes a check is asked to run at
+
+
+@dataclass
+class CheckResult:
+    """One row of the validation table: a model value against a reference, with its interval."""
+
+    check: str
+    reference: str  # the source or closed form the model is held against
+    target: float | None  # the reference's value (None where the reference is a rule, not a number)
+    model: float
+    low: float  # interval of the model value (equal to it where the value has no sampling error)
+    high: float
+    tolerance: str | float
+    passed: bool
+    note: str = ""
+
+
+@dataclass
+class Context:
+    """What every check is given: the run's size and seed, its replicates and workers.
+
+    `replicates` 0 leaves each check its own default for the size. `settings` is the composed model
+    config (checks of the default scenario read it); `data` holds what a check computed for its figure.
+    """
+
+    size: str = "full"
+    seed: int = 0
+    replicates: int = 0
+    workers: int = 1
+    settings: Any = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def quick(self) -> bool:
+        return self.size == "quick"
+
+    def replicates_or(self, full: int, quick: int) -> int:
+        """The replicates to run: the user's, or the check's default for the size."""
+        return self.replicates or (quick if self.quick else full)
+
+    def seeds(self, check: str, count: int) -> list[np.random.SeedSequence]:
+        """`count` independent seeds for a check: they depend on the seed and the check's name only, so a
+        check gives the same numbers whichever other checks run and however many workers there are."""
+        return np.random.SeedSequence([self.seed, zlib.crc32(check.encode())]).spawn(count)
+
+    def map(self, function: Callable, tasks: list) -> list:
+        """`function(task)` for every task, in order: serially, or in worker processes (runner's pool)."""
+        workers = min(self.workers or (os.cpu_count() or 1), len(tasks))
+        if workers <= 1:
+            return [function(task) for task in tasks]
+        from concurrent.futures import ProcessPoolExecutor
+
+        from orgsim.runner import _pool_context, _stop_workers, _worker_init
+
+        context = _pool_context()
+        parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(parent,)
+        )
+        try:
+            return list(pool.map(function, tasks))
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A validation check: `run` gives its table rows, `figure` draws what `run` left in ctx.data."""
+
+    name: str
+    description: str
+    run: Callable[[Context], list[CheckResult]]
+    figure: Callable[[Context, Path], Path | None] | None = None
+
+
+CHECKS: list[Check] = []
+
+
+def register(check: Check) -> Check:
+    """Add a check to the registry (a name may appear once)."""
+    if any(c.name == check.name for c in CHECKS):
+        raise ValueError(f"a validation check named {check.name!r} is already registered")
+    CHECKS.append(check)
+    return check
+
+
+def select(names: Iterable[str] = ()) -> list[Check]:
+    """The registered checks named (all when none are); an unknown name raises ConfigError."""
+    names = list(names)
+    known = {c.name: c for c in CHECKS}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        from orgsim.config.validate import ConfigError
+
+        raise ConfigError(f"validate.checks must name checks among {', '.join(known)}; got {unknown[0]!r}")
+    return [known[n] for n in names] if names else list(CHECKS)

@@ -1,0 +1,57 @@
+"""The validation table: rows of CheckResult as printed text and as validation.csv."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from orgsim.validation.registry import CheckResult
+
+COLUMNS = [f.name for f in dataclasses.fields(CheckResult)]
+
+
+def frame(results: list[CheckResult]) -> pd.DataFrame:
+    return pd.DataFrame([dataclasses.asdict(r) for r in results], columns=COLUMNS)
+
+
+def write_csv(results: list[CheckResult], path: Path) -> None:
+    frame(results).to_csv(path, index=False)
+
+
+def _number(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return f"{x:.4g}"
+
+
+def format_table(results: list[CheckResult]) -> str:
+    """A fixed-width table: check, reference, target, model [interval], tolerance, pass/fail."""
+    head = ("check", "reference", "target", "model [interval]", "tolerance", "result")
+    lines = []
+    for r in results:
+        interval = "" if r.low == r.high else f" [{_number(r.low)}, {_number(r.high)}]"
+        tolerance = r.tolerance if isinstance(r.tolerance, str) else _number(r.tolerance)
+        lines.append(
+            (
+                r.check,
+                r.reference,
+                _number(r.target),
+                _number(r.model) + interval,
+                tolerance,
+                "pass" if r.passed else "FAIL",
+            )
+        )
+    widths = [max(len(row[i]) for row in [head, *lines]) for i in range(len(head))]
+    fmt = "  ".join(f"{{:{w}}}" for w in widths)
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt.format(*head), rule, *(fmt.format(*row) for row in lines)])
+
+
+def verdict(results: list[CheckResult]) -> str:
+    failed = [r.check for r in results if not r.passed]
+    if not failed:
+        return f"all {len(results)} validation rows passed"
+    return f"{len(failed)} of {len(results)} validation rows FAILED: {', '.join(failed)}"

@@ -1,0 +1,148 @@
+"""Calibration: target statistics, the noise-aware ABC distance, recovery of a toy model's parameters, and
+`orgsim calibrate` end to end on a tiny sample."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from orgsim import api
+from orgsim.calibration.abc import Statistic, distances, posterior_summary, reject, row_statistics
+from orgsim.calibration.targets import REPORTERS, TARGETS, fitted, run_statistics, window
+
+
+def test_window_is_the_calendar_year():
+    # month m of a run starting in 2012 lies in year 2012 + m/12; 2013 is months 13..24
+    table = pd.DataFrame({"month": np.arange(61), "x": np.arange(61, dtype=float)})
+    assert window(table, 2012, 2013, "x") == pytest.approx(np.mean(np.arange(13, 25)))
+    assert window(table, 2012, 2016, "x") == pytest.approx(np.mean(np.arange(49, 61)))
+
+
+def test_target_statistics_of_a_known_table():
+    months = np.arange(61)
+    table = pd.DataFrame(
+        {
+            "month": months,
+            "business_tech_spend_share": np.full(61, 0.25),  # outside / IT = 1/3
+            "marketing_tech_spend": np.full(61, 500.0),
+            "it_budget": np.full(61, 1000.0),
+            "it_discretionary_spend": np.full(61, 1000.0),
+            "outside_managed_share": np.full(61, 0.4),
+            "it_decision_share": np.where(months <= 36, 0.6, 0.4),  # controls most in 2014, not 2015
+            "shadow_share": months / 60.0,
+        }
+    )
+    stats = run_statistics(table, 2012)
+    assert set(stats) == {t.name for t in TARGETS}
+    assert stats["outside_over_it_2013"] == pytest.approx(1 / 3)
+    assert stats["outside_share_2015"] == pytest.approx(0.25)
+    assert stats["marketing_over_it_2016"] == pytest.approx(0.5)
+    assert stats["it_involved_2012"] == pytest.approx(0.6)
+    assert stats["cio_controls_most_2014"] == 1.0 and stats["cio_controls_most_2015"] == 0.0
+    assert stats["shadow_majority_2015"] == pytest.approx(np.mean(np.arange(37, 49)) / 60.0)
+    assert set(REPORTERS) <= set(table.columns)
+    assert all(t.fit or t.why_not_fit for t in TARGETS) and fitted()
+
+
+def test_sampling_noise_shortens_the_distance_and_missing_values_are_far():
+    stat = [Statistic("s", 0.0, 0.1)]
+    table = pd.DataFrame({"s": [0.2, 0.2, np.nan], "s_var": [0.0, 0.03, 0.0]})
+    d = distances(table, stat)
+    assert d.iloc[0] == pytest.approx(2.0)
+    assert d.iloc[1] == pytest.approx(0.2 / np.sqrt(0.01 + 0.03))
+    assert np.isinf(d.iloc[2])
+
+
+def test_population_share_variance_is_never_zero():
+    per_run = pd.DataFrame({"row": [0, 0, 0, 0, 1, 1, 1, 1], "p": [1, 1, 1, 1, 1, 0, 1, 0]})
+    table = row_statistics(per_run, [Statistic("p", 0.5, 0.1, population=True)])
+    assert table.loc[0, "p"] == 1.0 and table.loc[0, "p_var"] > 0.0
+    assert table.loc[1, "p"] == 0.5 and table.loc[1, "p_var"] == pytest.approx(0.5 * 0.5 / 4)
+
+
+def test_rejection_abc_recovers_a_toy_models_parameters():
+    """Two parameters, two noisy statistics, three replicates per prior draw: the known parameters lie
+    inside the 90% credible intervals and the medians near them; an uninformative parameter stays wide."""
+    rng = np.random.default_rng(7)
+    n, reps, truth = 4000, 3, (0.3, 0.6)
+    params = pd.DataFrame({"a": rng.random(n), "b": rng.random(n), "c": rng.random(n)})
+    params.index.name = "row"
+    rows = np.repeat(np.arange(n), reps)
+    a, b = params["a"].to_numpy()[rows], params["b"].to_numpy()[rows]
+    per_run = pd.DataFrame(
+        {"row": rows, "s1": a + rng.normal(0, 0.03, len(rows)), "s2": a * b + rng.normal(0, 0.03, len(rows))}
+    )
+    stats = [Statistic("s1", truth[0], 0.01), Statistic("s2", truth[0] * truth[1], 0.01)]
+    accepted, _ = reject(params, row_statistics(per_run, stats), stats, accept=0.03)
+    post = posterior_summary(accepted, {"a": (0, 1), "b": (0, 1), "c": (0, 1)}).set_index("parameter")
+    for key, value in zip("ab", truth, strict=True):
+        assert post.loc[key, "low90"] <= value <= post.loc[key, "high90"]
+        assert abs(post.loc[key, "median"] - value) < 0.08
+    assert post.loc["a", "identified"] > 0.7
+    assert post.loc["c", "identified"] < 0.3  # c drives nothing: its posterior is its prior
+
+
+def orgsim(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "orgsim.cli", *args], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["accept=1.7"], "accept must be in (0, 1]"),
+        (["accept=many"], "accept must be a number"),
+        (["sweep.design=factorial"], "factorial design needs listed values"),
+        (["sweep.timeseries=[shadow_share]", "sweep.n=4"], "sweep.timeseries must keep"),
+    ],
+)
+def test_bad_input_is_one_line(tmp_path, args, needle):
+    result = orgsim("calibrate", *args, f"hydra.run.dir={tmp_path / 'c'}", "replicates=1", "years=5")
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert not (tmp_path / "c" / "posterior.csv").exists()
+
+
+def test_calibrate_end_to_end_and_resume(tmp_path):
+    out = tmp_path / "cal"
+    args = ("calibrate", "sweep.n=8", "replicates=2", "accept=0.25", f"hydra.run.dir={out}")
+    first = orgsim(*args)
+    assert first.returncode == 0, first.stderr
+    posterior = pd.read_csv(out / "posterior.csv")
+    assert len(posterior) == 9 and (posterior["low90"] <= posterior["median"]).all()
+    assert (posterior["median"] <= posterior["high90"]).all()
+    assert len(pd.read_csv(out / "accepted.csv")) == 2
+    targets = pd.read_csv(out / "targets.csv")
+    assert set(targets["target"]) == {t.name for t in TARGETS}
+    assert (out / "pairs.png").stat().st_size > 0
+    scenario = yaml.safe_load((out / "calibrated_scenario.yaml").read_text())
+    values = dict(_dotted(scenario))
+    assert set(values) == set(posterior["parameter"])  # every posterior median, as a valid setting
+    setting = api.apply(api.base_settings(), values)
+    assert setting.it.budget == pytest.approx(_dotted_get(scenario, "it.budget"))
+    manifest_runs = len(pd.read_parquet(out / "runs.parquet"))
+    again = orgsim(*args)
+    assert again.returncode == 0, again.stderr
+    assert len(pd.read_parquet(out / "runs.parquet")) == manifest_runs == 16
+    assert pd.read_csv(out / "posterior.csv").equals(posterior)
+
+
+def _dotted(node: dict, prefix: str = ""):
+    for key, value in node.items():
+        if isinstance(value, dict):
+            yield from _dotted(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _dotted_get(node: dict, key: str):
+    for part in key.split("."):
+        node = node[part]
+    return node

@@ -1,0 +1,109 @@
+"""The published-figures and hypotheses checks: their statistics on tables with known answers, their pass
+rules, and `orgsim validate` running them (it composes other scenarios inside its own Hydra app)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from orgsim.calibration import evidence
+from orgsim.calibration.targets import TARGETS
+from orgsim.cli import main
+
+
+def _run(replicate: int, decision: float, months: int = 61) -> pd.DataFrame:
+    m = np.arange(months)
+    return pd.DataFrame(
+        {
+            "replicate": replicate,
+            "month": m,
+            "business_tech_spend_share": 0.31,
+            "marketing_tech_spend": 900.0,
+            "it_budget": 4000.0,
+            "it_discretionary_spend": 1000.0,
+            "outside_managed_share": 0.5,
+            "it_decision_share": decision,
+            "shadow_share": 0.5,
+            "cio_aspiration": float(replicate % 2),
+            "cio_willingness": float(replicate == 0),
+        }
+    )
+
+
+def test_published_rows_hold_the_known_values_and_the_pass_rule():
+    # 10 organizations; IT makes most decisions in 7 of them
+    timeseries = pd.concat([_run(r, 0.6 if r < 7 else 0.4) for r in range(10)], ignore_index=True)
+    rows = {r["check"].split(": ")[1]: r for r in evidence.published_rows(timeseries, 2012)}
+    assert set(rows) == {t.name for t in TARGETS}
+    assert rows["outside_share_2015"]["model"] == pytest.approx(0.31)
+    assert rows["outside_over_it_2013"]["model"] == pytest.approx(0.31 / 0.69)
+    assert rows["marketing_over_it_2016"]["model"] == pytest.approx(0.9)
+    assert rows["cio_controls_most_2014"]["model"] == pytest.approx(0.7)
+    for r in rows.values():
+        assert r["low"] <= r["model"] <= r["high"]
+    # 0.31 against 0.35 +- 0.05 with no spread: inside the band
+    assert rows["outside_share_2015"]["passed"]
+    # 0.31/0.69 = 0.45 against 0.40 +- 0.10: inside; 0.9 against 1.0 +- 0.15: inside
+    assert rows["outside_over_it_2013"]["passed"] and rows["marketing_over_it_2016"]["passed"]
+    far = pd.concat([_run(r, 0.6).assign(business_tech_spend_share=0.6) for r in range(10)])
+    rows = {r["check"].split(": ")[1]: r for r in evidence.published_rows(far, 2012)}
+    assert not rows["outside_share_2015"]["passed"]
+
+
+def test_deloitte_rows_check_the_draw_against_its_inputs():
+    timeseries = pd.concat([_run(r, 0.5) for r in range(10)], ignore_index=True)
+    aspire, act = evidence.deloitte_rows(timeseries, 0.5, 0.1)
+    assert aspire["model"] == 0.5 and aspire["passed"]
+    assert act["model"] == 0.1 and act["passed"]
+    aspire, _ = evidence.deloitte_rows(timeseries, 0.95, 0.1)
+    assert not aspire["passed"]
+
+
+def test_regain_month_finds_organization_wide_social_and_the_rise():
+    months = np.arange(30)
+    pressure = np.where(months >= 3, 0.7, 0.2)  # base 0.2: halfway is 0.6, reached in month 3
+    outside = np.where(months >= 8, 0.3, 0.4)  # IT manages 0.6 -> 0.7 from month 8
+    table = pd.DataFrame(
+        {"month": months, "integration_pressure": pressure, "outside_managed_share": outside}
+    )
+    assert evidence.regain_month(table, 0.2) == (3, 8)
+    flat = table.assign(outside_managed_share=0.4)
+    assert evidence.regain_month(flat, 0.2) == (3, None)
+    low = table.assign(integration_pressure=0.3)
+    assert evidence.regain_month(low, 0.2) == (None, None)
+
+
+def test_hypothesis_rows_pass_only_when_most_organizations_show_it():
+    yes = [{"marginalized": True}] * 19 + [{"marginalized": False}]
+    assert evidence.marginalized_row(yes, "x")["passed"]
+    half = [{"marginalized": True}, {"marginalized": False}] * 10
+    assert not evidence.marginalized_row(half, "x")["passed"]
+    months = np.arange(30)
+    fast = pd.DataFrame(
+        {"month": months, "integration_pressure": np.where(months >= 3, 0.7, 0.2),
+         "outside_managed_share": np.where(months >= 8, 0.3, 0.4)}
+    )  # fmt: skip
+    slow = fast.assign(outside_managed_share=np.where(months >= 20, 0.3, 0.4))
+    runs = [fast.assign(replicate=r) for r in range(18)] + [slow.assign(replicate=18 + r) for r in range(2)]
+    row = evidence.lebrun_row(pd.concat(runs, ignore_index=True), 0.2, "x")
+    assert row["model"] == pytest.approx(0.9) and row["passed"]
+    assert "median lag where it happens 5 months" in row["note"]
+    runs = [fast.assign(replicate=r) for r in range(10)] + [slow.assign(replicate=10 + r) for r in range(10)]
+    assert not evidence.lebrun_row(pd.concat(runs, ignore_index=True), 0.2, "x")["passed"]
+
+
+def test_validate_runs_the_published_and_hypotheses_checks(tmp_path, capsys):
+    out = tmp_path / "v"
+    code = main(
+        ["validate", "validate.checks=[published,hypotheses]", "validate.replicates=10", "workers=1",
+         f"hydra.run.dir={out}"]
+    )  # fmt: skip
+    assert code == 0
+    table = pd.read_csv(out / "validation.csv")
+    assert len(table) == len(TARGETS) + 2 + 2
+    assert table["check"].str.startswith(("published:", "input:", "hypothesis:")).all()
+    assert (table["low"] <= table["model"] + 1e-12).all() and (table["model"] <= table["high"] + 1e-12).all()
+    assert (out / "published.png").stat().st_size > 10_000
+    assert (out / "hypotheses.png").stat().st_size > 10_000
+    assert "hypothesis: social comes back to the CIO" in capsys.readouterr().out
