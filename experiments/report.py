@@ -397,7 +397,7 @@ def scenario_discovery(r: Results) -> list[str]:
         first = group.iloc[0]
         limits = [
             f"{row.parameter} in {{{row.values}}}" if row.kind == "categorical"
-            else f"{row.parameter} {row.low:.4g}..{row.high:.4g} (of {row.range_low:.4g}..{row.range_high:.4g})"
+            else f"{row.parameter} {row.low:.5g}..{row.high:.5g} (of {row.range_low:.5g}..{row.range_high:.5g})"
             for row in group.itertuples()
         ]  # fmt: skip
         out.append(
@@ -437,7 +437,8 @@ def sensitivity_to_assumptions(r: Results) -> list[str]:
         out.append(
             "- The verdict depends on where the custodian line is drawn: at baseline the share marginalized is "
             + " / ".join(f"{thresholds[k]['share']:.1%}" for k in ("0.3", "0.35", "0.4"))
-            + " with the line at 0.30 / 0.35 / 0.40 of it_influence, an assumed, uncalibrated weighting."
+            + " with the line at 0.30 / 0.35 / 0.40 of it_influence; the line and the weights of it_influence are "
+            "assumptions, not fitted to data."
         )
     table = r.table("global_sensitivity", "sensitivity", "sensitivity.parquet")
     if table is not None:
@@ -470,8 +471,9 @@ def sensitivity_to_assumptions(r: Results) -> list[str]:
             "every number here averages replicates."
         )
     out.append(
-        "- Every default is an assumption with a declared plausible range (docs/ODD.md), not calibrated to data; "
-        "the sensitivity and discovery studies sample those ranges, not beyond them."
+        "- The defaults are the posterior medians of an ABC fit to a few published figures (calibrated=abc_2012; "
+        "docs/ODD.md); every assumed number declares a plausible range, and the sensitivity and discovery "
+        "studies sample those ranges, not beyond them."
     )
     return [*out, ""]
 

@@ -4,13 +4,13 @@ concentrated, found by peeling and pasting, with the covering sequence box 1, 2,
 Peeling: from the whole (remaining) sample, repeatedly remove the slice that raises the density (share of
 cases with y true) most per point removed (the paper's criterion for candidates of unequal size): for a
 numeric input the `alpha` share of points at its low or high end, for a categorical input every point of
-one category; stop when the next box would hold less than `min_mass` of
-the sample. The box kept from that path is the one with the largest coverage whose density reaches
-`threshold`. Pasting then widens it again, one slice at a time (the same criterion), while that raises the
-density. Covering
-removes the box's points and searches again. Coverage is the share of all true cases inside the box, mass
-the share of all points, density the share of true cases among the box's points (those still remaining).
-Knows tables and arrays, not the model.
+one category; stop when the next box would hold less than `min_mass` of the sample. The box kept from that
+path is the one with the largest coverage whose density reaches `threshold`. Pasting then widens it again,
+one slice at a time (the same criterion), while that raises the density. A restriction that does not raise
+the density significantly (quasi-p-value above `significance`, see `_drop_insignificant`) is then dropped,
+as long as the box keeps its threshold. Covering removes the box's points and searches again. Coverage is
+the share of all true cases inside the box, mass the share of all points, density the share of true cases
+among the box's points (those still remaining). Knows tables and arrays, not the model.
 """
 
 from __future__ import annotations
@@ -151,6 +151,29 @@ def _paste(X, y, limits, full, alpha):
         count, density = int(inside.sum()), y[inside].mean()
 
 
+def _drop_insignificant(X, y, limits: dict, significance: float, threshold: float) -> dict:
+    """Drop, one at a time (least significant first), every restriction whose quasi-p-value exceeds
+    `significance` while the box without it keeps a density of at least `threshold`. The quasi-p-value is
+    the chance of the box's density or more if that restriction did nothing (one-sided binomial against
+    the density of the box without it), as the EMA Workbench reports for PRIM boxes."""
+    from scipy.stats import binom
+
+    while limits:
+        inside = _inside(X, limits)
+        count, hits = int(inside.sum()), int(y[inside].sum())
+        candidates = {}
+        for name in limits:
+            wider = y[_inside(X, limits, skip=name)].mean()
+            p_value = binom.sf(hits - 1, count, wider)
+            if p_value > significance and wider >= threshold:
+                candidates[name] = p_value
+        if not candidates:
+            return limits
+        name = max(candidates, key=candidates.get)
+        limits = {k: v for k, v in limits.items() if k != name}
+    return limits
+
+
 def find_boxes(
     X: pd.DataFrame,
     y,
@@ -159,6 +182,7 @@ def find_boxes(
     alpha: float = 0.05,
     paste_alpha: float = 0.05,
     max_boxes: int = 3,
+    significance: float = 0.05,
 ) -> list[Box]:
     """The covering sequence of PRIM boxes in which y (boolean, one per row of X) is true with density at
     least `threshold`; empty when no box on the first peeling path reaches it."""
@@ -182,6 +206,7 @@ def find_boxes(
         full = _full_limits(Xr)
         limits = _paste(Xr, yr, path[chosen], full, paste_alpha)
         limits = {name: limit for name, limit in limits.items() if limit != full[name]}  # restricted only
+        limits = _drop_insignificant(Xr, yr, limits, significance, threshold)
         coverage, density, mass = _stats(yr, _inside(Xr, limits), positives, n_total)
         boxes.append(Box(limits, coverage, density, mass, trajectory))
         remaining[np.flatnonzero(remaining)[_inside(Xr, limits)]] = False

@@ -191,7 +191,7 @@ def discover(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
             if r.kind == "categorical":
                 limits.append(f"{r.parameter} in {{{r.values}}}")
             else:
-                limits.append(f"{r.parameter} {r.low:.4g}..{r.high:.4g}")
+                limits.append(f"{r.parameter} {r.low:.5g}..{r.high:.5g}")
         lines.append(
             f"  box {number}: coverage {first.coverage:.2f}, density {first.density:.2f}, mass {first.mass:.2f}: "
             + "; ".join(limits)
