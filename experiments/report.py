@@ -442,15 +442,19 @@ def sensitivity_to_assumptions(r: Results) -> list[str]:
         )
     table = r.table("global_sensitivity", "sensitivity", "sensitivity.parquet")
     if table is not None:
-        s1 = table[(table["index"] == "S1") & (table["outcome"] == "final_it_influence")]
-        clear = s1[s1["value"] - s1["conf"] > 0].sort_values("value", ascending=False)
-        names = ", ".join(
-            f"{p} (S1 {v:.3f})" for p, v in zip(clear["parameter"], clear["value"], strict=True)
-        )
+        parts = []
+        for outcome in ("marginalized", "final_it_influence"):
+            s1 = table[(table["index"] == "S1") & (table["outcome"] == outcome)]
+            clear = s1[s1["value"] - s1["conf"] > 0].sort_values("value", ascending=False)
+            names = ", ".join(
+                f"{p} (S1 {v:.2f} +- {c:.2f})"
+                for p, v, c in zip(clear["parameter"], clear["value"], clear["conf"], strict=True)
+            )
+            parts.append(f"{outcome}: {names or 'no parameter (every interval reaches zero)'}")
         seeds = table[(table["parameter"] == "(seeds)") & (table["outcome"] == "final_it_influence")]["value"]
         out.append(
-            f"- Over the plausible ranges, the final IT influence depends clearly (S1 interval above zero) on: "
-            f"{names or 'no parameter: every interval reaches zero at this sample size'}. Within one organization "
+            "- Over the plausible ranges, the outcomes depend clearly (first-order interval above zero) on: "
+            f"{'; '.join(parts)}. Within one organization "
             f"chance dominates: {seeds.iloc[0]:.0%} of the run-to-run variance of the final IT influence is due to "
             f"the seed. {int(table['warning'].sum())} of {int((table['parameter'] != '(seeds)').sum())} indices "
             "have intervals wider than themselves: those rankings are noise at this sample size."

@@ -3,8 +3,8 @@ Morris screening (mu_star, sigma) on a `morris` design, both through SALib.
 
 Replicates are averaged per design row before the indices are computed (one noisy replicate per row makes
 the indices noise), and each outcome also gets the share of its variance due to the replicate seeds. An
-index is flagged (`warning`) when its 95% interval is wider than the index itself. Knows tables, not the
-model.
+index is flagged (`warning`) when its 95% interval is wider than the index itself: the half-width exceeds
+the index, so the interval reaches across zero. Knows tables, not the model.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def sensitivity_table(
             frames.append(table)
     out = pd.concat(frames, ignore_index=True)
     index_rows = out["parameter"] != SEEDS
-    wide = 2 * out["conf"] > out["value"].abs()
+    wide = out["conf"] > out["value"].abs()  # the 95% interval reaches across zero
     out["warning"] = (index_rows & wide.fillna(False)).astype(bool)
     extra = ["setting", "block"] if len(all_blocks) > 1 else []
     return out[[*COLUMNS, *extra]]
