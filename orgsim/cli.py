@@ -18,6 +18,7 @@ from pathlib import Path
 COMMANDS = {
     "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
     "sweep": ("orgsim.commands.sweep", "run an experiment design: orgsim sweep experiment=NAME"),
+    "analyze": ("orgsim.commands.analyze", "analyze a sweep: sensitivity|discover|variance input=DIR"),
     "plot": (
         "orgsim.commands.plot",
         "draw a figure from a run or sweep folder: orgsim plot plot=SPEC input=PATH",
@@ -29,9 +30,9 @@ COMMANDS = {
 }
 # Sub-commands whose Hydra app composes another root config than config.yaml: its name.
 ROOT_CONFIGS = {"validate": "validate"}
-# These check their own arguments: sweep, plot and calibrate compose other root configs, params takes
-# --flags, not Hydra.
-SELF_CHECKED = {"sweep", "params", "plot", "calibrate"}
+# These check their own arguments: sweep, plot, analyze and calibrate compose other root configs, params
+# takes --flags, not Hydra.
+SELF_CHECKED = {"sweep", "analyze", "params", "plot", "calibrate"}
 
 USAGE = """usage: orgsim COMMAND [key=value ...]
 
@@ -42,6 +43,7 @@ Overrides use Hydra's syntax, e.g.
   orgsim run scenario=locked_down policy=broker it.cio.willingness=0.8 years=8 replicates=50 seed=7
   orgsim run hydra.run.dir=outputs/my_run overwrite=true
   orgsim sweep experiment=policy_comparison executor=processes
+  orgsim analyze discover input=outputs/sweep/scenario_discovery outcome=marginalized threshold=0.7
   orgsim plot plot=heatmap input=outputs/sweep/willingness_vs_appstores
   orgsim params --format salib --keys it.cio.willingness,environment.cloud_push
   orgsim validate validate.size=quick seed=3

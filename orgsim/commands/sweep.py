@@ -350,8 +350,14 @@ def sweep_job(plan: Plan, progress: bool = False, echo=print) -> dict:
     text = summary_text(plan, summary)
     indices = sensitivity(plan, runs)
     if indices is not None:
+        from orgsim.analysis.sensitivity import noise_warning, sensitivity_text
+
         indices.to_csv(plan.output_dir / "sensitivity.csv", index=False)
-        text += "\n" + sensitivity_text(indices, plan.sweep.design)
+        indices.to_parquet(plan.output_dir / "sensitivity.parquet", index=False)
+        text += "\n" + sensitivity_text(indices)
+        warning = noise_warning(indices, plan.replicates)
+        if warning:
+            print(f"orgsim sweep: warning: {warning}", file=sys.stderr)
     (plan.output_dir / "summary.txt").write_text(text + "\n")
     echo(text)
     return summary
@@ -441,71 +447,16 @@ def summary_text(plan: Plan, summary: dict) -> str:
 
 
 def sensitivity(plan: Plan, runs: pd.DataFrame) -> pd.DataFrame | None:
-    """Sobol (S1, ST) or Morris (mu_star, sigma) indices of the sampled factors, per lever setting and
-    listed world, for the share marginalized and every final_* outcome (means over replicates per row)."""
-    if plan.sweep.design not in ("sobol", "morris"):
+    """The analysis module's sensitivity table (orgsim.analysis.sensitivity) of a sobol or morris sweep;
+    None for other designs."""
+    from orgsim.analysis.results import SweepResults
+    from orgsim.analysis.sensitivity import METHODS, sensitivity_table
+
+    if plan.sweep.design not in METHODS:
         return None
-    import warnings
-
-    from orgsim.sweep.design import problem_of
-
-    problem = problem_of(plan.factors)
-    listed = [f for f in plan.factors if f.role == "uncertainty" and not f.sampled]
-    n_worlds = int(plan.design["world"].nunique())
-    n_samples = n_worlds // int(np.prod([len(f.values) for f in listed])) if listed else n_worlds
-    outcomes = ["marginalized"] + [
-        c for c in runs.columns if c.startswith("final_") and pd.api.types.is_numeric_dtype(runs[c])
-    ]
-    means = runs.assign(marginalized=runs["marginalized"].astype(float)).groupby("row")[outcomes].mean()
-    design = plan.design.set_index("row")
-    records = []
-    for (setting, block), rows in design.groupby([design["setting"], design["world"] // n_samples]):
-        X = rows[problem["names"]].to_numpy(dtype=float)
-        for outcome in outcomes:
-            Y = means.loc[rows.index, outcome].to_numpy(dtype=float)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # a constant outcome has no variance to apportion
-                if plan.sweep.design == "sobol":
-                    from SALib.analyze import sobol
-
-                    res = sobol.analyze(problem, Y, calc_second_order=plan.sweep.second_order, seed=plan.seed)
-                    values = {
-                        "S1": res["S1"],
-                        "S1_conf": res["S1_conf"],
-                        "ST": res["ST"],
-                        "ST_conf": res["ST_conf"],
-                    }
-                else:
-                    from SALib.analyze import morris
-
-                    res = morris.analyze(problem, X, Y, num_levels=plan.sweep.morris_levels, seed=plan.seed)
-                    values = {
-                        "mu_star": res["mu_star"],
-                        "mu_star_conf": res["mu_star_conf"],
-                        "sigma": res["sigma"],
-                    }
-            for i, factor in enumerate(problem["names"]):
-                records.append(
-                    {"setting": int(setting), "block": int(block), "outcome": outcome, "factor": factor,
-                     **{k: float(v[i]) for k, v in values.items()}}
-                )  # fmt: skip
-    return pd.DataFrame.from_records(records)
-
-
-def sensitivity_text(table: pd.DataFrame, design: str) -> str:
-    """Factors ranked by total (sobol) or mean absolute elementary effect (morris), per outcome."""
-    key = "ST" if design == "sobol" else "mu_star"
-    lines = [f"sensitivity ({design}; factors by {key}, largest first):"]
-    for (setting, block, outcome), group in table.groupby(["setting", "block", "outcome"], sort=False):
-        ranked = group.sort_values(key, ascending=False, na_position="last")
-        where = (
-            f"setting {setting}, block {block}: "
-            if table[["setting", "block"]].drop_duplicates().shape[0] > 1
-            else ""
-        )
-        cells = ", ".join(f"{r.factor} {getattr(r, key):.2f}" for r in ranked.itertuples())
-        lines.append(f"  {where}{outcome}: {cells}")
-    return "\n".join(lines)
+    return sensitivity_table(
+        SweepResults(plan.sweep, plan.factors, plan.design, runs, plan.seed, plan.output_dir)
+    )
 
 
 def _fmt(value: Any) -> str:

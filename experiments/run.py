@@ -1,0 +1,182 @@
+"""Run the studies of issue 11, each with one command: its sweep (or run), its analyses, its figures.
+
+    python experiments/run.py NAME|all [--quick] [--out DIR] [--workers N]
+
+Every step is an ordinary `orgsim` command line, printed before it runs (copy it to redo one step) and run
+in this process through `orgsim.cli.main`. Results go to experiments/results/NAME/ (sweep/, analysis
+folders, figures/); `all` then regenerates experiments/REPORT.md. A sweep folder resumes, so running a
+study again only redoes its analyses and figures. `--quick` runs every study at toy size into
+experiments/results-quick/ (the test suite runs it so the scripts cannot rot); its numbers mean nothing.
+Figures need `orgsim plot`; where this checkout has none they are skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]  # orgsim from this checkout, and report.py beside this file
+
+from orgsim import cli  # noqa: E402
+
+
+@dataclass
+class Study:
+    """One study: an `orgsim run` (run=...) or an `orgsim sweep` (experiment=...), then analyses and plots."""
+
+    question: str
+    experiment: str | None = None  # sweep experiment; None: an `orgsim run` with `run` overrides
+    run: list[str] = field(default_factory=list)
+    quick: list[str] = field(default_factory=list)  # overrides for --quick
+    analyses: list[list[str]] = field(default_factory=list)  # [analysis, key=value ...]
+    plots: list[list[str]] = field(default_factory=list)  # [spec, key=value ...]
+
+
+STUDIES = {
+    "baseline": Study(
+        "Does BYOT marginalize IT under 2012 conditions, and when does shadow adoption become the majority?",
+        run=["scenario=baseline_2012"],
+        quick=["replicates=4", "years=1"],
+        plots=[["trajectories"], ["role_components"], ["marginalized_by_year"], ["channels"], ["network"]],
+    ),
+    "policy_comparison": Study(
+        "Which IT policy keeps IT from the margin (200 paired organizations per policy)?",
+        experiment="policy_comparison",
+        quick=["replicates=3", "years=1"],
+        analyses=[["variance"]],
+        plots=[["policy_comparison"], ["marginalized_by_year"]],
+    ),
+    "willingness_vs_appstores": Study(
+        "CIO willingness to act against how fast SaaS and app stores mature.",
+        experiment="willingness_vs_appstores",
+        quick=[
+            "replicates=2",
+            "years=1",
+            "sweep.uncertainties.environment.saas_maturity.midpoint_year=[2013,2017]",
+            "sweep.uncertainties.environment.app_stores.midpoint_year=[2013,2017]",
+        ],
+        analyses=[["variance"]],
+        plots=[["heatmap"]],
+    ),
+    "lebrun_integration": Study(
+        "LeBrun: as integration pressure rises, does social come back to the CIO, and how fast?",
+        experiment="lebrun_integration",
+        quick=["replicates=2", "years=1", "sweep.uncertainties.environment.integration_sensitivity.levels=2"],
+        analyses=[["variance"]],
+        plots=[["trajectories"], ["policy_comparison"]],
+    ),
+    "global_sensitivity": Study(
+        "Which levers and uncertainties move the outcomes most (Sobol)?",
+        experiment="global_sensitivity",
+        quick=["sweep.n=2", "replicates=2", "years=1"],
+        analyses=[["sensitivity"]],
+        plots=[["sensitivity"]],
+    ),
+    "scenario_discovery": Study(
+        "In which region of levers and world does IT end marginalized, and how much is choice, world, chance?",
+        experiment="scenario_discovery",
+        quick=[
+            "sweep.n=3",
+            "replicates=2",
+            "years=1",
+            "sweep.levers.policy=[gatekeeper,laissez_faire]",
+            "sweep.levers.it.cio.willingness=[0.2]",
+        ],
+        analyses=[["discover", "outcome=marginalized", "threshold=0.8"], ["variance"]],
+        plots=[["prim"]],
+    ),
+}
+
+
+def has_plot() -> bool:
+    return "plot" in cli.COMMANDS
+
+
+def orgsim(args: list[str], log) -> None:
+    """Run one `orgsim` command line in this process; raise SystemExit with its code when it fails."""
+    line = "python -m orgsim.cli " + " ".join(shlex.quote(a) for a in args)
+    log(f"$ {line}")
+    code = cli.main(list(args))
+    if code != 0:
+        raise SystemExit(f"experiments: step failed (exit {code}): {line}")
+
+
+def steps(name: str, study: Study, root: Path, quick: bool, workers: int) -> list[list[str]]:
+    """The study's command lines, in order."""
+    folder = root / name
+    extra = study.quick if quick else []
+    if study.experiment is None:
+        source = folder / "run"
+        commands = [["run", *study.run, *extra, f"hydra.run.dir={source}", "overwrite=true"]]
+    else:
+        source = folder / "sweep"
+        executor = ["executor=serial"] if quick else ["executor=processes", f"executor.workers={workers}"]
+        commands = [["sweep", f"experiment={study.experiment}", *executor, *extra, f"hydra.run.dir={source}"]]
+    for analysis in study.analyses:
+        kind, options = analysis[0], analysis[1:]
+        draws = ["bootstrap=50"] if quick else []
+        commands.append(
+            [
+                "analyze",
+                kind,
+                f"input={source}",
+                *options,
+                *draws,
+                f"hydra.run.dir={folder / kind}",
+                "overwrite=true",
+            ]
+        )
+    if has_plot():
+        for spec in study.plots:
+            inputs = {"sensitivity": folder / "sensitivity", "prim": folder / "discover"}
+            commands.append(
+                ["plot", f"plot={spec[0]}", f"input={inputs.get(spec[0], source)}", *spec[1:],
+                 f"hydra.run.dir={folder / 'figures' / spec[0]}"]
+            )  # fmt: skip
+    return commands
+
+
+def run_study(name: str, root: Path, quick: bool, workers: int, log=print) -> float:
+    """Run every step of one study; the seconds it took."""
+    study = STUDIES[name]
+    log(f"== {name}: {study.question}")
+    # a resumed sweep runs nothing: keep the timing of the study's first, complete computation
+    fresh = study.experiment is None or not (root / name / "sweep" / "runs.parquet").is_file()
+    started = time.perf_counter()
+    for args in steps(name, study, root, quick, workers):
+        orgsim(args, log)
+    if not has_plot() and study.plots:
+        log(f"   (figures skipped: this checkout has no `orgsim plot`; specs {[p[0] for p in study.plots]})")
+    seconds = time.perf_counter() - started
+    log(f"== {name}: done in {seconds:.0f} s")
+    if fresh:
+        (root / name / "timing.json").write_text(json.dumps({"seconds": seconds, "quick": quick}) + "\n")
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", choices=[*STUDIES, "all"])
+    parser.add_argument("--quick", action="store_true", help="every study at toy size (numbers mean nothing)")
+    parser.add_argument("--out", type=Path, help="results root (default experiments/results[-quick])")
+    parser.add_argument("--workers", type=int, default=0, help="sweep processes (0: one per core)")
+    args = parser.parse_args(argv)
+    root = args.out or HERE / ("results-quick" if args.quick else "results")
+    names = list(STUDIES) if args.name == "all" else [args.name]
+    for name in names:
+        run_study(name, root, args.quick, args.workers)
+    if args.name == "all":
+        from report import write_report
+
+        print(f"report: {write_report(root)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

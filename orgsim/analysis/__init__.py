@@ -1,0 +1,1 @@
+"""Analyses of finished sweeps: sensitivity indices, PRIM scenario discovery and the variance split."""

@@ -1,0 +1,162 @@
+"""How much of an outcome's variance is due to the organization's levers, the world's uncertainties, their
+interaction, and chance (the replicate seed), with bootstrap intervals.
+
+The design is crossed: every lever setting s meets every world w, and each (s, w) cell holds R replicates.
+Replicate r of world w has the same seed under every setting (paired runs), so replicates are nested in
+worlds and crossed with settings. The runs' outcome y[s, w, r] then splits into orthogonal sums of squares
+
+    settings (A), worlds (B), replicates within worlds (R(B)), settings x worlds (AB),
+    settings x replicates within worlds (AR(B))
+
+and the variance components follow from their expected mean squares (method of moments, random effects):
+
+    seeds         = (MS_R - MS_AR) / S + MS_AR       (= the mean within-cell variance)
+    interaction   = (MS_AB - MS_AR) / R
+    levers        = (MS_A - MS_AB) / (W R)
+    uncertainties = (MS_B - MS_R - MS_AB + MS_AR) / (S R)
+
+The lever settings are a fixed, listed set, so their two components are scaled by (S - 1) / S: the variance
+of a run drawn uniformly from this design. Negative estimates (sampling noise) count as 0; a share is a
+component over the sum of components. A source the design holds fixed (one setting, one world) gets NaN.
+Intervals: percentile bootstrap over whole worlds (each with all its runs) when the worlds are a sample
+(lhs, sobol, morris), else over replicates within each world, the same draw for every setting (keeping the
+pairing); settings are never resampled. Knows arrays and tables, not the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SOURCES = ("levers", "uncertainties", "interaction", "seeds")
+
+
+class DesignError(ValueError):
+    """The runs do not form the design an analysis needs; one line naming what is missing."""
+
+
+def crossed_array(runs: pd.DataFrame, outcome: str) -> np.ndarray:
+    """The outcome as an array [setting, world, replicate]; DesignError unless every cell has the same
+    replicates."""
+    cells = runs.groupby(["setting", "world"]).size()
+    settings = np.sort(runs["setting"].unique())
+    worlds = np.sort(runs["world"].unique())
+    replicates = np.sort(runs["replicate"].unique())
+    if len(cells) != len(settings) * len(worlds) or cells.nunique() != 1 or cells.iloc[0] != len(replicates):
+        raise DesignError(
+            "the runs are not a complete crossed design (every lever setting in every world with the same "
+            f"replicates): {len(runs)} runs, {len(settings)} settings x {len(worlds)} worlds x "
+            f"{len(replicates)} replicates; finish the sweep (run it again) first"
+        )
+    table = runs.set_index(["setting", "world", "replicate"])[outcome].astype(float)
+    index = pd.MultiIndex.from_product([settings, worlds, replicates])
+    return table.reindex(index).to_numpy().reshape(len(settings), len(worlds), len(replicates))
+
+
+def components(y: np.ndarray) -> np.ndarray:
+    """Variance components (levers, uncertainties, interaction, seeds) of y[..., S, W, R], last three axes
+    the design; leading axes are bootstrap draws. NaN for a source the design holds fixed."""
+    s, w, r = y.shape[-3:]
+    if r < 2:
+        raise DesignError(
+            "the seed share needs at least 2 replicates per design row; got 1 (raise replicates)"
+        )
+    grand = y.mean(axis=(-3, -2, -1), keepdims=True)
+    a = y.mean(axis=(-2, -1), keepdims=True)  # setting means
+    b = y.mean(axis=(-3, -1), keepdims=True)  # world means
+    cell = y.mean(axis=-1, keepdims=True)
+    c = y.mean(axis=-3, keepdims=True)  # world x replicate means (over settings)
+
+    def ms(ss: np.ndarray, df: int) -> np.ndarray:
+        return ss / df if df > 0 else np.zeros_like(ss)
+
+    axes = (-3, -2, -1)
+    ms_a = ms(w * r * ((a - grand) ** 2).sum(axis=axes), s - 1)
+    ms_b = ms(s * r * ((b - grand) ** 2).sum(axis=axes), w - 1)
+    ms_r = ms(s * ((c - b) ** 2).sum(axis=axes), w * (r - 1))
+    ms_ab = ms(r * ((cell - a - b + grand) ** 2).sum(axis=axes), (s - 1) * (w - 1))
+    ms_ar = ms(((y - cell - c + b) ** 2).sum(axis=axes), (s - 1) * w * (r - 1))
+    if (s - 1) * (w - 1) == 0:  # no interaction to separate: its mean square has the residual's expectation
+        ms_ab = ms_ar
+    finite = (s - 1) / s if s > 1 else 0.0
+    levers = finite * (ms_a - ms_ab) / (w * r)
+    uncertainties = (ms_b - ms_r - ms_ab + ms_ar) / (s * r)
+    interaction = finite * (ms_ab - ms_ar) / r
+    seeds = (ms_r - ms_ar) / s + ms_ar
+    out = np.stack([levers, uncertainties, interaction, seeds], axis=-1)
+    out = np.clip(out, 0.0, None)
+    if s == 1:
+        out[..., [0, 2]] = np.nan
+    if w == 1:
+        out[..., [1, 2]] = np.nan
+    return out
+
+
+def shares(y: np.ndarray) -> np.ndarray:
+    """Each source's share of the summed components (levers, uncertainties, interaction, seeds)."""
+    parts = components(y)
+    total = np.nansum(parts, axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, parts / np.where(total > 0, total, 1.0), np.nan)
+
+
+def bootstrap(y: np.ndarray, draws: int = 500, seed: int = 0, worlds_sampled: bool = True) -> np.ndarray:
+    """Shares of `draws` resamples of y[S, W, R]: whole worlds with replacement when they are a sample
+    (resampling replicates too would duplicate runs and shrink the within-cell variance), else replicates
+    within each world, one draw shared by every setting."""
+    _, w, r = y.shape
+    rng = np.random.default_rng(seed)
+    if worlds_sampled and w > 1:
+        pick_w = rng.integers(0, w, size=(draws, w))
+        pick_r = np.broadcast_to(np.arange(r), (draws, w, r))
+    else:
+        pick_w = np.broadcast_to(np.arange(w), (draws, w))
+        pick_r = rng.integers(0, r, size=(draws, w, r))
+        # a resample repeats replicates, which shrinks the within-cell variance by (R - 1) / R: widen the
+        # deviations from the cell means to make up for it (the usual rescaled-residual bootstrap)
+        cell = y.mean(axis=-1, keepdims=True)
+        y = cell + np.sqrt(r / (r - 1)) * (y - cell)
+    resampled = y[:, pick_w[:, :, None], pick_r]  # [S, draws, W, R]
+    return shares(np.moveaxis(resampled, 0, 1))
+
+
+def decompose(
+    y: np.ndarray, draws: int = 500, seed: int = 0, worlds_sampled: bool = True, level: float = 0.95
+) -> pd.DataFrame:
+    """`source`, `share`, `low`, `high` for y[S, W, R]: point shares with percentile bootstrap intervals."""
+    point = shares(y)
+    boot = bootstrap(y, draws, seed, worlds_sampled) if draws > 0 else np.full((1, len(SOURCES)), np.nan)
+    tail = (1 - level) / 2 * 100
+    low, high = np.full(len(SOURCES), np.nan), np.full(len(SOURCES), np.nan)
+    for i in np.flatnonzero(np.isfinite(point)):
+        draws_i = boot[:, i][np.isfinite(boot[:, i])]  # a draw without variance has no shares
+        if len(draws_i):
+            low[i], high[i] = np.percentile(draws_i, [tail, 100 - tail])
+    return pd.DataFrame(
+        {
+            "source": list(SOURCES),
+            "share": point,
+            "low": low,
+            "high": high,
+        }
+    )
+
+
+def seed_share(y: np.ndarray, draws: int = 500, seed: int = 0) -> tuple[float, float]:
+    """Share of variance due to seeds over sampled design rows y[rows, R], and its 95% bootstrap
+    half-width."""
+    table = decompose(y[None, :, :], draws, seed, worlds_sampled=True)
+    row = table.set_index("source").loc["seeds"]
+    return float(row["share"]), float((row["high"] - row["low"]) / 2)
+
+
+def variance_table(
+    runs: pd.DataFrame, outcomes: list[str], draws: int = 500, seed: int = 0, worlds_sampled: bool = True
+) -> pd.DataFrame:
+    """The tidy table `outcome`, `source`, `share`, `low`, `high` for a crossed sweep's runs."""
+    frames = []
+    for outcome in outcomes:
+        table = decompose(crossed_array(runs, outcome), draws, seed, worlds_sampled)
+        table.insert(0, "outcome", outcome)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,349 @@
+"""`orgsim analyze sensitivity|discover|variance input=<sweep folder>`: tables (CSV and Parquet) from a
+finished sweep, written into the run directory beside the resolved config.
+
+`analyze_job` is the pure function (config in, tables out); `main` composes configs/analyze.yaml, checks
+everything, computes every table in memory and only then publishes the folder (orgsim.rundir), so bad input
+leaves one line on stderr, a non-zero exit and no partial tables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from orgsim.config.validate import ConfigError
+
+ANALYSES = ("sensitivity", "discover", "variance")
+OUTPUTS = {
+    "sensitivity": ("sensitivity",),
+    "discover": ("prim_boxes", "prim_peeling"),
+    "variance": ("variance",),
+}
+
+HELP = """usage: orgsim analyze ANALYSIS input=<sweep folder> [key=value ...]
+
+analyses:
+  sensitivity  Sobol S1/ST (sweep.design=sobol) or Morris mu_star/sigma (sweep.design=morris) of each
+               outcome, replicates averaged per design row, with the share of variance due to seeds
+               -> sensitivity.parquet/.csv
+  discover     PRIM boxes (peeling and pasting) of the inputs where a boolean outcome is true
+               -> prim_boxes.parquet/.csv, prim_peeling.parquet/.csv
+  variance     share of each outcome's variance due to levers, uncertainties, their interaction and
+               seeds, with bootstrap 95% intervals (a sweep whose lever settings meet every world)
+               -> variance.parquet/.csv
+
+keys:
+  input=PATH          the sweep folder (runs.parquet and .hydra/config.yaml)
+  outcome=NAME        one outcome (default: marginalized and every final_* outcome; discover: marginalized)
+  below=X / above=X   discover on a numeric outcome: the runs that count as true
+  threshold=0.8       discover: the least density a box must reach
+  min_mass=0.05 alpha=0.05 paste_alpha=0.05 max_boxes=3   discover: PRIM's support, peel and paste steps
+  bootstrap=500 seed=0        bootstrap draws for intervals
+  hydra.run.dir=PATH  where the tables go (default outputs/analyze/ANALYSIS/<time>_<id>); overwrite=true
+"""
+
+
+@dataclass
+class AnalyzeConfig:
+    analysis: str = "sensitivity"  # sensitivity | discover | variance
+    input: str | None = None  # the sweep folder
+    outcome: str | None = None  # one outcome; none: the analysis' default set
+    below: float | None = None  # discover on a numeric outcome: runs below this count as true
+    above: float | None = None  # ... or above this
+    threshold: float = 0.8  # discover: least box density
+    min_mass: float = 0.05  # discover: least share of the runs a box holds
+    alpha: float = 0.05  # discover: share of the box peeled per step
+    paste_alpha: float = 0.05  # discover: share of the box pasted back per step
+    max_boxes: int = 3  # discover: boxes in the covering sequence
+    bootstrap: int = 500  # bootstrap draws for the intervals
+    seed: int = 0
+    overwrite: bool = False
+
+
+def register_analyze_configs() -> None:
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name="orgsim_analyze_schema", node=AnalyzeConfig)
+
+
+# --- checking ----------------------------------------------------------------------------------------
+
+
+def _explain(err: Exception) -> str:
+    """One line for a composition error, naming the key and what is allowed."""
+    msg = str(err) + (f"\n{err.__cause__}" if err.__cause__ is not None else "")
+    keys = ", ".join(f.name for f in dataclasses.fields(AnalyzeConfig))
+    unknown = re.search(r"Could not override '([^']+)'", msg) or re.search(r"Key '([^']+)' not in", msg)
+    if unknown:
+        return f"unknown key '{unknown.group(1)}'; keys: {keys}"
+    convert = re.search(r"Value '([^']*)' (?:of type '\w+' )?could not be converted to (\w+)", msg)
+    full_key = re.search(r"full_key: (\S+)", msg)
+    if convert and full_key:
+        value, kind = convert.groups()
+        return f"{full_key.group(1)} must be a {kind.lower()}; got '{value}'"
+    boolean = re.search(r"override ([\w.]+)=\S*\s+Value '([^']*)' is not a valid bool", msg)
+    if boolean:
+        return f"{boolean.group(1)} must be a boolean (true or false); got '{boolean.group(2)}'"
+    if "mismatched input" in msg or "no viable alternative" in msg or "extraneous input" in msg:
+        return "cannot parse an override; use key=value"
+    return msg.splitlines()[0]
+
+
+def check(cfg: AnalyzeConfig) -> None:
+    """Ranges and choices of the analyze keys; ConfigError names the key, the value and what is allowed."""
+    if cfg.analysis not in ANALYSES:
+        raise ConfigError(f"analysis must be one of {', '.join(ANALYSES)}; got '{cfg.analysis}'")
+    for key in ("threshold", "min_mass"):
+        value = getattr(cfg, key)
+        if not 0 < value <= 1:
+            raise ConfigError(f"{key} must be in (0, 1]; got {value:g}")
+    for key in ("alpha", "paste_alpha"):
+        value = getattr(cfg, key)
+        if not 0 < value < 0.5:
+            raise ConfigError(f"{key} must be in (0, 0.5); got {value:g}")
+    if cfg.max_boxes < 1:
+        raise ConfigError(f"max_boxes must be at least 1; got {cfg.max_boxes}")
+    if cfg.bootstrap < 0:
+        raise ConfigError(f"bootstrap must be at least 0; got {cfg.bootstrap}")
+    if cfg.below is not None and cfg.above is not None:
+        raise ConfigError(f"give below or above, not both; got below={cfg.below:g}, above={cfg.above:g}")
+
+
+def _outcomes(results, cfg: AnalyzeConfig, allowed: list[str]) -> list[str]:
+    if cfg.outcome is None:
+        return allowed
+    if cfg.outcome not in allowed:
+        raise ConfigError(f"outcome must be one of {', '.join(allowed)}; got '{cfg.outcome}'")
+    return [cfg.outcome]
+
+
+# --- the analyses ------------------------------------------------------------------------------------
+
+
+def sensitivity(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
+    from orgsim.analysis.sensitivity import noise_warning, sensitivity_table, sensitivity_text
+
+    table = sensitivity_table(results, _outcomes(results, cfg, results.outcomes()), cfg.bootstrap)
+    warning = noise_warning(table, results.replicates)
+    return {"sensitivity": table}, sensitivity_text(table), [warning] if warning else []
+
+
+def _discover_target(results, cfg: AnalyzeConfig) -> tuple[str, np.ndarray, str]:
+    """The outcome, its boolean per run and how it was read (e.g. `final_it_influence < 0.4`)."""
+    allowed = results.numeric_outcomes()
+    outcome = cfg.outcome or "marginalized"
+    if outcome not in allowed:
+        raise ConfigError(f"outcome must be one of {', '.join(allowed)}; got '{outcome}'")
+    values = results.runs[outcome]
+    if cfg.below is not None:
+        return outcome, (values.astype(float) < cfg.below).to_numpy(), f"{outcome} < {cfg.below:g}"
+    if cfg.above is not None:
+        return outcome, (values.astype(float) > cfg.above).to_numpy(), f"{outcome} > {cfg.above:g}"
+    if not (pd.api.types.is_bool_dtype(values) or set(values.dropna().unique()) <= {0, 1}):
+        raise ConfigError(
+            f"outcome {outcome} is not true/false: give below=VALUE or above=VALUE to say which runs count "
+            f"(it ranges {values.min():g} to {values.max():g})"
+        )
+    return outcome, values.fillna(0).astype(bool).to_numpy(), outcome
+
+
+def discover(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
+    from orgsim.analysis.prim import boxes_table, find_boxes, peeling_path
+
+    outcome, y, label = _discover_target(results, cfg)
+    inputs = results.varied()
+    if not inputs:
+        raise ConfigError(f"input '{results.folder}': no lever or uncertainty takes more than one value")
+    X = results.runs[inputs]
+    options = dict(min_mass=cfg.min_mass, alpha=cfg.alpha)
+    boxes = find_boxes(X, y, cfg.threshold, paste_alpha=cfg.paste_alpha, max_boxes=cfg.max_boxes, **options)
+    table = boxes_table(X, boxes, outcome)
+    paths = []
+    for number, box in enumerate(boxes, start=1):
+        paths.append(box.trajectory.assign(outcome=outcome, box=number))
+    notes = []
+    if not boxes:
+        path = peeling_path(X, y, **options)
+        best = path.loc[path["density"].idxmax()]
+        paths.append(path.assign(outcome=outcome, box=0))
+        notes.append(
+            f"no box reaches density {cfg.threshold:g} for {label}; the peeling path peaks at "
+            f"{best['density']:.2f} (coverage {best['coverage']:.2f}, mass {best['mass']:.2f}): "
+            "lower threshold= or min_mass="
+        )
+    peeling = pd.concat(paths, ignore_index=True)[["outcome", "box", "step", "coverage", "density", "mass"]]
+    lines = [
+        f"PRIM on {label}: {int(y.sum())} of {len(y)} runs true ({y.mean():.1%}); inputs {', '.join(inputs)}; "
+        f"threshold {cfg.threshold:g}, min_mass {cfg.min_mass:g}"
+    ]
+    for number, group in table.groupby("box"):
+        first = group.iloc[0]
+        limits = []
+        for r in group.itertuples():
+            if r.kind == "categorical":
+                limits.append(f"{r.parameter} in {{{r.values}}}")
+            else:
+                limits.append(f"{r.parameter} {r.low:.5g}..{r.high:.5g}")
+        lines.append(
+            f"  box {number}: coverage {first.coverage:.2f}, density {first.density:.2f}, mass {first.mass:.2f}: "
+            + "; ".join(limits)
+        )
+    return {"prim_boxes": table, "prim_peeling": peeling}, "\n".join(lines + notes), notes
+
+
+def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
+    from orgsim.analysis.variance import DesignError, variance_table
+
+    sampled_levers = [f.key for f in results.levers if f.sampled]
+    if sampled_levers:
+        raise ConfigError(
+            f"analyze variance needs the levers listed (values or levels) so that every lever setting meets "
+            f"every world; input '{results.folder}' samples {', '.join(sampled_levers)}"
+        )
+    outcomes = _outcomes(results, cfg, results.outcomes())
+    worlds_sampled = any(f.sampled for f in results.uncertainties)
+    try:
+        table = variance_table(results.runs, outcomes, cfg.bootstrap, cfg.seed, worlds_sampled)
+    except DesignError as err:
+        raise ConfigError(f"input '{results.folder}': {err}") from None
+    settings = results.runs["setting"].nunique()
+    worlds = results.runs["world"].nunique()
+    lines = [
+        f"share of variance (95% bootstrap interval) over {settings} lever setting(s) x {worlds} world(s) x "
+        f"{results.replicates} replicate(s):"
+    ]
+    for outcome, group in table.groupby("outcome", sort=False):
+        cells = [
+            f"{r.source} {r.share:.0%} ({r.low:.0%}-{r.high:.0%})"
+            if np.isfinite(r.share)
+            else f"{r.source} -"
+            for r in group.itertuples()
+        ]
+        lines.append(f"  {outcome}: " + ", ".join(cells))
+    return {"variance": table}, "\n".join(lines), []
+
+
+JOBS = {"sensitivity": sensitivity, "discover": discover, "variance": variance}
+
+
+def analyze_job(cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
+    """Check `cfg`, read its sweep, run its analysis: (tables by name, summary text, warnings)."""
+    from orgsim.analysis.results import load
+
+    check(cfg)
+    return JOBS[cfg.analysis](load(cfg.input), cfg)
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def write_outputs(folder: Path, tables: dict[str, pd.DataFrame], text: str, config: dict, args: list[str]):
+    """Tables as Parquet and CSV, the summary, the config in .hydra/; summary.json last (complete)."""
+    from omegaconf import OmegaConf
+
+    hydra_dir = folder / ".hydra"
+    hydra_dir.mkdir(parents=True, exist_ok=True)
+    (hydra_dir / "config.yaml").write_text(OmegaConf.to_yaml(config))
+    (hydra_dir / "overrides.yaml").write_text(OmegaConf.to_yaml(list(args)))
+    files = []
+    for name, table in tables.items():
+        table.to_parquet(folder / f"{name}.parquet", index=False)
+        table.to_csv(folder / f"{name}.csv", index=False)
+        files += [f"{name}.parquet", f"{name}.csv"]
+    (folder / "summary.txt").write_text(text + "\n")
+    summary = {"analysis": config["analysis"], "input": config["input"], "files": files, "text": text}
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def _compose(overrides: list[str]):
+    from hydra import compose, initialize_config_dir
+    from hydra.core.utils import setup_globals
+
+    from orgsim.config.compose import config_dir
+
+    register_analyze_configs()
+    setup_globals()  # the ${now:} resolver of the default run dir
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        return compose(config_name="analyze", overrides=list(overrides), return_hydra_config=True)
+
+
+def prepare(args: list[str]) -> tuple[AnalyzeConfig, Path, dict]:
+    """Compose and check the command line: the config, the run directory, the config as plain data."""
+    from hydra.errors import HydraException
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    if not args or "=" in args[0]:
+        raise ConfigError(
+            f"analysis must be one of {', '.join(ANALYSES)}; got none (orgsim analyze ANALYSIS ...)"
+        )
+    if args[0] not in ANALYSES:
+        raise ConfigError(f"analysis must be one of {', '.join(ANALYSES)}; got '{args[0]}'")
+    overrides = [f"analysis={args[0]}", *args[1:]]
+    bad = [a for a in overrides if "=" not in a]
+    if bad:
+        raise ConfigError(f"cannot parse '{bad[0]}'; give key=value overrides (orgsim analyze --help)")
+    try:
+        cfg = _compose(overrides)
+        plain = OmegaConf.to_container(cfg, resolve=False)
+        plain.pop("hydra", None)
+        config = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(AnalyzeConfig), plain))
+        run_dir = Path(str(cfg.hydra.run.dir)).expanduser()
+    except (HydraException, OmegaConfBaseException, ValueError) as err:
+        raise ConfigError(_explain(err)) from None
+    return config, run_dir, dataclasses.asdict(config)
+
+
+def run(args: list[str], echo=print) -> Path:
+    """The whole command: check, compute, then publish the run directory; its path."""
+    from orgsim import rundir
+
+    cfg, target, config = prepare(args)
+    check(cfg)
+    rundir.check_target(target)
+    tables, text, warnings = analyze_job(cfg)
+    for line in warnings:
+        print(f"orgsim analyze: warning: {line}", file=sys.stderr)
+    target = Path(os.path.realpath(target))  # a symlink to a folder: the folder is the target
+    with rundir.locked(target):
+        staging = rundir.stage(target, cfg.overwrite)
+        try:
+            write_outputs(staging.path, tables, text, config, args)
+        except BaseException:
+            staging.discard()
+            raise
+        staging.publish()
+    echo(text)
+    echo(f"outputs: {target}")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    from orgsim.errors import debug_enabled, describe
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in args):
+        print(HELP)
+        return 0
+    flags = [a for a in args if a.startswith("-")]
+    if flags:
+        print(f"orgsim analyze: error: unknown flag {flags[0]}; give key=value overrides", file=sys.stderr)
+        return 2
+    try:
+        run(args)
+    except BaseException as err:  # every failure becomes one line and an exit code
+        if debug_enabled() and not isinstance(err, SystemExit):
+            raise
+        code, line = describe(err)
+        if line:
+            print(f"orgsim analyze: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
+        return code
+    return 0
