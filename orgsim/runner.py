@@ -8,11 +8,14 @@ needs the usual `if __name__ == "__main__":` guard.
 
 from __future__ import annotations
 
+import collections
 import functools
+import itertools
+import math
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -29,6 +32,7 @@ class ReplicateResult:
     seed: int
     timeseries: pd.DataFrame
     departments: pd.DataFrame | None
+    summary: dict | None = None  # run_summary of the timeseries, when asked for
 
 
 def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
@@ -79,8 +83,23 @@ def run_replicate(
     return ReplicateResult(replicate, seed, ts, depts)
 
 
-def _run_chunk(setting: OrgsimConfig, jobs: list[tuple[int, int]]) -> list[ReplicateResult]:
-    return [run_replicate(setting, r, s) for r, s in jobs]
+def _run_chunk(
+    setting: OrgsimConfig, jobs: list[tuple[int, int]], summaries: bool = False
+) -> list[ReplicateResult]:
+    results = [run_replicate(setting, r, s) for r, s in jobs]
+    if summaries:  # in the worker, so the parent need not keep the tables to summarize them
+        from orgsim.model.metrics import run_summary
+
+        m = setting.metrics
+        for result in results:
+            result.summary = run_summary(result.timeseries, m.majority_months, m)
+    return results
+
+
+def chunk_size(replicates: int) -> int:
+    """Replicates per chunk: it depends on the number of replicates only, so the chunks (and the row
+    groups of the streamed tables) are the same whichever number of processes runs them."""
+    return max(1, min(20, math.ceil(replicates / 16)))
 
 
 # Break-even of the process pool, in organization-months (replicates x months). Measured 2026-11-30 on
@@ -162,6 +181,56 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
+def iter_replicates(
+    setting: OrgsimConfig,
+    replicates: int,
+    base_seed: int,
+    workers: int = 0,
+    on_done: Callable[[int], None] | None = None,
+    summaries: bool = False,
+) -> Iterator[list[ReplicateResult]]:
+    """Run `replicates` seeds, serially or in local processes, and yield chunks of consecutive
+    replicates in replicate order as they finish (at most two chunks per worker are held at once).
+    With `summaries`, each result carries its run summary, computed where it ran."""
+    jobs = list(enumerate(replicate_seeds(base_seed, replicates)))
+    size = chunk_size(replicates)
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    n_workers = default_workers(workers, replicates, setting.years * 12)
+    if n_workers == 1:
+        for chunk in chunks:
+            results = []
+            for job in chunk:
+                results.extend(_run_chunk(setting, [job], summaries))
+                if on_done:
+                    on_done(1)
+            yield results
+        return
+    context = _pool_context()
+    parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
+    pool = ProcessPoolExecutor(
+        max_workers=n_workers, mp_context=context, initializer=_worker_init, initargs=(parent,)
+    )
+    try:
+        pending = iter(chunks)
+        in_flight = collections.deque(
+            pool.submit(_run_chunk, setting, chunk, summaries)
+            for chunk in itertools.islice(pending, 2 * n_workers)
+        )
+        while in_flight:
+            results = in_flight.popleft().result()
+            following = next(pending, None)
+            if following is not None:
+                in_flight.append(pool.submit(_run_chunk, setting, following, summaries))
+            if on_done:
+                on_done(len(results))
+            yield results
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def run_replicates(
     setting: OrgsimConfig,
     replicates: int,
@@ -170,33 +239,8 @@ def run_replicates(
     on_done: Callable[[int], None] | None = None,
 ) -> list[ReplicateResult]:
     """Run `replicates` seeds, serially or in local processes; results ordered by replicate."""
-    jobs = list(enumerate(replicate_seeds(base_seed, replicates)))
-    n_workers = default_workers(workers, replicates, setting.years * 12)
-    results: list[ReplicateResult] = []
-    if n_workers == 1:
-        for job in jobs:
-            results.extend(_run_chunk(setting, [job]))
-            if on_done:
-                on_done(1)
-    else:
-        chunks = [jobs[i :: n_workers * 2] for i in range(n_workers * 2)]
-        chunks = [c for c in chunks if c]
-        context = _pool_context()
-        parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
-        pool = ProcessPoolExecutor(
-            max_workers=n_workers, mp_context=context, initializer=_worker_init, initargs=(parent,)
-        )
-        try:
-            for chunk_results in pool.map(_run_chunk, [setting] * len(chunks), chunks):
-                results.extend(chunk_results)
-                if on_done:
-                    on_done(len(chunk_results))
-        except BaseException:
-            _stop_workers(pool)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    return sorted(results, key=lambda r: r.replicate)
+    chunks = iter_replicates(setting, replicates, base_seed, workers, on_done)
+    return [result for chunk in chunks for result in chunk]
 
 
 def tables(results: Iterable[ReplicateResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
