@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from orgsim.config.schema import OrgsimConfig
-from orgsim.model.organization import Organization
 
 
 @dataclass
@@ -64,6 +63,8 @@ def run_replicate(
     collect="model" records only the model reporters in `columns` (all when None): `departments` is then
     None, and the timeseries has no `date` column.
     """
+    from orgsim.model.organization import Organization  # mesa: only where a model is built
+
     model = Organization(setting, seed, collect=collect, columns=columns)
     model.run()
     recorder = model.datacollector
@@ -127,7 +128,7 @@ def _pool_context():
     # is unsafe once numpy's BLAS threads or pyarrow's pools are running (Python 3.12 warns about it).
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["orgsim.worker_signals", "orgsim.runner"])
+        ctx.set_forkserver_preload(["orgsim.worker_signals", "orgsim.runner", "orgsim.model.organization"])
         _start_forkserver_deaf_to_ctrl_c()
         return ctx
     return multiprocessing.get_context("spawn")

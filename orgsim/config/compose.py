@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -83,6 +85,11 @@ def _compose_with_search_path(
     return cfg
 
 
+# Settings already validated in this process, by their plain config: the CLI validates the user's
+# config before Hydra starts the job, and the job gets the same config from Hydra (~80 ms each time).
+_VALIDATED: dict[str, OrgsimConfig] = {}
+
+
 def to_settings(cfg: DictConfig) -> OrgsimConfig:
     """Typed, validated settings (plain dataclasses: picklable, cheap to send to worker processes).
 
@@ -90,8 +97,13 @@ def to_settings(cfg: DictConfig) -> OrgsimConfig:
     """
     plain = OmegaConf.to_container(cfg, resolve=True)
     plain.pop("hydra", None)
-    settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(OrgsimConfig), plain))
-    return validate(settings)
+    key = json.dumps(plain, sort_keys=True, default=repr)
+    if key not in _VALIDATED:
+        settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(OrgsimConfig), plain))
+        if len(_VALIDATED) >= 16:
+            _VALIDATED.pop(next(iter(_VALIDATED)))
+        _VALIDATED[key] = validate(settings)
+    return copy.deepcopy(_VALIDATED[key])  # a private copy: callers may change theirs
 
 
 def load_settings(overrides: list[str] | tuple[str, ...] = (), **source: str | None) -> OrgsimConfig:

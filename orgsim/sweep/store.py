@@ -132,7 +132,7 @@ def join_parquet(parts: list[Path], path: Path) -> None:
         schema = unified.with_metadata(schema.metadata)
     with pq.ParquetWriter(path, schema) as writer:
         for part in parts:
-            writer.write_table(pq.read_table(part).cast(schema))
+            writer.write_table(pq.ParquetFile(part).read().cast(schema))  # not read_table: no dataset import
 
 
 class ParquetParts:
