@@ -45,7 +45,7 @@ GOALS = {
 
 FULL = {
     "replicates_per_repeat": 30,
-    "job_replicates": 300,
+    "job_replicates": 400,
     "employees_small": 10_000,
     "employees_large": 100_000,
     "months": 120,

@@ -18,6 +18,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -85,8 +87,11 @@ def run_replicate(
 
 
 def _run_chunk(
-    setting: OrgsimConfig, jobs: list[tuple[int, int]], summaries: bool = False
-) -> list[ReplicateResult]:
+    setting: OrgsimConfig,
+    jobs: list[tuple[int, int]],
+    summaries: bool = False,
+    finish: Callable[[list[ReplicateResult]], Any] | None = None,
+) -> Any:
     results = [run_replicate(setting, r, s) for r, s in jobs]
     if summaries:  # in the worker, so the parent need not keep the tables to summarize them
         from orgsim.model.metrics import run_summary
@@ -94,7 +99,27 @@ def _run_chunk(
         m = setting.metrics
         for result in results:
             result.summary = run_summary(result.timeseries, m.majority_months, m)
-    return results
+    return results if finish is None else finish(results)
+
+
+def spool_chunk(
+    folder: Path, keep: Sequence[str], results: list[ReplicateResult]
+) -> tuple[list, pd.DataFrame]:
+    """Check a chunk's tables and write them as parquet parts in `folder` (named by its first replicate);
+    return its run summaries and the `keep` columns of its timeseries: all the parent of a run needs.
+    Run where the chunk ran (as `finish` of iter_replicates), so whole tables never travel between
+    processes."""
+    from orgsim.guards import check_finite
+    from orgsim.sweep.store import write_part
+
+    timeseries, departments = tables(results)
+    check_finite(timeseries, "timeseries")
+    check_finite(departments, "departments")
+    first = min(r.replicate for r in results)
+    write_part(folder, "timeseries", first, timeseries)
+    write_part(folder, "departments", first, departments)
+    runs = [{"replicate": r.replicate, "seed": r.seed, **(r.summary or {})} for r in results]
+    return runs, timeseries[list(keep)]
 
 
 def chunk_size(replicates: int) -> int:
@@ -189,10 +214,15 @@ def iter_replicates(
     workers: int = 0,
     on_done: Callable[[int], None] | None = None,
     summaries: bool = False,
-) -> Iterator[list[ReplicateResult]]:
+    finish: Callable[[list[ReplicateResult]], Any] | None = None,
+) -> Iterator[Any]:
     """Run `replicates` seeds, serially or in local processes, and yield chunks of consecutive
     replicates in replicate order as they finish (at most two chunks per worker are held at once).
-    With `summaries`, each result carries its run summary, computed where it ran."""
+
+    With `summaries`, each result carries its run summary. `finish` (picklable: a module-level function
+    or a partial of one) is applied to each chunk's list of results where it ran, and its value is
+    yielded instead of the list.
+    """
     jobs = list(enumerate(replicate_seeds(base_seed, replicates)))
     size = chunk_size(replicates)
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
@@ -204,7 +234,7 @@ def iter_replicates(
                 results.extend(_run_chunk(setting, [job], summaries))
                 if on_done:
                     on_done(1)
-            yield results
+            yield results if finish is None else finish(results)
         return
     context = _pool_context()
     parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
@@ -214,17 +244,20 @@ def iter_replicates(
     try:
         pending = iter(chunks)
         in_flight = collections.deque(
-            pool.submit(_run_chunk, setting, chunk, summaries)
+            (len(chunk), pool.submit(_run_chunk, setting, chunk, summaries, finish))
             for chunk in itertools.islice(pending, 2 * n_workers)
         )
         while in_flight:
-            results = in_flight.popleft().result()
+            done, future = in_flight.popleft()
+            result = future.result()
             following = next(pending, None)
             if following is not None:
-                in_flight.append(pool.submit(_run_chunk, setting, following, summaries))
+                in_flight.append(
+                    (len(following), pool.submit(_run_chunk, setting, following, summaries, finish))
+                )
             if on_done:
-                on_done(len(results))
-            yield results
+                on_done(done)
+            yield result
     except BaseException:
         _stop_workers(pool)
         raise

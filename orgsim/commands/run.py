@@ -66,9 +66,7 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     output_dir.mkdir(parents=True, exist_ok=True)
     staging = output_dir / ".partial-chunks"
     try:
-        runs, plotted, timeseries_parts, department_parts = _stream_replicates(
-            setting, workers, staging, progress
-        )
+        runs, plotted = _stream_replicates(setting, workers, staging, progress)
         summary = summarize_runs(
             runs,
             setting.years * 12,
@@ -81,7 +79,7 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
         summary["workers"] = default_workers(workers, setting.replicates, setting.years * 12)
         check_summary(summary)
         summary["verdict"] = verdict(summary)
-        _write_outputs(setting, output_dir, summary, plotted, timeseries_parts, department_parts)
+        _write_outputs(setting, output_dir, summary, plotted, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return summary
@@ -99,16 +97,14 @@ PLOTTED = (
 
 
 def _stream_replicates(setting, workers: int, staging: Path, progress: bool):
-    """Run the replicates, writing each finished chunk's tables to parquet parts in `staging`; return
-    the run summaries (computed in the workers), the plotted columns and the two tables' parts."""
+    """Run the replicates; each chunk's tables are checked and written as parquet parts in `staging`
+    where the chunk ran. Return the run summaries (in replicate order) and the plotted columns."""
+    import functools
+
     import pandas as pd
 
-    from orgsim.guards import check_finite
-    from orgsim.runner import iter_replicates, tables
-    from orgsim.sweep.store import ParquetParts
+    from orgsim.runner import iter_replicates, spool_chunk
 
-    timeseries_parts = ParquetParts(staging, "timeseries")
-    department_parts = ParquetParts(staging, "departments")
     runs, plotted = [], []
     bar = None
     if progress:
@@ -123,31 +119,28 @@ def _stream_replicates(setting, workers: int, staging: Path, progress: bool):
             workers,
             on_done=bar.update if bar is not None else None,
             summaries=True,
+            finish=functools.partial(spool_chunk, staging, PLOTTED),
         )
-        for chunk in chunks:
-            timeseries, departments = tables(chunk)
-            check_finite(timeseries, "timeseries")
-            check_finite(departments, "departments")
-            timeseries_parts.write(timeseries)
-            department_parts.write(departments)
-            plotted.append(timeseries[list(PLOTTED)])
-            runs.extend({"replicate": r.replicate, "seed": r.seed, **r.summary} for r in chunk)
+        for chunk_runs, chunk_plotted in chunks:
+            runs.extend(chunk_runs)
+            plotted.append(chunk_plotted)
     finally:
         if bar is not None:
             bar.close()
-    return runs, pd.concat(plotted, ignore_index=True), timeseries_parts, department_parts
+    return runs, pd.concat(plotted, ignore_index=True)
 
 
-def _write_outputs(setting, output_dir: Path, summary: dict, plotted, timeseries_parts, department_parts):
+def _write_outputs(setting, output_dir: Path, summary: dict, plotted, staging: Path) -> None:
     from orgsim.plots import plot_channels, plot_marginalized_by_year, plot_trajectories
+    from orgsim.sweep.store import join_parts
 
     title = f"{setting.scenario.name} (policy {setting.policy.name})"
     m = setting.metrics
     _publish(
         output_dir,
         {
-            "timeseries.parquet": timeseries_parts.join,
-            "departments.parquet": department_parts.join,
+            "timeseries.parquet": lambda p: join_parts(staging, "timeseries", p),
+            "departments.parquet": lambda p: join_parts(staging, "departments", p),
             "trajectories.png": lambda p: plot_trajectories(
                 plotted,
                 p,

@@ -57,6 +57,10 @@ class Organization(mesa.Model):
         self.category_tool_indices = [
             np.array([t.index for t in tools]) for tools in self.catalogue.by_category.values()
         ]
+        # each tool's category number (len(categories) for a tool in none), for counting tools per category
+        self.tool_category = np.full(len(self.catalogue), len(self.category_tool_indices))
+        for number, indices in enumerate(self.category_tool_indices):
+            self.tool_category[indices] = number
         self.environment = Environment(setting.environment, setting.start_year)
         self.policy = make_policy(setting.policy)
         org = setting.org

@@ -135,24 +135,21 @@ def join_parquet(parts: list[Path], path: Path) -> None:
             writer.write_table(pq.ParquetFile(part).read().cast(schema))  # not read_table: no dataset import
 
 
-class ParquetParts:
-    """One table written chunk by chunk as numbered parquet files in `folder`, joined at the end."""
+def write_part(folder: Path, name: str, first: int, table: pd.DataFrame) -> Path:
+    """One chunk of table `name` as `folder/<name>-<first id>.parquet`; the ids order the parts."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{first:012d}.parquet"
+    table.to_parquet(path, index=False)
+    return path
 
-    def __init__(self, folder: Path, name: str) -> None:
-        self.folder, self.name = Path(folder), name
-        self.parts: list[Path] = []
 
-    def write(self, table: pd.DataFrame) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{self.name}-{len(self.parts):06d}.parquet"
-        table.to_parquet(path, index=False)
-        self.parts.append(path)
-
-    def join(self, path: Path) -> None:
-        """Write the whole table to `path`, then remove the parts."""
-        join_parquet(self.parts, path)
-        for part in self.parts:
-            part.unlink(missing_ok=True)
+def join_parts(folder: Path, name: str, path: Path) -> None:
+    """Join the parts of table `name` in `folder`, in id order, into one file at `path`; remove them."""
+    parts = sorted(Path(folder).glob(f"{name}-*.parquet"))
+    join_parquet(parts, path)
+    for part in parts:
+        part.unlink()
 
 
 def numeric_nulls_as_float(table: pd.DataFrame) -> pd.DataFrame:
