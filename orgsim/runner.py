@@ -129,13 +129,14 @@ def chunk_size(replicates: int) -> int:
 
 
 # Break-even of the process pool, in organization-months (replicates x months). Measured 2026-11-30 on
-# 2 cores (benchmarks/run.py --only serial,pool): starting a pool costs ~1.7 s CPU (forkserver start-up
-# and the import of the model there, before the first replicate), and a default replicate (2,000
-# employees, 60 months) ~32 ms, ~0.55 ms per month. Two workers save half the simulating time, so the
-# pool pays from about 2 x 1.7 / 0.032 ~ 100 default replicates, ~6,000 organization-months. Measured:
-# 30 replicates cost 3.9 s CPU serial vs 5.6 s pooled, 60 replicates 4.8 s vs 6.5 s. Larger
-# organizations cost more per month, so for them the rule errs on the serial side.
-POOL_BREAK_EVEN_MONTHS = 6000
+# 2 cores shared with other jobs (load 2-3, so noisy): the
+# pool's fixed cost over serial, for `orgsim run` with the forkserver started early (prestart_workers),
+# is ~0.55 s wall (10 default replicates: 4.02 vs 3.48 s and 4.81 vs 4.27 s); a default replicate
+# (2,000 employees, 60 months) costs ~25 ms. Two workers on two free cores halve the simulating time, so
+# the pool pays from about 2 x 0.55 / 0.025 ~ 45 default replicates, ~3,000 organization-months. (It
+# was 6,000 while the parent imported mesa too and took whole tables back from the workers.) On a
+# machine whose cores are busy with other work a pool does not pay at any size.
+POOL_BREAK_EVEN_MONTHS = 3000
 
 
 def default_workers(requested: int, replicates: int, months: int = 60) -> int:
@@ -157,6 +158,14 @@ def _pool_context():
         _start_forkserver_deaf_to_ctrl_c()
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def prestart_workers() -> None:
+    """Start the forkserver now (Linux), so that its interpreter start and imports (~1.5 s CPU) overlap
+    what the caller still does before its pool starts (composing the config, ~1 s); the pool then forks
+    its workers from it. Harmless when no pool follows: the forkserver ends with this process."""
+    if sys.platform.startswith("linux"):
+        _pool_context()
 
 
 def _start_forkserver_deaf_to_ctrl_c() -> None:
