@@ -129,13 +129,13 @@ def chunk_size(replicates: int) -> int:
 
 
 # Break-even of the process pool, in organization-months (replicates x months). Measured 2026-11-30 on
-# 2 cores shared with other jobs (load 2-3, so noisy): the
-# pool's fixed cost over serial, for `orgsim run` with the forkserver started early (prestart_workers),
-# is ~0.55 s wall (10 default replicates: 4.02 vs 3.48 s and 4.81 vs 4.27 s); a default replicate
-# (2,000 employees, 60 months) costs ~25 ms. Two workers on two free cores halve the simulating time, so
-# the pool pays from about 2 x 0.55 / 0.025 ~ 45 default replicates, ~3,000 organization-months. (It
-# was 6,000 while the parent imported mesa too and took whole tables back from the workers.) On a
-# machine whose cores are busy with other work a pool does not pay at any size.
+# 2 cores shared with other jobs (load 2-3, so noisy): the pool's fixed cost over serial, for
+# `orgsim run` with the forkserver started early (prestart_workers), is ~0.55 s wall (10 default
+# replicates: 4.02 vs 3.48 s and 4.81 vs 4.27 s); a default replicate (2,000 employees, 60 months) costs
+# ~25 ms. Two workers on two free cores halve the simulating time, so the pool pays from about
+# 2 x 0.55 / 0.025 ~ 45 default replicates, ~3,000 organization-months. (It was 6,000 while the parent
+# imported mesa too and took whole tables back from the workers.) Where other work keeps the cores busy
+# a pool does not pay at any size (measured here at load 2-3: 120 replicates 7.98 s pooled, 6.59 serial).
 POOL_BREAK_EVEN_MONTHS = 3000
 
 

@@ -32,9 +32,8 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 class Organization(mesa.Model):
     """One organization over monthly steps. `setting` is a validated OrgsimConfig.
 
-    `collect`: "all" records every model reporter and the departments' table each month; "model" only the
-    model reporters named in `columns` (all of them when None) and no department table. What is recorded
-    never changes the run itself.
+    Each month it records the model reporters named in `columns` (all when None) and, with collect="all",
+    the departments' table too ("model": none). What is recorded never changes the run itself.
     """
 
     def __init__(
