@@ -53,10 +53,24 @@ def bench_sweep(executor: str, runs: int) -> dict:
 
 
 class BatchOrganization(Organization):
-    """Organization with the keyword batch_run passes on mesa 3.5 (`rng`) mapped to its seed."""
+    """Organization as a Mesa user would run it under batch_run: the same reporters collected by
+    mesa.DataCollector (batch_run reads its internals; orgsim records them itself), and the keyword
+    batch_run passes on mesa 3.5 (`rng`) mapped to its seed."""
 
     def __init__(self, setting, seed: int = 0, rng=None):
-        super().__init__(setting, seed if rng is None else rng)
+        import mesa
+
+        from orgsim.model.agents import BusinessDepartment
+        from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS
+
+        super().__init__(setting, seed if rng is None else rng, collect="model", columns=())
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"month": "month", **MODEL_REPORTERS},
+            agenttype_reporters={
+                BusinessDepartment: {"month": lambda d: d.model.month, **DEPARTMENT_REPORTERS}
+            },
+        )
+        self.datacollector.collect(self)
 
 
 def bench_batch_run(processes: int, runs: int) -> dict:

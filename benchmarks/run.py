@@ -45,7 +45,7 @@ GOALS = {
 
 FULL = {
     "replicates_per_repeat": 30,
-    "job_replicates": 300,
+    "job_replicates": 400,
     "employees_small": 10_000,
     "employees_large": 100_000,
     "months": 120,
@@ -394,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, default=None, help="also write the table here")
     parser.add_argument("--only", default="", help="comma-separated cases: " + ", ".join(CASES))
     parser.add_argument("--pool-replicates", type=int, default=0, help="replicates of serial and pool")
+    parser.add_argument("--job-replicates", type=int, default=0, help="replicates of the job case")
     parser.add_argument("--case", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -403,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = dict(_sizes(args.quick))
         if args.pool_replicates:
             sizes["pool_replicates"] = args.pool_replicates
+        if args.job_replicates:
+            sizes["job_replicates"] = args.job_replicates
         result = CASES[args.case](sizes)
         result["_self_rss_kb"] = max(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -420,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for name in names:
         extra = ("--pool-replicates", str(args.pool_replicates)) if args.pool_replicates else ()
+        if args.job_replicates:
+            extra = (*extra, "--job-replicates", str(args.job_replicates))
         rows.extend(summarize_runs(name, measure(name, args.quick, args.repeats, extra)))
     serial = {r["metric"]: r["median"] for r in rows if r["case"] == "serial"}
     pool = {r["metric"]: r["median"] for r in rows if r["case"] == "pool"}

@@ -278,12 +278,14 @@ def flatten(summary: Mapping[str, Any], prefix: str = "") -> dict:
 
 def simulate(setting: OrgsimConfig, seed: int, replicate: int = 0, reporters: Iterable[str] = ()):
     """One organization to the horizon: (flat run summary, monthly table of `reporters` or None)."""
-    from orgsim.model.metrics import run_summary
+    from orgsim.model.metrics import SUMMARY_COLUMNS, run_summary
     from orgsim.runner import run_replicate
 
-    result = run_replicate(setting, replicate, seed)
-    summary = flatten(run_summary(result.timeseries, setting.metrics.majority_months, setting.metrics))
     reporters = list(reporters)
+    # only the monthly columns kept: no department table, no other reporters (a third of a replicate)
+    columns = list(dict.fromkeys([*SUMMARY_COLUMNS, *reporters]))
+    result = run_replicate(setting, replicate, seed, collect="model", columns=columns)
+    summary = flatten(run_summary(result.timeseries, setting.metrics.majority_months, setting.metrics))
     monthly = result.timeseries[["month", *reporters]] if reporters else None
     return summary, monthly
 

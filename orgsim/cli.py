@@ -322,7 +322,12 @@ def _launch(command: str, args: list[str]) -> int:
     from orgsim.guards import check_resources, effective_workers
 
     if command not in ROOT_CONFIGS:  # the estimate is of a run's replicates; other commands size their own
-        check_resources(settings, effective_workers(settings), force=settings.force)
+        workers = effective_workers(settings)
+        check_resources(settings, workers, force=settings.force)
+        if command == "run" and workers > 1 and not _is_multirun(args):
+            from orgsim.runner import prestart_workers
+
+            prestart_workers()  # its start-up overlaps Hydra's composing the job's config
     if _is_multirun(args):
         sweep = _dir_override(args, "hydra.sweep.dir")
         if sweep is not None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from orgsim.config.schema import OrgsimConfig
+
+if TYPE_CHECKING:  # imported where a table is checked: error reporting imports this module
+    import pandas as pd
 
 # Null by design: outcomes that are undefined until something has happened. pandas holds them as NaN and
 # pyarrow writes a float NaN as null in parquet (tests/test_robust_runs.py checks the files); summary.json
@@ -44,6 +45,9 @@ class ResourceLimit(Exception):
 
 def check_finite(table: pd.DataFrame, name: str) -> None:
     """Raise NonFiniteOutcome at the first NaN / inf in a numeric column (NaN allowed in NULL_BY_DESIGN)."""
+    import numpy as np
+    import pandas as pd
+
     for column in table.columns:
         values = table[column]
         if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):

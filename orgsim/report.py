@@ -35,6 +35,20 @@ def summarize(
         runs.append(
             {"replicate": int(replicate), "seed": int(seed), **run_summary(run, majority_months, metrics)}
         )
+    return summarize_runs(runs, int(timeseries["month"].max()), scenario, policy, majority_months, metrics)
+
+
+def summarize_runs(
+    runs: list[dict],
+    horizon: int,
+    scenario: str,
+    policy: str,
+    majority_months: int = 6,
+    metrics: MetricsConfig | None = None,
+) -> dict:
+    """The aggregate of per-replicate run summaries (each with its `replicate` and `seed`, in replicate
+    order) over `horizon` months: what `summarize` returns, without the monthly tables."""
+    metrics = metrics or MetricsConfig()
     n = len(runs)
     marginalized = sum(r["marginalized"] for r in runs)
     by_year = np.array([r["marginalized_by_year"] for r in runs], dtype=bool).reshape(n, -1)
@@ -66,7 +80,7 @@ def summarize(
         "scenario": scenario,
         "policy": policy,
         "replicates": n,
-        "months": int(timeseries["month"].max()),
+        "months": int(horizon),
         "aggregate": {
             "marginalized": {
                 **_share(marginalized, n),

@@ -8,19 +8,23 @@ needs the usual `if __name__ == "__main__":` guard.
 
 from __future__ import annotations
 
+import collections
+import functools
+import itertools
+import math
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from orgsim.config.schema import OrgsimConfig
-from orgsim.model.agents import BusinessDepartment
-from orgsim.model.organization import Organization
 
 
 @dataclass
@@ -28,7 +32,8 @@ class ReplicateResult:
     replicate: int
     seed: int
     timeseries: pd.DataFrame
-    departments: pd.DataFrame
+    departments: pd.DataFrame | None
+    summary: dict | None = None  # run_summary of the timeseries, when asked for
 
 
 def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
@@ -42,34 +47,96 @@ def _calendar(start_year: int, months: pd.Series) -> pd.Series:
     return pd.to_datetime(pd.DataFrame({"year": years, "month": months % 12 + 1, "day": 1}))
 
 
-def run_replicate(setting: OrgsimConfig, replicate: int, seed: int) -> ReplicateResult:
-    """Run one organization to the horizon and return its monthly tables."""
-    model = Organization(setting, seed).run()
-    dc = model.datacollector
-    ts = dc.get_model_vars_dataframe().reset_index(drop=True)
-    ts.insert(0, "date", _calendar(setting.start_year, ts["month"]))
-    depts = dc.get_agenttype_vars_dataframe(BusinessDepartment).reset_index(drop=True)
-    depts = depts.drop(columns=[c for c in ("Step", "AgentID") if c in depts.columns])
-    depts = depts[["month", *[c for c in depts.columns if c != "month"]]]
+@functools.lru_cache(maxsize=8)
+def _run_calendar(start_year: int, horizon: int) -> pd.Series:
+    """The dates of months 0..horizon, built once: pandas' date assembly costs ~3 ms per replicate."""
+    return _calendar(start_year, pd.Series(np.arange(horizon + 1)))
+
+
+def run_replicate(
+    setting: OrgsimConfig,
+    replicate: int,
+    seed: int,
+    collect: str = "all",
+    columns: Sequence[str] | None = None,
+) -> ReplicateResult:
+    """Run one organization to the horizon and return its monthly tables.
+
+    collect="model" records only the model reporters in `columns` (all when None): `departments` is then
+    None, and the timeseries has no `date` column.
+    """
+    from orgsim.model.organization import Organization  # mesa: only where a model is built
+
+    model = Organization(setting, seed, collect=collect, columns=columns)
+    model.run()
+    recorder = model.datacollector
+    ts = recorder.get_model_vars_dataframe()
+    depts = None
+    if collect == "all":
+        dates = _run_calendar(setting.start_year, model.horizon)
+        if len(dates) != len(ts):  # a model stopped before its horizon
+            dates = _calendar(setting.start_year, ts["month"])
+        ts.insert(0, "date", dates.to_numpy(copy=True))
+        depts = recorder.department_frame()
     for table in (ts, depts):
-        table.insert(0, "seed", seed)
-        table.insert(0, "replicate", replicate)
+        if table is not None:
+            table.insert(0, "seed", seed)
+            table.insert(0, "replicate", replicate)
     model.release()  # or mesa 3.3 keeps every finished model alive (MESA_NOTES.md, memory)
     return ReplicateResult(replicate, seed, ts, depts)
 
 
-def _run_chunk(setting: OrgsimConfig, jobs: list[tuple[int, int]]) -> list[ReplicateResult]:
-    return [run_replicate(setting, r, s) for r, s in jobs]
+def _run_chunk(
+    setting: OrgsimConfig,
+    jobs: list[tuple[int, int]],
+    summaries: bool = False,
+    finish: Callable[[list[ReplicateResult]], Any] | None = None,
+) -> Any:
+    results = [run_replicate(setting, r, s) for r, s in jobs]
+    if summaries:  # in the worker, so the parent need not keep the tables to summarize them
+        from orgsim.model.metrics import run_summary
+
+        m = setting.metrics
+        for result in results:
+            result.summary = run_summary(result.timeseries, m.majority_months, m)
+    return results if finish is None else finish(results)
+
+
+def spool_chunk(
+    folder: Path, keep: Sequence[str], results: list[ReplicateResult]
+) -> tuple[list, pd.DataFrame]:
+    """Check a chunk's tables and write them as parquet parts in `folder` (named by its first replicate);
+    return its run summaries and the `keep` columns of its timeseries: all the parent of a run needs.
+    Run where the chunk ran (as `finish` of iter_replicates), so whole tables never travel between
+    processes."""
+    from orgsim.guards import check_finite
+    from orgsim.sweep.store import write_part
+
+    timeseries, departments = tables(results)
+    check_finite(timeseries, "timeseries")
+    check_finite(departments, "departments")
+    first = min(r.replicate for r in results)
+    write_part(folder, "timeseries", first, timeseries)
+    write_part(folder, "departments", first, departments)
+    runs = [{"replicate": r.replicate, "seed": r.seed, **(r.summary or {})} for r in results]
+    return runs, timeseries[list(keep)]
+
+
+def chunk_size(replicates: int) -> int:
+    """Replicates per chunk: it depends on the number of replicates only, so the chunks (and the row
+    groups of the streamed tables) are the same whichever number of processes runs them."""
+    return max(1, min(20, math.ceil(replicates / 16)))
 
 
 # Break-even of the process pool, in organization-months (replicates x months). Measured 2026-11-30 on
-# 2 cores (benchmarks/run.py --only serial,pool): starting a pool costs ~1.7 s CPU (forkserver start-up
-# and the import of the model there, before the first replicate), and a default replicate (2,000
-# employees, 60 months) ~32 ms, ~0.55 ms per month. Two workers save half the simulating time, so the
-# pool pays from about 2 x 1.7 / 0.032 ~ 100 default replicates, ~6,000 organization-months. Measured:
-# 30 replicates cost 3.9 s CPU serial vs 5.6 s pooled, 60 replicates 4.8 s vs 6.5 s. Larger
-# organizations cost more per month, so for them the rule errs on the serial side.
-POOL_BREAK_EVEN_MONTHS = 6000
+# 2 cores shared with other jobs (load 2-3, so noisy): the pool's fixed cost over serial, for
+# `orgsim run` with the forkserver started early (prestart_workers), is ~0.55 s wall (10 default
+# replicates: 4.02 vs 3.48 s and 4.81 vs 4.27 s); a default replicate (2,000 employees, 60 months) costs
+# ~25 ms. Two workers on two free cores halve the simulating time, so the pool pays from about
+# 2 x 0.55 / 0.025 ~ 45 default replicates, ~3,000 organization-months. (It was 6,000 while the parent
+# imported mesa too and took whole tables back from the workers.) Where other work keeps the cores busy
+# a pool does not pay at any size (measured here at load 2-3: 120 replicates 7.98 s pooled, 6.59 serial).
+POOL_BREAK_EVEN_MONTHS = 3000
 
 
 def default_workers(requested: int, replicates: int, months: int = 60) -> int:
@@ -87,10 +154,18 @@ def _pool_context():
     # is unsafe once numpy's BLAS threads or pyarrow's pools are running (Python 3.12 warns about it).
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["orgsim.worker_signals", "orgsim.runner"])
+        ctx.set_forkserver_preload(["orgsim.worker_signals", "orgsim.runner", "orgsim.model.organization"])
         _start_forkserver_deaf_to_ctrl_c()
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def prestart_workers() -> None:
+    """Start the forkserver now (Linux), so that its interpreter start and imports (~1.5 s CPU) overlap
+    what the caller still does before its pool starts (composing the config, ~1 s); the pool then forks
+    its workers from it. Harmless when no pool follows: the forkserver ends with this process."""
+    if sys.platform.startswith("linux"):
+        _pool_context()
 
 
 def _start_forkserver_deaf_to_ctrl_c() -> None:
@@ -141,6 +216,64 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
+def iter_replicates(
+    setting: OrgsimConfig,
+    replicates: int,
+    base_seed: int,
+    workers: int = 0,
+    on_done: Callable[[int], None] | None = None,
+    summaries: bool = False,
+    finish: Callable[[list[ReplicateResult]], Any] | None = None,
+) -> Iterator[Any]:
+    """Run `replicates` seeds, serially or in local processes, and yield chunks of consecutive
+    replicates in replicate order as they finish (at most two chunks per worker are held at once).
+
+    With `summaries`, each result carries its run summary. `finish` (picklable: a module-level function
+    or a partial of one) is applied to each chunk's list of results where it ran, and its value is
+    yielded instead of the list.
+    """
+    jobs = list(enumerate(replicate_seeds(base_seed, replicates)))
+    size = chunk_size(replicates)
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    n_workers = default_workers(workers, replicates, setting.years * 12)
+    if n_workers == 1:
+        for chunk in chunks:
+            results = []
+            for job in chunk:
+                results.extend(_run_chunk(setting, [job], summaries))
+                if on_done:
+                    on_done(1)
+            yield results if finish is None else finish(results)
+        return
+    context = _pool_context()
+    parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
+    pool = ProcessPoolExecutor(
+        max_workers=n_workers, mp_context=context, initializer=_worker_init, initargs=(parent,)
+    )
+    try:
+        pending = iter(chunks)
+        in_flight = collections.deque(
+            (len(chunk), pool.submit(_run_chunk, setting, chunk, summaries, finish))
+            for chunk in itertools.islice(pending, 2 * n_workers)
+        )
+        while in_flight:
+            done, future = in_flight.popleft()
+            result = future.result()
+            following = next(pending, None)
+            if following is not None:
+                in_flight.append(
+                    (len(following), pool.submit(_run_chunk, setting, following, summaries, finish))
+                )
+            if on_done:
+                on_done(done)
+            yield result
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def run_replicates(
     setting: OrgsimConfig,
     replicates: int,
@@ -149,33 +282,8 @@ def run_replicates(
     on_done: Callable[[int], None] | None = None,
 ) -> list[ReplicateResult]:
     """Run `replicates` seeds, serially or in local processes; results ordered by replicate."""
-    jobs = list(enumerate(replicate_seeds(base_seed, replicates)))
-    n_workers = default_workers(workers, replicates, setting.years * 12)
-    results: list[ReplicateResult] = []
-    if n_workers == 1:
-        for job in jobs:
-            results.extend(_run_chunk(setting, [job]))
-            if on_done:
-                on_done(1)
-    else:
-        chunks = [jobs[i :: n_workers * 2] for i in range(n_workers * 2)]
-        chunks = [c for c in chunks if c]
-        context = _pool_context()
-        parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
-        pool = ProcessPoolExecutor(
-            max_workers=n_workers, mp_context=context, initializer=_worker_init, initargs=(parent,)
-        )
-        try:
-            for chunk_results in pool.map(_run_chunk, [setting] * len(chunks), chunks):
-                results.extend(chunk_results)
-                if on_done:
-                    on_done(len(chunk_results))
-        except BaseException:
-            _stop_workers(pool)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    return sorted(results, key=lambda r: r.replicate)
+    chunks = iter_replicates(setting, replicates, base_seed, workers, on_done)
+    return [result for chunk in chunks for result in chunk]
 
 
 def tables(results: Iterable[ReplicateResult]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -225,7 +225,7 @@ def test_a_long_run_prints_its_estimate_before_it_starts(tmp_path, capsys, monke
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("orgsim.runner.run_replicates", stop)
+    monkeypatch.setattr("orgsim.runner.iter_replicates", stop)  # what run_job runs the replicates with
     run_dir = tmp_path / "long"
     assert cli.main(["run", "replicates=2000", "years=10", f"hydra.run.dir={run_dir}"]) == 130
     lines = capsys.readouterr().err.strip().splitlines()

@@ -151,10 +151,10 @@ def test_a_failed_first_run_leaves_no_folder(tmp_path, capsys, monkeypatch):
 def test_a_nan_outcome_fails_the_run_naming_outcome_month_and_replicate(tmp_path, capsys, monkeypatch):
     real_tables = runner.tables
 
-    def poisoned(results):
+    def poisoned(results):  # run_job joins the tables chunk by chunk: poison the chunk holding replicate 1
         timeseries, departments = real_tables(results)
-        row = timeseries.index[(timeseries["replicate"] == 1) & (timeseries["month"] == 3)][0]
-        timeseries.loc[row, "shadow_share"] = math.nan
+        rows = timeseries.index[(timeseries["replicate"] == 1) & (timeseries["month"] == 3)]
+        timeseries.loc[rows, "shadow_share"] = math.nan
         return timeseries, departments
 
     monkeypatch.setattr(runner, "tables", poisoned)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -51,16 +52,9 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     Refuses (before writing anything) a config that fails validation or needs more memory than the machine
     can spare (unless force=true); fails without writing when an outcome is NaN or inf.
     """
-    from orgsim.guards import (
-        capped_workers,
-        check_finite,
-        check_resources,
-        check_summary,
-        effective_workers,
-    )
-    from orgsim.plots import plot_channels, plot_marginalized_by_year, plot_trajectories
-    from orgsim.report import summarize, verdict
-    from orgsim.runner import default_workers, run_replicates, tables
+    from orgsim.guards import capped_workers, check_resources, check_summary, effective_workers
+    from orgsim.report import summarize_runs, verdict
+    from orgsim.runner import default_workers
 
     setting = to_settings(cfg)
     workers, note = capped_workers(setting)
@@ -70,52 +64,91 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     if cost.seconds > 60 or cost.bytes > 2e9:
         print(f"orgsim run: note: {cost.describe(setting)} (estimate)", file=sys.stderr)
     output_dir.mkdir(parents=True, exist_ok=True)
+    staging = output_dir / ".partial-chunks"
+    try:
+        runs, plotted = _stream_replicates(setting, workers, staging, progress)
+        summary = summarize_runs(
+            runs,
+            setting.years * 12,
+            setting.scenario.name,
+            setting.policy.name,
+            setting.metrics.majority_months,
+            setting.metrics,
+        )
+        summary["seed"] = setting.seed
+        summary["workers"] = default_workers(workers, setting.replicates, setting.years * 12)
+        check_summary(summary)
+        summary["verdict"] = verdict(summary)
+        _write_outputs(setting, output_dir, summary, plotted, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return summary
+
+
+# The monthly columns the figures draw: the parent keeps these of every replicate, and streams the
+# whole tables to disk chunk by chunk, so its memory does not grow with the tables.
+PLOTTED = (
+    "replicate",
+    "month",
+    "shadow_share",
+    "it_influence",
+    *(f"deployments_{c}" for c in ("sanctioned", "brokered", "byot", "shadow")),
+)
+
+
+def _stream_replicates(setting, workers: int, staging: Path, progress: bool):
+    """Run the replicates; each chunk's tables are checked and written as parquet parts in `staging`
+    where the chunk ran. Return the run summaries (in replicate order) and the plotted columns."""
+    import functools
+
+    import pandas as pd
+
+    from orgsim.runner import iter_replicates, spool_chunk
+
+    runs, plotted = [], []
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=setting.replicates, desc="replicates", unit="run", file=sys.stderr, leave=False)
     try:
-        results = run_replicates(
+        chunks = iter_replicates(
             setting,
             setting.replicates,
             setting.seed,
             workers,
             on_done=bar.update if bar is not None else None,
+            summaries=True,
+            finish=functools.partial(spool_chunk, staging, PLOTTED),
         )
+        for chunk_runs, chunk_plotted in chunks:
+            runs.extend(chunk_runs)
+            plotted.append(chunk_plotted)
     finally:
         if bar is not None:
             bar.close()
-    timeseries, departments = tables(results)
-    check_finite(timeseries, "timeseries")
-    check_finite(departments, "departments")
-    summary = summarize(
-        timeseries,
-        setting.scenario.name,
-        setting.policy.name,
-        setting.metrics.majority_months,
-        setting.metrics,
-    )
-    summary["seed"] = setting.seed
-    summary["workers"] = default_workers(workers, setting.replicates, setting.years * 12)
-    check_summary(summary)
-    summary["verdict"] = verdict(summary)
+    return runs, pd.concat(plotted, ignore_index=True)
+
+
+def _write_outputs(setting, output_dir: Path, summary: dict, plotted, staging: Path) -> None:
+    from orgsim.plots import plot_channels, plot_marginalized_by_year, plot_trajectories
+    from orgsim.sweep.store import join_parts
 
     title = f"{setting.scenario.name} (policy {setting.policy.name})"
     m = setting.metrics
     _publish(
         output_dir,
         {
-            "timeseries.parquet": lambda p: timeseries.to_parquet(p, index=False),
-            "departments.parquet": lambda p: departments.to_parquet(p, index=False),
+            "timeseries.parquet": lambda p: join_parts(staging, "timeseries", p),
+            "departments.parquet": lambda p: join_parts(staging, "departments", p),
             "trajectories.png": lambda p: plot_trajectories(
-                timeseries,
+                plotted,
                 p,
                 title=title,
                 strategic_threshold=m.strategic_threshold,
                 custodian_threshold=m.custodian_threshold,
             ),
-            "channels.png": lambda p: plot_channels(timeseries, p, title=title),
+            "channels.png": lambda p: plot_channels(plotted, p, title=title),
             "marginalized_by_year.png": lambda p: plot_marginalized_by_year(
                 summary, p, title=title, start_year=setting.start_year
             ),
@@ -123,7 +156,6 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
             "summary.json": lambda p: p.write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n"),
         },
     )
-    return summary
 
 
 register_configs()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -107,6 +109,9 @@ def _compose_with_search_path(
 
 # The schema of each shipped root config (`orgsim validate` composes validate.yaml)
 ROOT_SCHEMAS = {"config": OrgsimConfig, "validate": ValidateRootConfig}
+# Settings already validated in this process, by their schema and plain config: the CLI validates the
+# user's config before Hydra starts the job, and the job gets the same config from Hydra (~80 ms each time).
+_VALIDATED: dict[str, OrgsimConfig] = {}
 
 
 def to_settings(cfg: DictConfig, schema: type = OrgsimConfig) -> OrgsimConfig:
@@ -116,8 +121,13 @@ def to_settings(cfg: DictConfig, schema: type = OrgsimConfig) -> OrgsimConfig:
     """
     plain = OmegaConf.to_container(cfg, resolve=True)
     plain.pop("hydra", None)
-    settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
-    return validate(settings)
+    key = json.dumps([schema.__name__, plain], sort_keys=True, default=repr)
+    if key not in _VALIDATED:
+        settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
+        if len(_VALIDATED) >= 16:
+            _VALIDATED.pop(next(iter(_VALIDATED)))
+        _VALIDATED[key] = validate(settings)
+    return copy.deepcopy(_VALIDATED[key])  # a private copy: callers may change theirs
 
 
 def load_settings(overrides: list[str] | tuple[str, ...] = (), **source: str | None) -> OrgsimConfig:

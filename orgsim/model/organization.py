@@ -8,6 +8,7 @@ runner, the results store, the plots or the CLI.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import mesa
 import networkx as nx
@@ -22,15 +23,28 @@ from orgsim.model.industry import draw_organization, scaled  # noqa: F401  (scal
 from orgsim.model.ledger import BROKERED, SANCTIONED, SHADOW, DecisionTally, Deployment, Ledger
 from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, role_now
 from orgsim.model.policies import make_policy
+from orgsim.model.recorder import COLLECT, MonthlyRecorder
 
 # Mesa logs every step at INFO; that would flood Hydra's console and log file.
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
 class Organization(mesa.Model):
-    """One organization over monthly steps. `setting` is a validated OrgsimConfig."""
+    """One organization over monthly steps. `setting` is a validated OrgsimConfig.
 
-    def __init__(self, setting: OrgsimConfig, seed: int = 0):
+    Each month it records the model reporters named in `columns` (all when None) and, with collect="all",
+    the departments' table too ("model": none). What is recorded never changes the run itself.
+    """
+
+    def __init__(
+        self,
+        setting: OrgsimConfig,
+        seed: int = 0,
+        collect: str = "all",
+        columns: Sequence[str] | None = None,
+    ):
+        if collect not in COLLECT:
+            raise ValueError(f"collect must be one of {', '.join(COLLECT)}; got {collect!r}")
         super().__init__(rng=int(seed))
         # org.size, and in an industry the drawn size and department mix (industry.py)
         setting, self.drawn = draw_organization(setting, self.rng)
@@ -42,6 +56,10 @@ class Organization(mesa.Model):
         self.category_tool_indices = [
             np.array([t.index for t in tools]) for tools in self.catalogue.by_category.values()
         ]
+        # each tool's category number (len(categories) for a tool in none), for counting tools per category
+        self.tool_category = np.full(len(self.catalogue), len(self.category_tool_indices))
+        for number, indices in enumerate(self.category_tool_indices):
+            self.tool_category[indices] = number
         self.environment = Environment(setting.environment, setting.start_year)
         self.policy = make_policy(setting.policy)
         org = setting.org
@@ -81,11 +99,17 @@ class Organization(mesa.Model):
                 self.add_deployment(dept, tool, SHADOW if channel == BROKERED else channel)
             self.decisions.record(1.0 if dep_cfg.it_involved else 0.0)
         self.environment.update_integration(self.ledger.shared_deployments())
-        self.datacollector = mesa.DataCollector(
-            model_reporters={"month": "month", **MODEL_REPORTERS},
-            agenttype_reporters={
-                BusinessDepartment: {"month": lambda d: d.model.month, **DEPARTMENT_REPORTERS}
-            },
+        reporters = {"month": "month", **MODEL_REPORTERS}
+        if columns is not None:
+            unknown = [c for c in columns if c not in reporters]
+            if unknown:
+                raise ValueError(f"unknown model reporters {unknown}; reporters: {', '.join(reporters)}")
+            reporters = {k: v for k, v in reporters.items() if k == "month" or k in columns}
+        # Not mesa.DataCollector: see recorder.py for the measured cost; the same calls and tables.
+        self.datacollector = MonthlyRecorder(
+            reporters,
+            {"month": lambda d: d.model.month, **DEPARTMENT_REPORTERS} if collect == "all" else None,
+            departments,
         )
         self.role = role_now(self)
         self.datacollector.collect(self)

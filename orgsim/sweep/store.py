@@ -112,21 +112,44 @@ class Store:
         if with_timeseries:
             path = self.folder / "timeseries.parquet"
             tmp = path.with_name(f".partial-{path.name}")
-            writer = None
-            try:
-                for part in self._ordered():
-                    table = pq.read_table(self.parts_dir / f"timeseries-{part['name']}.parquet")
-                    if writer is None:
-                        writer = pq.ParquetWriter(tmp, table.schema)
-                    writer.write_table(table.cast(writer.schema))
-            finally:
-                if writer is not None:
-                    writer.close()
-            if writer is None:
-                pq.write_table(pa.table({}), tmp)
+            join_parquet([self.parts_dir / f"timeseries-{p['name']}.parquet" for p in self._ordered()], tmp)
             os.replace(tmp, path)
             written.append(path)
         return written
+
+
+def join_parquet(parts: list[Path], path: Path) -> None:
+    """Stream parquet `parts`, in order, into one file at `path`, a row group per part: memory holds one
+    part at a time. A column whose type differs between parts (int64 in one, float64 in another, as
+    pandas infers per table) takes the common type, as pandas.concat would give."""
+    if not parts:
+        pq.write_table(pa.table({}), path)
+        return
+    schemas = [pq.read_schema(part) for part in parts]
+    schema = schemas[0]
+    if any(not other.equals(schema) for other in schemas[1:]):
+        unified = pa.unify_schemas(schemas, promote_options="permissive")
+        schema = unified.with_metadata(schema.metadata)
+    with pq.ParquetWriter(path, schema) as writer:
+        for part in parts:
+            writer.write_table(pq.ParquetFile(part).read().cast(schema))  # not read_table: no dataset import
+
+
+def write_part(folder: Path, name: str, first: int, table: pd.DataFrame) -> Path:
+    """One chunk of table `name` as `folder/<name>-<first id>.parquet`; the ids order the parts."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{first:012d}.parquet"
+    table.to_parquet(path, index=False)
+    return path
+
+
+def join_parts(folder: Path, name: str, path: Path) -> None:
+    """Join the parts of table `name` in `folder`, in id order, into one file at `path`; remove them."""
+    parts = sorted(Path(folder).glob(f"{name}-*.parquet"))
+    join_parquet(parts, path)
+    for part in parts:
+        part.unlink()
 
 
 def numeric_nulls_as_float(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """What the page shows, read from the model's own reporters: nothing here names a role measure by hand.
 
-Model-level series come from the DataCollector's columns (MODEL_REPORTERS), role thresholds from
+Model-level series come from the monthly recorder's columns (MODEL_REPORTERS), role thresholds from
 `setting.metrics`, per-department values from DEPARTMENT_REPORTERS applied to the live departments, the
 parts of it_influence from ROLE_COMPONENTS. Each function draws one figure or builds one table; none
 changes the model.

@@ -1,0 +1,107 @@
+"""The monthly recorder: the model and department reporters, one Python list per column, turned into one
+DataFrame per replicate at the end. It offers the DataCollector calls orgsim uses (`collect`, `model_vars`,
+`get_model_vars_dataframe`, `get_agenttype_vars_dataframe`), with the same columns, order and dtypes.
+
+Why not mesa.DataCollector on this path: measured on the default replicate (2,000 employees, 60 months,
+mesa 3.3.1, cProfile) its `collect` was 37% of the replicate's CPU (a deepcopy of every value, a generator
+per department row) and building its tables another 12%. The columns here are filled by plain appends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# What a replicate records each month: every reporter and the departments' table, or the model's
+# monthly columns alone (a sweep or api.run_one that keeps only the run summary and chosen reporters).
+COLLECT = ("all", "model")
+
+
+# Value types whose column pandas would make int64 or float64: such a column is built with numpy
+# directly (pandas' object inference cost ~50 us a column); any other mix goes through pandas.
+_INTS = frozenset((int, np.int64))
+_NUMBERS = frozenset((int, float, np.int64, np.float64))
+
+
+def _column(values: list) -> np.ndarray | list:
+    """`values` as the array pandas would infer from the list (int64 or float64), or the list itself."""
+    types = set(map(type, values))
+    if types <= _INTS:
+        return np.array(values, dtype=np.int64) if values else values
+    if types <= _NUMBERS:
+        return np.array(values, dtype=np.float64)
+    return values
+
+
+def _frame(columns: dict[str, list]) -> pd.DataFrame:
+    return pd.DataFrame({name: _column(values) for name, values in columns.items()})
+
+
+def _as_function(reporter: str | Callable) -> Callable:
+    """A reporter as DataCollector takes it (an attribute name or a function) as a function."""
+    return attrgetter(reporter) if isinstance(reporter, str) else reporter
+
+
+class MonthlyRecorder:
+    """Model reporters (one value per month) and department reporters (one row per department per month).
+
+    `departments` is the departments in creation order, the order DataCollector reports an agent type in;
+    None records no department table.
+    """
+
+    def __init__(
+        self,
+        model_reporters: Mapping[str, str | Callable],
+        department_reporters: Mapping[str, str | Callable] | None = None,
+        departments: Sequence[Any] | None = None,
+    ) -> None:
+        self.model_vars: dict[str, list] = {name: [] for name in model_reporters}
+        self._model = [(_as_function(r), self.model_vars[n]) for n, r in model_reporters.items()]
+        self.department_vars: dict[str, list] | None = None
+        self._departments = list(departments) if department_reporters is not None and departments else []
+        self._steps: list[int] = []
+        if department_reporters is not None:
+            self.department_vars = {name: [] for name in department_reporters}
+            self._department = [
+                (_as_function(r), self.department_vars[n]) for n, r in department_reporters.items()
+            ]
+
+    def collect(self, model) -> None:
+        """Append this month's values."""
+        for reporter, column in self._model:
+            column.append(reporter(model))
+        if self.department_vars is not None:
+            self._steps.append(int(model.steps))
+            departments = self._departments
+            for reporter, column in self._department:
+                column.extend(map(reporter, departments))
+
+    @property
+    def collects_departments(self) -> bool:
+        return self.department_vars is not None
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """One row per collection, one column per model reporter (as DataCollector's)."""
+        return _frame(self.model_vars)
+
+    def department_frame(self) -> pd.DataFrame:
+        """One row per department per collection, one column per department reporter, no index."""
+        if self.department_vars is None:
+            raise ValueError("this run recorded no department table (collect='model')")
+        return _frame(self.department_vars)
+
+    def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
+        """The department table indexed by (Step, AgentID), as DataCollector's for `agent_type`."""
+        frame = self.department_frame()
+        departments = [d for d in self._departments if isinstance(d, agent_type)]
+        if len(departments) != len(self._departments):
+            raise ValueError(f"the recorder holds departments, not {agent_type.__name__}")
+        n = len(departments)
+        steps = [s for s in self._steps for _ in range(n)]
+        ids = [d.unique_id for d in departments] * len(self._steps)
+        frame.index = pd.MultiIndex.from_arrays([steps, ids], names=["Step", "AgentID"])
+        return frame
