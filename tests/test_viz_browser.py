@@ -37,6 +37,20 @@ FLAGS = [
 ]  # fmt: skip
 STEPS = 3
 PLAY_TO = 12
+
+
+def _moved_budget(presses: int) -> float:
+    """The IT budget after `presses` ArrowRight presses from the default (the slider's grid must hold the
+    default, or the slider would snap it away before the user touches it)."""
+    from orgsim.config.compose import load_settings
+    from orgsim.viz.model import CONTROLS
+
+    control = next(c for c in CONTROLS if c.name == "it_budget")
+    start = load_settings([]).it.budget
+    assert ((start - control.low) / control.step).is_integer()
+    return start + presses * control.step
+
+
 MONTH_AT_LEAST = """n => {
   const m = document.querySelector(".orgsim-status")?.textContent.match(/^Month (\\d+) /);
   return m !== null && m !== undefined && Number(m[1]) >= n;
@@ -158,22 +172,23 @@ def test_page_steps_and_follows_sliders(server, tmp_path):
             assert headline.startswith(f"month {STEPS}: shadow_share {before['shadow_share'][-1]:.3f}")
 
             # move two sliders with the keyboard, then Reset applies them (Mesa's convention)
+            moved = _moved_budget(4)
             budget = _slider(page, "IT budget (k USD/year)")
             budget.focus()
             for _ in range(4):
-                budget.press("ArrowRight")  # 4,000 -> 5,000 k USD a year
+                budget.press("ArrowRight")  # four steps up from the default
             seed = _slider(page, "Seed")
             seed.focus()
             seed.press("ArrowRight")  # 0 -> 1
             page.get_by_role("button", name="Reset").click()
-            page.get_by_text("Overrides: it.budget=5000.0 seed=1").wait_for(timeout=30_000)
+            page.get_by_text(f"Overrides: it.budget={moved!r} seed=1").wait_for(timeout=30_000)
             page.get_by_text("Month 0 (").wait_for(timeout=30_000)
             for month in range(1, STEPS + 1):
                 _step(page, month, clicks)
             after = {n: _series(page, n) for n in ("shadow_share", "it_influence")}
-            assert after == _expected(STEPS, it_budget=5000.0, seed=1)
+            assert after == _expected(STEPS, it_budget=moved, seed=1)
             assert after != before
-            assert "IT budget (k USD/year): 5000" in page.locator(".orgsim-settings").inner_text()
+            assert f"IT budget (k USD/year): {moved:g}" in page.locator(".orgsim-settings").inner_text()
 
             # play runs on by itself; pause stops it where it is
             page.get_by_role("button", name="▶").click()
@@ -187,7 +202,7 @@ def test_page_steps_and_follows_sliders(server, tmp_path):
             month = len(played["shadow_share"]) - 1
             assert month >= PLAY_TO
             assert page.locator(".orgsim-status").inner_text().startswith(f"Month {month} (")
-            assert played == _expected(month, it_budget=5000.0, seed=1)
+            assert played == _expected(month, it_budget=moved, seed=1)
             for selector in (".orgsim-channels polygon.series", ".orgsim-network .node", ".orgsim-table tr"):
                 assert page.locator(selector).count() > 0, selector
 

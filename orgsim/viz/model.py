@@ -43,7 +43,8 @@ CONTROLS = (
     Control("cio_aspiration", "it.cio.aspiration", "CIO aspiration"),
     Control("cio_willingness", "it.cio.willingness", "CIO willingness"),
     # IT's capacity is its budget over a fixed unit cost: the budget is the lever.
-    Control("it_budget", "it.budget", "IT budget (k USD/year)", 1000.0, 10000.0, 250.0),
+    # A step of 10 k USD keeps the calibrated default (4,970) on the slider's grid.
+    Control("it_budget", "it.budget", "IT budget (k USD/year)", 1000.0, 10000.0, 10.0),
     Control("saas_speed", "environment.saas_maturity.steepness", "SaaS maturity speed", 0.2, 4.0, 0.1),
     Control("consumerization", "environment.consumerization.end", "Consumerization"),
     Control(
