@@ -218,7 +218,11 @@ class Results:
         return _read_table(self.folder, "departments.parquet")
 
     def context(self) -> str:
-        """Scenario and policy (run) or sweep name and design, for the caption."""
+        """Scenario and policy (run), sweep name and design, or the analysis and its sweep, for the
+        caption."""
+        if "analysis" in self.config:  # a folder written by `orgsim analyze`
+            source = "/".join(Path(str(self.config.get("input", "?"))).parts[-2:])
+            return f"orgsim analyze {self.config['analysis']} of {source}"
         scenario = (self.config.get("scenario") or {}).get("name", "?")
         policy = (self.config.get("policy") or {}).get("name", "?")
         if self.kind == "sweep":

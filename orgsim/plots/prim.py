@@ -83,7 +83,18 @@ def prim_figure(
             label=label,
         )
         for yi, row in zip(y, part.itertuples(), strict=True):
-            if row.kind == "numeric":
+            if row.kind == "numeric" and row.high_scaled - row.low_scaled < 0.01:
+                # one value of a listed factor: a bar of no width would not show
+                ax.plot(row.low_scaled, yi, marker="D", color=color, markersize=6)
+                ax.annotate(
+                    f"= {_value(row.low)}",
+                    (row.high_scaled, yi),
+                    xytext=(6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize="x-small",
+                )
+            elif row.kind == "numeric":
                 ax.annotate(
                     f"{_value(row.low)} - {_value(row.high)}",
                     (row.high_scaled, yi),
@@ -104,7 +115,7 @@ def prim_figure(
                 )
     ax.set_yticks(range(len(parameters)), parameters)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1.25)  # room for the bound labels right of a box that reaches the top of its range
+    ax.set_xlim(-0.02, 1.25)  # room for a one-value marker at 0 and for bound labels right of a box
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.set_xlabel("position in the parameter's range in the sample (0: lowest, 1: highest)")
     ax.grid(axis="x", alpha=0.3)
