@@ -382,15 +382,15 @@ def main(argv: list[str] | None = None) -> int:
             f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr
         )
         return 2
-    if command in SELF_CHECKED:
-        return importlib.import_module(COMMANDS[command][0]).main(rest)
-    if command == "viz":  # serves a page, not a Hydra app: it checks its own keys (port=, assets=)
-        from orgsim.commands.viz import main as viz_main
-
-        return viz_main(rest)
     saved = os.environ.get("ORGSIM_DEBUG")
     os.environ["ORGSIM_DEBUG"] = "1" if debug else "0"
     try:
+        if command in SELF_CHECKED:
+            return importlib.import_module(COMMANDS[command][0]).main(rest)
+        if command == "viz":  # serves a page, not a Hydra app: it checks its own keys (port=, assets=)
+            from orgsim.commands.viz import main as viz_main
+
+            return viz_main(rest)
         return launch(command, rest)
     finally:
         if saved is None:

@@ -427,3 +427,10 @@ def test_figures_and_the_plot_command_import_nothing_of_the_model(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_debug_shows_the_traceback_behind_the_one_line(tmp_path) -> None:
+    plain = orgsim("plot", "plot=trajectories", f"input={tmp_path / 'missing'}", cwd=tmp_path)
+    debug = orgsim("--debug", "plot", "plot=trajectories", f"input={tmp_path / 'missing'}", cwd=tmp_path)
+    assert plain.returncode == 2 and len(plain.stderr.strip().splitlines()) == 1
+    assert debug.returncode != 0 and "Traceback" in debug.stderr and "ConfigError" in debug.stderr

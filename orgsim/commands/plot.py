@@ -700,7 +700,7 @@ def _run_hydra(args: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Check every variant of the overrides and the input before Hydra starts; then run the Hydra app."""
     from orgsim import cli, rundir
-    from orgsim.errors import describe
+    from orgsim.errors import debug_enabled, describe
 
     args = list(sys.argv[1:] if argv is None else argv)
     overrides = cli._user_overrides(args)
@@ -714,7 +714,7 @@ def main(argv: list[str] | None = None) -> int:
             rundir.check_target(given[1])
         return _run_hydra(args)
     except BaseException as err:  # every failure becomes one line and an exit code
-        if os.environ.get("HYDRA_FULL_ERROR") == "1" and not isinstance(err, SystemExit):
+        if (debug_enabled() or os.environ.get("HYDRA_FULL_ERROR") == "1") and not isinstance(err, SystemExit):
             raise
         if "Could not override 'plot.filters." in str(err):
             err = ConfigError(  # the dict is empty by default, so each filter is a new key
