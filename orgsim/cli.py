@@ -26,7 +26,7 @@ COMMANDS = {
     "params": ("orgsim.commands.params", "list every parameter: type, default, ranges, meaning"),
     "calibrate": ("orgsim.commands.calibrate", "fit the uncertain parameters to published targets (ABC)"),
     "viz": ("orgsim.commands.viz", "serve the interactive page on 127.0.0.1 (needs the viz extra)"),
-    "validate": ("orgsim.commands.validate", "check the model's parts against theory; prints a table"),
+    "validate": ("orgsim.commands.validate", "check the model against theory and published figures"),
 }
 # Sub-commands whose Hydra app composes another root config than config.yaml: its name.
 ROOT_CONFIGS = {"validate": "validate"}
@@ -369,6 +369,14 @@ def launch(command: str, args: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader went away (`orgsim --help | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
+
+
+def _main(argv: list[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     commands = "\n".join(f"  {name:10s} {text}" for name, (_, text) in COMMANDS.items())
     debug = "--debug" in args or os.environ.get("HYDRA_FULL_ERROR") == "1"

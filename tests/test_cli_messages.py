@@ -49,3 +49,25 @@ def test_multirun_writes_one_complete_job_per_choice_in_the_default_sweep_dir(tm
     jobs = sorted(tmp_path.glob("multirun/run/*/[0-9]*"))
     assert [j.name for j in jobs] == ["0", "1"]
     assert all((j / "summary.json").is_file() and (j / "timeseries.parquet").is_file() for j in jobs)
+
+
+def test_help_into_a_closed_pipe_ends_quietly() -> None:
+    # `orgsim --help | head`: the reader is gone before orgsim writes (its end of the pipe closed first),
+    # so every write fails; orgsim must end quietly, not with a broken-pipe traceback
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "orgsim.cli", "--help"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == "" and done.returncode == 0
