@@ -24,24 +24,20 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from orgsim.report import wilson_interval  # noqa: E402
-
-Z = 1.959963984540054
-
+from orgsim.intervals import Z_95 as Z  # noqa: E402
+from orgsim.intervals import mean_interval, share_interval  # noqa: E402
 
 # --- small statistics ------------------------------------------------------------------------------------
 
 
 def share_ci(flags) -> str:
-    flags = np.asarray(flags, dtype=bool)
-    lo, hi = wilson_interval(int(flags.sum()), len(flags))
-    return f"{flags.mean():.1%} ({lo:.1%}-{hi:.1%})"
+    share, lo, hi = share_interval(np.asarray(flags, dtype=bool))
+    return f"{share:.1%} ({lo:.1%}-{hi:.1%})"
 
 
 def mean_ci(values) -> str:
-    values = np.asarray(values, dtype=float)
-    half = Z * values.std(ddof=1) / math.sqrt(len(values)) if len(values) > 1 else float("nan")
-    return f"{values.mean():.3f} ({values.mean() - half:.3f}-{values.mean() + half:.3f})"
+    mean, lo, hi = mean_interval(np.asarray(values, dtype=float))
+    return f"{mean:.3f} ({lo:.3f}-{hi:.3f})"
 
 
 def median_ci(values) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -89,3 +89,34 @@ def one_line_errors(command: str, overrides: list[str] | None = None) -> Iterato
         if line:
             print(f"orgsim {command}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
         sys.exit(code)
+
+
+def key_value_command(
+    command: str,
+    args: list[str],
+    help_text: str,
+    job: Callable[[list[str]], None],
+    interrupted: str | None = None,
+) -> int:
+    """The `main` of a sub-command that checks its own key=value arguments: --help prints `help_text`, a
+    flag is refused, and any failure of `job(args)` becomes one line and an exit code (`interrupted`, if
+    given, replaces the line for Ctrl-C, e.g. to say what was kept)."""
+    if any(a in ("-h", "--help") for a in args):
+        print(help_text)
+        return 0
+    flags = [a for a in args if a.startswith("-")]
+    if flags:
+        print(f"orgsim {command}: error: unknown flag {flags[0]}; give key=value overrides", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        job(args)
+    except BaseException as err:  # every failure becomes one line and an exit code
+        if debug_enabled() and not isinstance(err, (SystemExit, KeyboardInterrupt)):
+            raise
+        code, line = describe(err)
+        if interrupted and isinstance(err, KeyboardInterrupt):
+            line = interrupted
+        if line:
+            print(f"orgsim {command}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
+        return code
+    return 0

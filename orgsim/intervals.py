@@ -20,3 +20,22 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def share_interval(flags) -> tuple[float, float, float]:
+    """Share of true flags with its Wilson 95% interval: (share, low, high)."""
+    count, n = int(sum(bool(f) for f in flags)), len(flags)
+    low, high = wilson_interval(count, n)
+    return (count / n if n else math.nan), low, high
+
+
+def mean_interval(values) -> tuple[float, float, float]:
+    """Mean with its normal-approximation 95% interval: (mean, low, high); no interval from one value."""
+    values = [float(v) for v in values]
+    n = len(values)
+    mean = sum(values) / n if n else math.nan
+    if n < 2:
+        return mean, math.nan, math.nan
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    half = Z_95 * sd / math.sqrt(n)
+    return mean, mean - half, mean + half

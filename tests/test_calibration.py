@@ -13,7 +13,7 @@ import yaml
 
 from orgsim import api
 from orgsim.calibration.abc import Statistic, distances, posterior_summary, reject, row_statistics
-from orgsim.calibration.targets import REPORTERS, TARGETS, fitted, run_statistics, window
+from orgsim.calibration.targets import REPORTERS, TARGETS, run_statistics, window
 
 
 def test_window_is_the_calendar_year():
@@ -46,7 +46,6 @@ def test_target_statistics_of_a_known_table():
     assert stats["cio_controls_most_2014"] == 1.0 and stats["cio_controls_most_2015"] == 0.0
     assert stats["shadow_majority_2015"] == pytest.approx(np.mean(np.arange(37, 49)) / 60.0)
     assert set(REPORTERS) <= set(table.columns)
-    assert all(t.fit or t.why_not_fit for t in TARGETS) and fitted()
 
 
 def test_sampling_noise_shortens_the_distance_and_missing_values_are_far():

@@ -107,3 +107,17 @@ def test_validate_runs_the_published_and_hypotheses_checks(tmp_path, capsys):
     assert (out / "published.png").stat().st_size > 10_000
     assert (out / "hypotheses.png").stat().st_size > 10_000
     assert "hypothesis: social comes back to the CIO" in capsys.readouterr().out
+
+
+def test_the_published_check_runs_the_commands_own_config():
+    # `orgsim validate it.budget=...` must move the published rows: the check runs ctx.settings itself
+    from orgsim.config.compose import load_settings
+    from orgsim.validation import Context, published
+
+    def outside_over_it(budget: float) -> float:
+        settings = load_settings([f"it.budget={budget}"], config_name="validate")
+        ctx = Context(size="quick", seed=1, replicates=4, workers=1, settings=settings)
+        rows = {r.check: r for r in published.run(ctx)}
+        return rows["published: outside_over_it_2013"].model
+
+    assert outside_over_it(3000.0) > 1.3 * outside_over_it(6000.0)

@@ -14,23 +14,8 @@ import numpy as np
 import pandas as pd
 
 from orgsim.calibration.targets import TARGETS, run_statistics
+from orgsim.intervals import mean_interval, share_interval
 from orgsim.model.metrics import first_sustained_month
-from orgsim.report import wilson_interval
-
-Z_95 = 1.959963984540054
-
-
-def _mean_interval(values: np.ndarray) -> tuple[float, float, float]:
-    values = values[np.isfinite(values)]
-    mean = float(values.mean())
-    half = Z_95 * float(values.std(ddof=1)) / math.sqrt(len(values)) if len(values) > 1 else math.inf
-    return mean, mean - half, mean + half
-
-
-def _share_interval(flags: np.ndarray) -> tuple[float, float, float]:
-    count, n = int(np.sum(flags)), len(flags)
-    low, high = wilson_interval(count, n)
-    return count / n, low, high
 
 
 def published_rows(timeseries: pd.DataFrame, start_year: int) -> list[dict]:
@@ -41,10 +26,8 @@ def published_rows(timeseries: pd.DataFrame, start_year: int) -> list[dict]:
     rows = []
     for t in TARGETS:
         values = per_run[t.name].to_numpy(dtype=float)
-        mean, low, high = _share_interval(values > 0.5) if t.population else _mean_interval(values)
+        mean, low, high = share_interval(values > 0.5) if t.population else mean_interval(values)
         note = f"analogue: {t.analogue}"
-        if not t.fit:
-            note += f"; not fitted: {t.why_not_fit}"
         rows.append(
             {
                 "check": f"published: {t.name}",
@@ -69,7 +52,7 @@ def deloitte_rows(timeseries: pd.DataFrame, aspiration: float, willingness: floa
         ("cio_aspiration", aspiration, "60% of CIOs aspire to drive growth"),
         ("cio_willingness", willingness, "1 in 10 CIOs act on it"),
     ):
-        share, low, high = _share_interval(first[column].to_numpy() > 0.5)
+        share, low, high = share_interval(first[column].to_numpy() > 0.5)
         rows.append(
             {
                 "check": f"input: {column}",
@@ -86,20 +69,31 @@ def deloitte_rows(timeseries: pd.DataFrame, aspiration: float, willingness: floa
     return rows
 
 
-def marginalized_row(summaries: list[dict], label: str) -> dict:
-    """Hypothesis 1 (the seed article): IT ends marginalized in most organizations of a configuration."""
-    share, low, high = _share_interval(np.array([bool(s["marginalized"]) for s in summaries]))
+def _most_row(check: str, reference: str, flags, note: str) -> dict:
+    """A hypothesis row: it holds when the 95% interval of the share of organizations showing it lies
+    above one half."""
+    share, low, high = share_interval(flags)
     return {
-        "check": "hypothesis: IT marginalized",
-        "reference": "seed article (2012): shadow IT leaves the CIO a chief infrastructure officer",
+        "check": check,
+        "reference": reference,
         "target": 0.5,
         "model": share,
         "low": low,
         "high": high,
         "tolerance": "95% interval above 0.5",
         "passed": low > 0.5,
-        "note": f"{label}: share of organizations whose IT ends below the custodian threshold",
+        "note": note,
     }
+
+
+def marginalized_row(summaries: list[dict], label: str) -> dict:
+    """Hypothesis 1 (the seed article): IT ends marginalized in most organizations of a configuration."""
+    return _most_row(
+        "hypothesis: IT marginalized",
+        "seed article (2012): shadow IT leaves the CIO a chief infrastructure officer",
+        [bool(s["marginalized"]) for s in summaries],
+        f"{label}: share of organizations whose IT ends below the custodian threshold",
+    )
 
 
 REGAIN_RISE = 0.05  # assumption: a rise of five points in the share of social tools IT manages
@@ -131,21 +125,13 @@ def lebrun_row(timeseries: pd.DataFrame, integration_base: float, label: str) ->
         t0, t1 = regain_month(table.reset_index(drop=True), integration_base)
         lags.append(math.inf if t0 is None or t1 is None else t1 - t0)
     lags = np.array(lags, dtype=float)
-    share, low, high = _share_interval(lags <= REGAIN_MONTHS)
     finite = lags[np.isfinite(lags)]
     median = f"{np.median(finite):g} months" if len(finite) else "never"
-    return {
-        "check": "hypothesis: social comes back to the CIO",
-        "reference": "LeBrun, via Morgan (2012): organization-wide social becomes the CIO's responsibility",
-        "target": 0.5,
-        "model": share,
-        "low": low,
-        "high": high,
-        "tolerance": "95% interval above 0.5",
-        "passed": low > 0.5,
-        "note": (
-            f"{label}: share of organizations where the share of social tools IT manages rises "
-            f"{REGAIN_RISE:g} within {REGAIN_MONTHS} months of integration pressure passing halfway "
-            f"(assumed rule); median lag where it happens {median}"
-        ),
-    }
+    return _most_row(
+        "hypothesis: social comes back to the CIO",
+        "LeBrun, via Morgan (2012): organization-wide social becomes the CIO's responsibility",
+        lags <= REGAIN_MONTHS,
+        f"{label}: share of organizations where the share of social tools IT manages rises "
+        f"{REGAIN_RISE:g} within {REGAIN_MONTHS} months of integration pressure passing halfway "
+        "(assumed rule); median lag where it happens " + median,
+    )

@@ -47,8 +47,6 @@ class Target:
     analogue: str
     statistic: Callable[[pd.DataFrame, int], float]
     population: bool = False  # the target is a share of organizations: statistic is 0/1 per run
-    fit: bool = True  # used by `orgsim calibrate`; False: reported by `orgsim validate` only
-    why_not_fit: str = ""
 
     def run_value(self, table: pd.DataFrame, start_year: int) -> float:
         return float(self.statistic(table, start_year))
@@ -160,11 +158,6 @@ TARGETS: tuple[Target, ...] = (
         _marketing_over_it(2016),
     ),
 )
-
-
-def fitted() -> tuple[Target, ...]:
-    """The targets `orgsim calibrate` fits."""
-    return tuple(t for t in TARGETS if t.fit)
 
 
 def run_statistics(table: pd.DataFrame, start_year: int, targets=TARGETS) -> dict[str, float]:

@@ -327,23 +327,6 @@ def run(args: list[str], echo=print) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from orgsim.errors import debug_enabled, describe
+    from orgsim.errors import key_value_command
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in args):
-        print(HELP)
-        return 0
-    flags = [a for a in args if a.startswith("-")]
-    if flags:
-        print(f"orgsim analyze: error: unknown flag {flags[0]}; give key=value overrides", file=sys.stderr)
-        return 2
-    try:
-        run(args)
-    except BaseException as err:  # every failure becomes one line and an exit code
-        if debug_enabled() and not isinstance(err, SystemExit):
-            raise
-        code, line = describe(err)
-        if line:
-            print(f"orgsim analyze: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
-        return code
-    return 0
+    return key_value_command("analyze", list(sys.argv[1:] if argv is None else argv), HELP, run)

@@ -63,7 +63,7 @@ def per_run_statistics(
 def fit(plan, accept: float) -> dict:
     """ABC on a finished calibration sweep; writes the posterior files into the sweep folder."""
     from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics
-    from orgsim.calibration.targets import REPORTERS, TARGETS, fitted
+    from orgsim.calibration.targets import REPORTERS, TARGETS
 
     missing = [r for r in REPORTERS if r not in plan.reporters]
     if missing:
@@ -76,8 +76,8 @@ def fit(plan, accept: float) -> dict:
     timeseries = pd.read_parquet(folder / "timeseries.parquet")
     start_year = next(iter(plan.bases.values())).start_year
     per_run = per_run_statistics(runs, timeseries, start_year, TARGETS)
-    stats = [Statistic(t.name, t.value, t.scale, t.population) for t in fitted()]
-    table = row_statistics(per_run, [Statistic(t.name, t.value, t.scale, t.population) for t in TARGETS])
+    stats = [Statistic(t.name, t.value, t.scale, t.population) for t in TARGETS]
+    table = row_statistics(per_run, stats)
     params = plan.design.set_index("row")[[f.key for f in sampled]]
     accepted, dist = reject(params, table, stats, accept)
     priors = {f.key: (float(f.low), float(f.high)) for f in sampled}
@@ -93,7 +93,6 @@ def fit(plan, accept: float) -> dict:
                 "source": t.source,
                 "value": t.value,
                 "scale": t.scale,
-                "fitted": t.fit,
                 "prior_median": float(prior_vals.median()),
                 "posterior_median": float(post_vals.median()),
                 "posterior_low90": float(post_vals.quantile(0.05)),
@@ -193,45 +192,37 @@ def report(result: dict) -> str:
             + f"{r.median:.4g} [{r.low90:.4g}, {r.high90:.4g}]".ljust(28)
             + f"{r.identified:.2f}"
         )
-    lines.append("target                      value  prior median  posterior median [90%]  fitted")
+    lines.append("target                      value  prior median  posterior median [90%]")
     for r in result["targets"].itertuples():
         lines.append(
             f"{r.target:26s}  {r.value:5.2f}  {r.prior_median:12.3f}  "
-            f"{r.posterior_median:.3f} [{r.posterior_low90:.3f}, {r.posterior_high90:.3f}]".ljust(72)
-            + ("yes" if r.fitted else "no")
+            f"{r.posterior_median:.3f} [{r.posterior_low90:.3f}, {r.posterior_high90:.3f}]"
         )
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def calibrate_job(args: list[str]) -> None:
+    """Run (or resume) the calibration sweep, fit, write and print the result."""
     from orgsim.commands.sweep import prepare, sweep_job
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in args):
-        print(HELP)
-        return 0
-    flags = [a for a in args if a.startswith("-")]
-    if flags:
-        print(f"orgsim calibrate: error: unknown flag {flags[0]}; give key=value overrides", file=sys.stderr)
-        return 2
-    try:
-        own, rest = _own(args)
-        if not any(a.split("=", 1)[0].lstrip("+") == "experiment" for a in rest):
-            rest = ["experiment=calibration", *rest]
-        plan = prepare(rest)
-        sweep_job(plan, progress=sys.stderr.isatty(), echo=lambda text: None)
-        result = fit(plan, own["accept"])
-    except ConfigError as err:
-        print(f"orgsim calibrate: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(
-            "orgsim calibrate: interrupted; finished runs are stored, run the same command again to resume",
-            file=sys.stderr,
-        )
-        return 130
-    text = report(result)
+    own, rest = _own(args)
+    if not any(a.split("=", 1)[0].lstrip("+") == "experiment" for a in rest):
+        rest = ["experiment=calibration", *rest]
+    plan = prepare(rest)
+    sweep_job(plan, progress=sys.stderr.isatty(), echo=lambda text: None)
+    text = report(fit(plan, own["accept"]))
     (plan.output_dir / "calibration.txt").write_text(text + "\n")
     print(text)
     print(f"results: {plan.output_dir}")
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from orgsim.errors import key_value_command
+
+    return key_value_command(
+        "calibrate",
+        list(sys.argv[1:] if argv is None else argv),
+        HELP,
+        calibrate_job,
+        interrupted="interrupted; finished runs are stored, run the same command again to resume",
+    )

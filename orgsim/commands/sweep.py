@@ -467,24 +467,12 @@ def _fmt(value: Any) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in args):
-        print(HELP.format(experiments=", ".join(api.choices_of("experiment"))))
-        return 0
-    flags = [a for a in args if a.startswith("-")]
-    if flags:
-        print(f"orgsim sweep: error: unknown flag {flags[0]}; give key=value overrides", file=sys.stderr)
-        return 2
-    try:
-        plan = prepare(args)
-        sweep_job(plan, progress=sys.stderr.isatty())
-    except ConfigError as err:
-        print(f"orgsim sweep: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(
-            "orgsim sweep: interrupted; finished runs are stored, run the same command again to resume",
-            file=sys.stderr,
-        )
-        return 130
-    return 0
+    from orgsim.errors import key_value_command
+
+    return key_value_command(
+        "sweep",
+        list(sys.argv[1:] if argv is None else argv),
+        HELP.format(experiments=", ".join(api.choices_of("experiment"))),
+        lambda args: sweep_job(prepare(args), progress=sys.stderr.isatty()),
+        interrupted="interrupted; finished runs are stored, run the same command again to resume",
+    )

@@ -56,17 +56,12 @@ def figure(ctx: Context, outdir: Path) -> Path | None:
         return None
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharex=True)
     for label, table in data["tables"].items():
-        years = data["start_year"] + table["month"] / 12.0
-        for ax, column in zip(axes, ("it_influence", "outside_managed_share"), strict=True):
-            values = table.assign(
-                year=years, v=1.0 - table[column] if column != "it_influence" else table[column]
-            )
-            stats = values.groupby("year")["v"].agg(
-                ["mean", lambda s: s.quantile(0.05), lambda s: s.quantile(0.95)]
-            )
-            stats.columns = ["mean", "q05", "q95"]
-            line = ax.plot(stats.index, stats["mean"], label=label)[0]
-            ax.fill_between(stats.index, stats["q05"], stats["q95"], color=line.get_color(), alpha=0.2)
+        panels = (table["it_influence"], 1.0 - table["outside_managed_share"])
+        for ax, values in zip(axes, panels, strict=True):
+            by_year = values.groupby(data["start_year"] + table["month"] / 12.0)
+            mean, q05, q95 = by_year.mean(), by_year.quantile(0.05), by_year.quantile(0.95)
+            line = ax.plot(mean.index, mean, label=label)[0]
+            ax.fill_between(mean.index, q05, q95, color=line.get_color(), alpha=0.2)
     axes[0].axhline(data["custodian"], color="black", ls="--", lw=1, label="custodian threshold")
     axes[0].set_ylabel("IT influence (0-1)")
     axes[1].set_ylabel("share of active social tools IT manages")

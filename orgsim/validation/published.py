@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from orgsim.calibration.targets import TARGETS
 from orgsim.validation.registry import Check, CheckResult, Context
 
 NAME = "published"
+SCALES = {f"published: {t.name}": t.scale for t in TARGETS}  # the band drawn around each figure
 
 
 def _settings(ctx: Context):
+    """The command's own model config (with the user's overrides), run at least to 2016."""
     from orgsim import api
 
-    base = api.base_settings(ctx.settings.scenario.name, ctx.settings.policy.name)
-    return api.apply(base, {"years": max(5, base.years)})  # the figures run to 2016
+    return api.apply(ctx.settings, {"years": max(5, ctx.settings.years)})
 
 
 def run(ctx: Context) -> list[CheckResult]:
@@ -47,7 +49,7 @@ def figure(ctx: Context, outdir: Path) -> Path | None:
         ax.errorbar(r["model"], i, xerr=[[r["model"] - r["low"]], [r["high"] - r["model"]]], fmt="o",
                     color=colour, capsize=3)  # fmt: skip
         ax.plot(r["target"], i, marker="|", color="black", markersize=16, mew=2)
-        scale = _scale(r["tolerance"])
+        scale = SCALES.get(r["check"])
         if scale:
             ax.plot([r["target"] - scale, r["target"] + scale], [i, i], color="0.6", lw=6, alpha=0.4)
     ax.set_yticks(range(len(rows)), [r["check"].split(": ", 1)[1] for r in rows])
@@ -63,13 +65,6 @@ def figure(ctx: Context, outdir: Path) -> Path | None:
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
-
-
-def _scale(tolerance: str) -> float | None:
-    """The target's scale from a published row's tolerance text (`... +- 0.1 (target scale)`)."""
-    if "+-" not in tolerance:
-        return None
-    return float(tolerance.split("+-")[1].split()[0])
 
 
 CHECK = Check(NAME, "the default scenario against published 2012-2016 figures", run, figure)
