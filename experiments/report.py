@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from orgsim.intervals import Z_95 as Z  # noqa: E402
-from orgsim.intervals import mean_interval, share_interval  # noqa: E402
+from orgsim.intervals import correlation_interval, mean_interval, share_interval  # noqa: E402
 
 # --- small statistics ------------------------------------------------------------------------------------
 
@@ -38,6 +38,11 @@ def share_ci(flags) -> str:
 def mean_ci(values) -> str:
     mean, lo, hi = mean_interval(np.asarray(values, dtype=float))
     return f"{mean:.3f} ({lo:.3f}-{hi:.3f})"
+
+
+def _corr_ci(agg: dict, n: int) -> str:
+    low, high = correlation_interval(agg["correlation_shadow_share_influence"], n)
+    return f"{low:.2f} to {high:.2f}"
 
 
 def median_ci(values) -> str:
@@ -146,7 +151,7 @@ def baseline(r: Results) -> list[str]:
         f"- Shadow and BYOT deployments become the majority (for 6 months running) in month {median_ci(months)} "
         f"(median, 95% CI; {agg['month_shadow_majority']['runs_reaching_majority']} of {n} runs reach it).",
         f"- Final shadow share and final IT influence correlate at r = {agg['correlation_shadow_share_influence']:.2f} "
-        f"across runs; final-year it_influence {agg['final_it_influence']['mean']:.2f} "
+        f"(95% CI {_corr_ci(agg, n)}) across runs; final-year it_influence {agg['final_it_influence']['mean']:.2f} "
         f"(5-95%: {agg['final_it_influence']['p5']:.2f}-{agg['final_it_influence']['p95']:.2f}).",
         "",
     ]

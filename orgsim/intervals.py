@@ -39,3 +39,11 @@ def mean_interval(values) -> tuple[float, float, float]:
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
     half = Z_95 * sd / math.sqrt(n)
     return mean, mean - half, mean + half
+
+
+def correlation_interval(r: float | None, n: int) -> tuple[float, float]:
+    """Fisher-z 95% interval of a Pearson correlation from n pairs (NaN where it has none)."""
+    if r is None or not math.isfinite(r) or n < 4 or abs(r) >= 1.0:
+        return (math.nan, math.nan)
+    z, half = math.atanh(r), Z_95 / math.sqrt(n - 3)
+    return (math.tanh(z - half), math.tanh(z + half))

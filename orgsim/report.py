@@ -12,8 +12,13 @@ import numpy as np
 import pandas as pd
 
 from orgsim.config.schema import MetricsConfig
-from orgsim.intervals import Z_95, wilson_interval  # noqa: F401 (re-exported: callers import them from here)
+from orgsim.intervals import Z_95, correlation_interval, wilson_interval  # noqa: F401 (re-exported)
 from orgsim.model.metrics import ROLE_COMPONENTS, THRESHOLD_SHIFT, run_summary
+
+
+def _json_interval(interval: tuple[float, float]) -> list[float | None]:
+    """An interval for summary.json: None where there is none (NaN is refused as a result)."""
+    return [None if math.isnan(v) else v for v in interval]
 
 
 def _share(count: int, n: int) -> dict:
@@ -116,6 +121,7 @@ def summarize_runs(
             },
             "final_role_components": components,
             "correlation_shadow_share_influence": association,
+            "correlation_ci95": _json_interval(correlation_interval(association, n)),
         },
         "runs": runs,
     }

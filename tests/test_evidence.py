@@ -121,3 +121,18 @@ def test_the_published_check_runs_the_commands_own_config():
         return rows["published: outside_over_it_2013"].model
 
     assert outside_over_it(3000.0) > 1.3 * outside_over_it(6000.0)
+
+
+def test_shared_intervals_match_their_closed_forms():
+    import math
+
+    from orgsim.intervals import correlation_interval, mean_interval, share_interval
+
+    low, high = correlation_interval(0.0, 103)  # Fisher z: +-1.96/sqrt(100) around atanh(0) = 0
+    assert low == pytest.approx(-math.tanh(0.196), abs=1e-4) and high == pytest.approx(
+        math.tanh(0.196), abs=1e-4
+    )
+    assert all(math.isnan(v) for v in correlation_interval(None, 50) + correlation_interval(0.3, 3))
+    mean, low, hi = mean_interval([1.0, 2.0, 3.0, 4.0])
+    assert mean == 2.5 and hi - mean == mean - low == pytest.approx(1.959964 * math.sqrt(5 / 3) / 2, rel=1e-5)
+    assert share_interval([True, False, False, False])[0] == 0.25
