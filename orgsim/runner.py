@@ -70,18 +70,17 @@ def run_replicate(
     model = Organization(setting, seed, collect=collect, columns=columns)
     model.run()
     recorder = model.datacollector
-    ts = recorder.get_model_vars_dataframe()
+    leading = {"replicate": replicate, "seed": seed}
     depts = None
     if collect == "all":
         dates = _run_calendar(setting.start_year, model.horizon)
-        if len(dates) != len(ts):  # a model stopped before its horizon
-            dates = _calendar(setting.start_year, ts["month"])
-        ts.insert(0, "date", dates.to_numpy(copy=True))
-        depts = recorder.department_frame()
-    for table in (ts, depts):
-        if table is not None:
-            table.insert(0, "seed", seed)
-            table.insert(0, "replicate", replicate)
+        months = recorder.model_vars["month"]
+        if len(dates) != len(months):  # a model stopped before its horizon
+            dates = _calendar(setting.start_year, pd.Series(months))
+        ts = recorder.get_model_vars_dataframe({**leading, "date": dates.to_numpy(copy=True)})
+        depts = recorder.department_frame(leading)
+    else:
+        ts = recorder.get_model_vars_dataframe(leading)
     model.release()  # or mesa 3.3 keeps every finished model alive (MESA_NOTES.md, memory)
     return ReplicateResult(replicate, seed, ts, depts)
 

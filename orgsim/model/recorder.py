@@ -37,8 +37,21 @@ def _column(values: list) -> np.ndarray | list:
     return values
 
 
-def _frame(columns: dict[str, list]) -> pd.DataFrame:
-    return pd.DataFrame({name: _column(values) for name, values in columns.items()})
+def _frame(columns: dict[str, list], leading: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The columns as one DataFrame, after the `leading` ones (a scalar fills its column): one
+    construction, where inserting them afterwards cost ~0.2 ms a column."""
+    data = {name: _column(values) for name, values in columns.items()}
+    if leading:
+        rows = len(next(iter(columns.values()), []))
+        data = {**{k: _filled(v, rows) for k, v in leading.items()}, **data}
+    return pd.DataFrame(data)
+
+
+def _filled(value: Any, rows: int) -> Any:
+    """A leading column: an int scalar as pandas' insert would store it (int64), anything else as given."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return np.full(rows, value, dtype=np.int64)
+    return value
 
 
 def _as_function(reporter: str | Callable) -> Callable:
@@ -84,15 +97,17 @@ class MonthlyRecorder:
     def collects_departments(self) -> bool:
         return self.department_vars is not None
 
-    def get_model_vars_dataframe(self) -> pd.DataFrame:
-        """One row per collection, one column per model reporter (as DataCollector's)."""
-        return _frame(self.model_vars)
+    def get_model_vars_dataframe(self, leading: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """One row per collection, one column per model reporter (as DataCollector's), after the
+        `leading` columns (name -> scalar or one value per row) when given."""
+        return _frame(self.model_vars, leading)
 
-    def department_frame(self) -> pd.DataFrame:
-        """One row per department per collection, one column per department reporter, no index."""
+    def department_frame(self, leading: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """One row per department per collection, one column per department reporter, no index; after
+        the `leading` columns when given."""
         if self.department_vars is None:
             raise ValueError("this run recorded no department table (collect='model')")
-        return _frame(self.department_vars)
+        return _frame(self.department_vars, leading)
 
     def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
         """The department table indexed by (Step, AgentID), as DataCollector's for `agent_type`."""
