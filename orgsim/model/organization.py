@@ -17,6 +17,7 @@ import numpy as np
 from orgsim.config.schema import OrgsimConfig
 from orgsim.model.agents import BusinessDepartment, ITDepartment
 from orgsim.model.catalogue import Catalogue, Tool
+from orgsim.model.draws import UniformDraws
 from orgsim.model.employees import EmployeePopulation
 from orgsim.model.environment import Environment
 from orgsim.model.industry import draw_organization, scaled  # noqa: F401  (scaled: re-exported)
@@ -46,6 +47,8 @@ class Organization(mesa.Model):
         if collect not in COLLECT:
             raise ValueError(f"collect must be one of {', '.join(COLLECT)}; got {collect!r}")
         super().__init__(rng=int(seed))
+        # the monthly step's single uniforms, from self.rng (draws.py); synced at the end of every month
+        self.uniform = UniformDraws(self.rng)
         # org.size, and in an industry the drawn size and department mix (industry.py)
         setting, self.drawn = draw_organization(setting, self.rng)
         self.size_factor = self.drawn.size_factor
@@ -117,6 +120,7 @@ class Organization(mesa.Model):
         )
         self.role = role_now(self)
         self.datacollector.collect(self)
+        self.uniform.sync()
 
     # --- the month -----------------------------------------------------------------------------------
 
@@ -128,6 +132,7 @@ class Organization(mesa.Model):
         self._price_cloud()
         if self.employees is not None:
             gain = self.environment.consumerization - self.setting.environment.consumerization.start
+            self.uniform.sync()  # the employee layer draws arrays from self.rng itself
             self.employees.step(gain)
             self._update_grassroots()
         self._retire_aged_deployments()
@@ -147,6 +152,7 @@ class Organization(mesa.Model):
             d.update_satisfaction()
         self.role = role_now(self)  # end-of-month role, read by the reporters
         self.datacollector.collect(self)
+        self.uniform.sync()
 
     def run(self) -> Organization:
         """Step to the horizon."""
@@ -189,7 +195,7 @@ class Organization(mesa.Model):
     def _retire_aged_deployments(self) -> None:
         chance = 1.0 / self.setting.decision.lifetime_months
         for dep in list(self.ledger.active):
-            if self.rng.random() < chance:
+            if self.uniform() < chance:
                 self.ledger.retire(dep)
 
     def _update_grassroots(self) -> None:

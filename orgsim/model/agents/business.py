@@ -76,14 +76,14 @@ class BusinessDepartment(mesa.Agent):
         self.grow_budget()
         if self.requests:
             self.drop_overdue_requests()
-        random = self.model.rng.random
+        uniform = self.model.uniform
         boost = 1.0 + self.model.setting.decision.grassroots_boost * self.grassroots_share
         portfolio, requests = self.portfolio, self.requests
         for category, rate in self._need_rates:
             if category in portfolio or category in requests:
                 continue
             # the chance of looking for a tool: need_rate x need x (1 + grassroots boost), at most 1
-            if random() < min(1.0, rate * boost):
+            if uniform() < min(1.0, rate * boost):
                 self.decide(self.choose_tool(category))
 
     def grow_budget(self) -> None:
@@ -106,7 +106,7 @@ class BusinessDepartment(mesa.Agent):
         users = self.model.ledger.tool_users
         n = len(self.model.departments)
         utilities = [2.0 * t.vendor_push * push + 2.0 * t.network_effect * users[t.index] / n for t in tools]
-        return tools[logit_choice(self.model.rng, utilities, 1.0)]
+        return tools[logit_choice(self.model.uniform, utilities, 1.0)]
 
     @property
     def discretionary_budget(self) -> float:
@@ -169,7 +169,7 @@ class BusinessDepartment(mesa.Agent):
 
     def decide(self, tool: Tool) -> None:
         utilities, channel = self.utilities(tool)
-        choice = logit_choice(self.model.rng, utilities, self.model.setting.decision.temperature)
+        choice = logit_choice(self.model.uniform, utilities, self.model.setting.decision.temperature)
         if choice == REQUEST:
             self.request(tool)
         elif choice == SELF_PROVISION:
@@ -201,7 +201,7 @@ class BusinessDepartment(mesa.Agent):
                 continue
             if req.tool.annual_cost(self.headcount) > self.discretionary_budget:
                 continue
-            if self.model.rng.random() < d.withdraw_rate * self.tech_autonomy:
+            if self.model.uniform() < d.withdraw_rate * self.tech_autonomy:
                 self.model.it.withdraw(req)
                 del self.requests[category]
                 self.self_provision(req.tool, self.model.policy.self_provision_channel(req.tool))

@@ -165,7 +165,7 @@ class ITDepartment(mesa.Agent):
         """Queue a request; a strict IT refuses risky tools (a veto)."""
         if (
             self.governance == "strict"
-            and self.model.rng.random() < self.cfg.refusal_rate * req.tool.security_risk
+            and self.model.uniform() < self.cfg.refusal_rate * req.tool.security_risk
         ):
             self.model.decisions.record(1.0)
             return False
@@ -243,7 +243,7 @@ class ITDepartment(mesa.Agent):
 
     def monitor(self, unmanaged: list[Deployment]) -> None:
         """Discover shadow tools, meet integration needs, handle incidents; tally the governance work."""
-        rng = self.model.rng
+        uniform = self.model.uniform
         ledger = self.model.ledger
         pressure = self.model.environment.integration_pressure
         load = (
@@ -256,11 +256,11 @@ class ITDepartment(mesa.Agent):
             if not dep.active:
                 continue
             if not dep.known:
-                if rng.random() < discovery:
+                if uniform() < discovery:
                     load += 1.0 + self.respond_to_discovery(dep)
             elif (
                 not dep.integration_handled
-                and rng.random() < self.cfg.integration_rate * pressure * dep.tool.integration_need
+                and uniform() < self.cfg.integration_rate * pressure * dep.tool.integration_need
             ):
                 self.meet_integration_need(dep)
         for dep in unmanaged:
@@ -272,7 +272,7 @@ class ITDepartment(mesa.Agent):
         """LeBrun: a departmental tool must be integrated with core systems. IT takes it over (and will
         consolidate it) when it has business-facing capacity and is willing; otherwise the department
         has a vendor integrate it and keeps control."""
-        if self.model.rng.random() < self.integration_readiness * self.capacity_ratio:
+        if self.model.uniform() < self.integration_readiness * self.capacity_ratio:
             self.model.ledger.absorb(dep, self.model.month)
             self.plan_consolidation(dep)
         else:
@@ -293,7 +293,7 @@ class ITDepartment(mesa.Agent):
         self.discoveries += 1
         self.model.ledger.discover(dep)
         shut, absorb = DISCOVERY_RESPONSE[self.governance]
-        u = self.model.rng.random()
+        u = self.model.uniform()
         if u < shut:
             self.model.ledger.retire(dep, shut_down=True)
             self.model.decisions.record(1.0)  # a veto
@@ -303,7 +303,7 @@ class ITDepartment(mesa.Agent):
             self.model.ledger.absorb(dep, self.model.month)
             pressure = self.model.environment.integration_pressure
             chance = pressure * dep.tool.integration_need * self.capacity_ratio * self.integration_readiness
-            if not dep.integration_handled and self.model.rng.random() < chance:
+            if not dep.integration_handled and self.model.uniform() < chance:
                 self.plan_consolidation(dep)
         return 0.0
 
@@ -315,11 +315,11 @@ class ITDepartment(mesa.Agent):
             * self.model.environment.threat_level
             * (1.0 + dep.months_unmanaged / 12.0)
         )
-        if self.model.rng.random() >= chance:
+        if self.model.uniform() >= chance:
             return 0.0
         self.incidents += 1
         work = self.cfg.incident_effort
-        if self.model.rng.random() < self.cfg.tighten_on_incident:
+        if self.model.uniform() < self.cfg.tighten_on_incident:
             self.tighten()
         if not dep.known:  # the 11th hour: IT learns of the tool through the incident
             work += 1.0 + self.respond_to_discovery(dep)
@@ -339,10 +339,10 @@ class ITDepartment(mesa.Agent):
         rate = self.policy.cfg.scouting_rate
         if rate <= 0:
             return
-        rng = self.model.rng
+        uniform = self.model.uniform
         capacity_ratio = self.capacity_ratio
         for dept in self.model.departments:
-            if rng.random() >= rate * capacity_ratio:
+            if uniform() >= rate * capacity_ratio:
                 continue
             open_needs = [
                 c
@@ -352,7 +352,7 @@ class ITDepartment(mesa.Agent):
             if not open_needs:
                 continue
             needs = np.array([dept.need(c) for c in open_needs])
-            category = open_needs[logit_choice(rng, list(np.log(needs + 1e-12)), 1.0)]
+            category = open_needs[logit_choice(uniform, list(np.log(needs + 1e-12)), 1.0)]
             tools = self.model.catalogue.by_category[category]
             tool = max(tools, key=lambda t: (t.integration_need + t.network_effect, -t.index))
             req = self.new_request(dept, tool, selected_by_it=True)
@@ -363,7 +363,7 @@ class ITDepartment(mesa.Agent):
 
     def plan_year(self, influence: float) -> bool:
         """With probability = willingness, a CIO aspiring beyond IT's influence shifts run -> innovation."""
-        acts = self.model.rng.random() < self.willingness and self.aspiration > influence
+        acts = self.model.uniform() < self.willingness and self.aspiration > influence
         if acts:
             self.cio_actions += 1
             moved = min(self.run, self.cfg.cio.reinvest_step * self.budget)

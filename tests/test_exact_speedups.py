@@ -1,0 +1,54 @@
+"""Shortcuts the monthly step takes for speed must compute exactly what they replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from orgsim.model.draws import BLOCK, UniformDraws
+from orgsim.model.metrics import numpy_mean
+
+
+@pytest.mark.parametrize("served", [0, 1, 5, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 7])
+def test_uniform_draws_are_the_generators_own_stream(served: int) -> None:
+    """Served one at a time, then synced: the same values as rng.random() calls, and the generator left
+    where those calls would have left it (its next array, integers and 32-bit draws agree)."""
+    plain, blocked = np.random.default_rng(42), np.random.default_rng(42)
+    plain.random(3, dtype=np.float32)  # a half-used 32-bit word in the state must survive the sync
+    blocked.random(3, dtype=np.float32)
+    draws = UniformDraws(blocked)
+    assert [draws() for _ in range(served)] == [plain.random() for _ in range(served)]
+    draws.sync()
+    assert blocked.bit_generator.state == plain.bit_generator.state
+    assert blocked.random(4).tolist() == plain.random(4).tolist()
+    assert blocked.integers(0, 100, 5).tolist() == plain.integers(0, 100, 5).tolist()
+    assert blocked.random(dtype=np.float32) == plain.random(dtype=np.float32)
+
+
+def test_uniform_draws_interleave_with_array_draws_after_a_sync() -> None:
+    plain, blocked = np.random.default_rng(7), np.random.default_rng(7)
+    draws = UniformDraws(blocked)
+    expected, got = [], []
+    for month in range(30):
+        expected.append(plain.random(50).tolist())
+        draws.sync()
+        got.append(blocked.random(50).tolist())
+        k = month * 11 % 200
+        expected.append([plain.random() for _ in range(k)])
+        got.append([draws() for _ in range(k)])
+    draws.sync()
+    assert got == expected
+    draws.sync()  # a second sync changes nothing
+    assert blocked.random() == plain.random()
+
+
+@pytest.mark.parametrize("n", [*range(0, 20), 31, 64, 127, 128, 129, 300])
+def test_numpy_mean_is_bit_for_bit(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for _ in range(200):
+        values = (rng.random(n) * 10.0 ** rng.integers(-4, 6, n)).tolist()
+        expected = float(np.mean(values)) if n else None
+        if n:
+            assert numpy_mean(values) == expected
+        else:
+            assert np.isnan(numpy_mean(values))
