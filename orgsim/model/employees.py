@@ -53,6 +53,7 @@ class EmployeePopulation:
         if self.adjacency is not None:
             self.degree = np.asarray(self.adjacency.sum(axis=1)).ravel()
             self._inv_degree = np.divide(1.0, self.degree, out=np.zeros(self.size), where=self.degree > 0)
+            self._hazard, self._external = np.empty(self.size), np.empty(self.size)
         self.adopted = rng.random(self.size) < cfg.initial_adopters
         if cfg.rule == "threshold":  # drawn after everything the Bass rule draws, which stays as it was
             self.thresholds = draw_thresholds(cfg.threshold, self.size, rng)
@@ -94,12 +95,20 @@ class EmployeePopulation:
             return self._threshold_step(consumerization_gain)
         p = self.external_influence(consumerization_gain)
         if self.adjacency is None:
-            neighbour_share = self.adoption_share
+            hazard = p * self.propensity + self.cfg.q * self.adoption_share
         else:
-            neighbour_share = self.adopting_neighbours * self._inv_degree
-        hazard = p * self.propensity + self.cfg.q * neighbour_share
-        chance = -np.expm1(-hazard / 12.0)
-        new = (~self.adopted) & (self.rng.random(self.size) < chance)
+            # p * propensity + q * (adopting neighbours / neighbours), in two preallocated arrays: the
+            # same operations on the same operands (products and sums commute exactly), fewer allocations
+            hazard, external = self._hazard, self._external
+            np.multiply(self.adopting_neighbours, self._inv_degree, out=hazard)
+            hazard *= self.cfg.q
+            np.multiply(self.propensity, p, out=external)
+            hazard += external
+        # the chance to adopt this month, 1 - exp(-hazard / 12), is -expm1(hazard / -12)
+        chance = np.expm1(np.divide(hazard, -12.0, out=hazard), out=hazard)
+        np.negative(chance, out=chance)
+        new = self.rng.random(self.size) < chance
+        new &= ~self.adopted
         self.adopted |= new
         newcomers = np.flatnonzero(new)
         if len(newcomers):
