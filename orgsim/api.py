@@ -276,17 +276,19 @@ def flatten(summary: Mapping[str, Any], prefix: str = "") -> dict:
     return flat
 
 
-def simulate(setting: OrgsimConfig, seed: int, replicate: int = 0, reporters: Iterable[str] = ()):
+def simulate(setting: OrgsimConfig, seed: int, reporters: Iterable[str] = ()):
     """One organization to the horizon: (flat run summary, monthly table of `reporters` or None)."""
+    import pandas as pd
+
     from orgsim.model.metrics import SUMMARY_COLUMNS, run_summary
-    from orgsim.runner import run_replicate
+    from orgsim.runner import run_columns
 
     reporters = list(reporters)
-    # only the monthly columns kept: no department table, no other reporters (a third of a replicate)
-    columns = list(dict.fromkeys([*SUMMARY_COLUMNS, *reporters]))
-    result = run_replicate(setting, replicate, seed, collect="model", columns=columns)
-    summary = flatten(run_summary(result.timeseries, setting.metrics.majority_months, setting.metrics))
-    monthly = result.timeseries[["month", *reporters]] if reporters else None
+    # only the monthly columns kept: no department table, no other reporters (a third of a replicate),
+    # and no DataFrame unless reporters are asked for (the summary reads the columns)
+    columns = run_columns(setting, seed, list(dict.fromkeys([*SUMMARY_COLUMNS, *reporters])))
+    summary = flatten(run_summary(columns, setting.metrics.majority_months, setting.metrics))
+    monthly = pd.DataFrame({name: columns[name] for name in ("month", *reporters)}) if reporters else None
     return summary, monthly
 
 
@@ -327,7 +329,7 @@ def _run_on(base: OrgsimConfig, params: Mapping[str, Any], seed: int, replicates
         raise ConfigError(f"replicates must be at least 1; got {replicates}")
     setting = apply(base, params)
     seeds = replicate_seeds(int(seed), replicates)
-    summaries = [simulate(setting, s, replicate=r)[0] for r, s in enumerate(seeds)]
+    summaries = [simulate(setting, s)[0] for s in seeds]
     return summaries[0] if replicates == 1 else aggregate(summaries)
 
 

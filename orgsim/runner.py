@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections
 import functools
-import itertools
 import math
 import multiprocessing
 import os
@@ -83,6 +82,17 @@ def run_replicate(
         ts = recorder.get_model_vars_dataframe(leading)
     model.release()  # or mesa 3.3 keeps every finished model alive (MESA_NOTES.md, memory)
     return ReplicateResult(replicate, seed, ts, depts)
+
+
+def run_columns(setting: OrgsimConfig, seed: int, columns: Sequence[str]) -> dict[str, np.ndarray | list]:
+    """Run one organization to the horizon recording only the model reporters in `columns` (and month);
+    return them as arrays, without tables (a sweep's run keeps only its summary and chosen reporters)."""
+    from orgsim.model.organization import Organization
+
+    model = Organization(setting, seed, collect="model", columns=columns)
+    model.run()
+    model.release()
+    return model.datacollector.columns()
 
 
 def _run_chunk(
@@ -225,7 +235,8 @@ def iter_replicates(
     finish: Callable[[list[ReplicateResult]], Any] | None = None,
 ) -> Iterator[Any]:
     """Run `replicates` seeds, serially or in local processes, and yield chunks of consecutive
-    replicates in replicate order as they finish (at most two chunks per worker are held at once).
+    replicates in replicate order as they finish (at most two chunks per worker are in flight; the
+    chunks this process runs while the workers start are held until their turn, at the end).
 
     With `summaries`, each result carries its run summary. `finish` (picklable: a module-level function
     or a partial of one) is applied to each chunk's list of results where it ran, and its value is
@@ -249,23 +260,36 @@ def iter_replicates(
     pool = ProcessPoolExecutor(
         max_workers=n_workers, mp_context=context, initializer=_worker_init, initargs=(parent,)
     )
+    pending = collections.deque(enumerate(chunks))  # (chunk number, chunk), in order
+    in_flight: collections.deque = collections.deque()  # (chunk number, replicates, future), in order
+    here: dict[int, Any] = {}  # chunks run in this process while the workers started, by number
+
+    def submit() -> None:
+        number, chunk = pending.popleft()
+        in_flight.append((number, len(chunk), pool.submit(_run_chunk, setting, chunk, summaries, finish)))
+
     try:
-        pending = iter(chunks)
-        in_flight = collections.deque(
-            (len(chunk), pool.submit(_run_chunk, setting, chunk, summaries, finish))
-            for chunk in itertools.islice(pending, 2 * n_workers)
-        )
+        for _ in range(min(2 * n_workers, len(pending))):
+            submit()
+        starting = True
         while in_flight:
-            done, future = in_flight.popleft()
+            _, done, future = in_flight.popleft()
+            # Until the first chunk comes back the workers are still starting (the forkserver imports
+            # the model, ~1 s): this process runs the last chunks meanwhile instead of waiting.
+            while starting and pending and not future.done():
+                number, chunk = pending.pop()
+                here[number] = _run_chunk(setting, chunk, summaries, finish)
+                if on_done:
+                    on_done(len(chunk))
+            starting = False
             result = future.result()
-            following = next(pending, None)
-            if following is not None:
-                in_flight.append(
-                    (len(following), pool.submit(_run_chunk, setting, following, summaries, finish))
-                )
+            if pending:
+                submit()
             if on_done:
                 on_done(done)
             yield result
+        for number in sorted(here):  # the last chunks, in order, after every pooled one
+            yield here.pop(number)
     except BaseException:
         _stop_workers(pool)
         raise

@@ -30,7 +30,7 @@ def test_run_one_is_the_runners_replicate_zero_with_the_same_overrides() -> None
 
 def test_run_one_with_replicates_reports_shares_and_means_of_the_single_runs() -> None:
     setting = api.apply(api.base_settings(), ONE_YEAR)
-    singles = [api.simulate(setting, s, r)[0] for r, s in enumerate(replicate_seeds(3, 4))]
+    singles = [api.simulate(setting, s)[0] for s in replicate_seeds(3, 4)]
     summary = api.run_one(ONE_YEAR, seed=3, replicates=4)
     assert summary["replicates"] == 4
     assert summary["marginalized"] == sum(s["marginalized"] for s in singles) / 4

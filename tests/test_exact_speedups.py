@@ -25,20 +25,23 @@ def test_uniform_draws_are_the_generators_own_stream(served: int) -> None:
     assert blocked.random(dtype=np.float32) == plain.random(dtype=np.float32)
 
 
-def test_uniform_draws_interleave_with_array_draws_after_a_sync() -> None:
+@pytest.mark.parametrize("size", [1, 50, BLOCK - 1, BLOCK, 300])
+def test_uniform_arrays_and_singles_are_one_stream(size: int) -> None:
+    """array(n) between single draws gives what rng.random(n) gives there, whether the open block holds
+    fewer, as many or more values than asked for."""
     plain, blocked = np.random.default_rng(7), np.random.default_rng(7)
     draws = UniformDraws(blocked)
     expected, got = [], []
     for month in range(30):
-        expected.append(plain.random(50).tolist())
-        draws.sync()
-        got.append(blocked.random(50).tolist())
+        expected.append(plain.random(size).tolist())
+        got.append(draws.array(size).tolist())
         k = month * 11 % 200
         expected.append([plain.random() for _ in range(k)])
         got.append([draws() for _ in range(k)])
-    draws.sync()
     assert got == expected
+    draws.sync()
     draws.sync()  # a second sync changes nothing
+    assert blocked.bit_generator.state == plain.bit_generator.state
     assert blocked.random() == plain.random()
 
 

@@ -270,9 +270,7 @@ def run_chunk(
     """Run a chunk of jobs (ids, group, design values, params); return its runs and monthly rows."""
     records, monthly = [], []
     for ids, group, values, params in jobs:
-        summary, table = api.simulate(
-            api.apply(bases[group], params), ids["seed"], ids["replicate"], reporters
-        )
+        summary, table = api.simulate(api.apply(bases[group], params), ids["seed"], reporters)
         if keep is not None:
             summary = {k: summary.get(k) for k in keep}
         records.append({**ids, **values, **summary})

@@ -8,6 +8,7 @@ matrix (network.py). Every draw comes from the generator passed in (the model's 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -38,9 +39,12 @@ class EmployeePopulation:
         headcounts: list[int],
         autonomy: list[float],
         rng: np.random.Generator,
+        uniforms: Callable[[int], np.ndarray] | None = None,
     ):
         self.cfg = cfg
         self.rng = rng
+        # the monthly uniforms: rng.random(n), or the model's block draws of the same stream (draws.py)
+        self._uniforms = uniforms or rng.random
         self.n_departments = len(headcounts)
         self.department = np.repeat(np.arange(self.n_departments), headcounts)
         self.size = len(self.department)
@@ -107,7 +111,7 @@ class EmployeePopulation:
         # the chance to adopt this month, 1 - exp(-hazard / 12), is -expm1(hazard / -12)
         chance = np.expm1(np.divide(hazard, -12.0, out=hazard), out=hazard)
         np.negative(chance, out=chance)
-        new = self.rng.random(self.size) < chance
+        new = self._uniforms(self.size) < chance
         new &= ~self.adopted
         self.adopted |= new
         newcomers = np.flatnonzero(new)
@@ -123,7 +127,7 @@ class EmployeePopulation:
         newcomers = []
         if self.cfg.threshold.external:
             hazard = self.external_influence(consumerization_gain) * self.propensity
-            new = (~self.adopted) & (self.rng.random(self.size) < -np.expm1(-hazard / 12.0))
+            new = (~self.adopted) & (self._uniforms(self.size) < -np.expm1(-hazard / 12.0))
             newcomers.append(np.flatnonzero(new))
             self._register(newcomers[-1])
         hops = 1 if self.cfg.threshold.update == "synchronous" else None

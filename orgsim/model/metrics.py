@@ -10,6 +10,7 @@ outcome beside the role, so its association with the role is measured, not defin
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -283,12 +284,22 @@ DEPARTMENT_REPORTERS = {
 # --- one run's summary --------------------------------------------------------------------------------
 
 
-def first_sustained_month(timeseries: pd.DataFrame, column: str, threshold: float, months: int) -> int | None:
+# A run's monthly table: a DataFrame, or its columns as arrays (the recorder's `columns()`), as the
+# summary reads it: one column at a time.
+Columns = pd.DataFrame | Mapping[str, np.ndarray]
+
+
+def _values(timeseries: Columns, column: str) -> np.ndarray:
+    values = timeseries[column]
+    return values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+
+
+def first_sustained_month(timeseries: Columns, column: str, threshold: float, months: int) -> int | None:
     """First month from which `column` stays above `threshold` for `months` rows (or to the end)."""
-    above = (timeseries[column] > threshold).to_numpy()
+    above = _values(timeseries, column) > threshold
     for i in np.flatnonzero(above):
         if above[i : i + months].all():
-            return int(timeseries["month"].iloc[i])
+            return int(_values(timeseries, "month")[i])
     return None
 
 
@@ -324,10 +335,8 @@ SUMMARY_COLUMNS = (
 )
 
 
-def run_summary(
-    timeseries: pd.DataFrame, majority_months: int = 6, metrics: MetricsConfig | None = None
-) -> dict:
-    """Outcomes of one run from its monthly table.
+def run_summary(timeseries: Columns, majority_months: int = 6, metrics: MetricsConfig | None = None) -> dict:
+    """Outcomes of one run from its monthly table (a DataFrame, or its columns as arrays).
 
     IT is marginalized when its mean influence over the final `sustain_months` lies below the custodian
     threshold (a sustained state, not a last-month snapshot); the same rule is applied to every year of
@@ -335,15 +344,15 @@ def run_summary(
     component whose weighted score fell most between the first year and the final period.
     """
     cfg = metrics or MetricsConfig()
-    months = timeseries["month"].to_numpy()
+    months = _values(timeseries, "month")
     final = months > months.max() - cfg.sustain_months
     first_year = (months >= 1) & (months <= 12)
-    columns = {name: timeseries[name].to_numpy() for name in ("it_influence", *ROLE_COMPONENTS)}
+    columns = {name: _values(timeseries, name) for name in ("it_influence", *ROLE_COMPONENTS)}
 
     def mean(column: str, rows: np.ndarray) -> float:
         # A column's rows as arrays, not DataFrame row selections (an eighth of a sweep run's CPU); the
         # same values and summation as pandas' mean (NaN skipped), so the same bits.
-        values = columns[column] if column in columns else timeseries[column].to_numpy()
+        values = columns[column] if column in columns else _values(timeseries, column)
         return float(_nanmean(values[rows]))
 
     final_influence = mean("it_influence", final)
@@ -351,7 +360,7 @@ def run_summary(
     for year in range(1, int(months.max()) // 12 + 1):
         window = (months > 12 * (year - 1)) & (months <= 12 * year)
         by_year.append(bool(mean("it_influence", window) < cfg.custodian_threshold))
-    last = {name: timeseries[name].iloc[-1] for name in LAST_MONTH_COLUMNS}
+    last = {name: _values(timeseries, name)[-1] for name in LAST_MONTH_COLUMNS}
     start_scores = component_scores({k: mean(k, first_year) for k in ROLE_COMPONENTS}, cfg)
     end_scores = component_scores({k: mean(k, final) for k in ROLE_COMPONENTS}, cfg)
     weights = component_weights(cfg)

@@ -47,7 +47,8 @@ class Organization(mesa.Model):
         if collect not in COLLECT:
             raise ValueError(f"collect must be one of {', '.join(COLLECT)}; got {collect!r}")
         super().__init__(rng=int(seed))
-        # the monthly step's single uniforms, from self.rng (draws.py); synced at the end of every month
+        # the monthly step's uniforms, from self.rng in blocks (draws.py); the employee layer draws its
+        # arrays through it too, so the step's draws are the generator's own stream in order
         self.uniform = UniformDraws(self.rng)
         # org.size, and in an industry the drawn size and department mix (industry.py)
         setting, self.drawn = draw_organization(setting, self.rng)
@@ -94,6 +95,7 @@ class Organization(mesa.Model):
                 [d.headcount for d in departments] + [setting.it.headcount],
                 [d.tech_autonomy for d in departments] + [0.5],
                 self.rng,
+                self.uniform.array,
             )
             self._update_grassroots()
         for dep_cfg in org.initial_deployments:
@@ -120,7 +122,6 @@ class Organization(mesa.Model):
         )
         self.role = role_now(self)
         self.datacollector.collect(self)
-        self.uniform.sync()
 
     # --- the month -----------------------------------------------------------------------------------
 
@@ -132,7 +133,6 @@ class Organization(mesa.Model):
         self._price_cloud()
         if self.employees is not None:
             gain = self.environment.consumerization - self.setting.environment.consumerization.start
-            self.uniform.sync()  # the employee layer draws arrays from self.rng itself
             self.employees.step(gain)
             self._update_grassroots()
         self._retire_aged_deployments()
@@ -152,7 +152,6 @@ class Organization(mesa.Model):
             d.update_satisfaction()
         self.role = role_now(self)  # end-of-month role, read by the reporters
         self.datacollector.collect(self)
-        self.uniform.sync()
 
     def run(self) -> Organization:
         """Step to the horizon."""

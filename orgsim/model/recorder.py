@@ -97,6 +97,11 @@ class MonthlyRecorder:
     def collects_departments(self) -> bool:
         return self.department_vars is not None
 
+    def columns(self) -> dict[str, np.ndarray | list]:
+        """The model reporters' columns as the arrays the DataFrame would hold (a list for text), without
+        building one: what a run that keeps only its summary reads."""
+        return {name: _column(values) for name, values in self.model_vars.items()}
+
     def get_model_vars_dataframe(self, leading: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """One row per collection, one column per model reporter (as DataCollector's), after the
         `leading` columns (name -> scalar or one value per row) when given."""
