@@ -183,6 +183,10 @@ def prepare(overrides: list[str]) -> Plan:
         raise ConfigError(f"executor.kind must be one of {', '.join(EXECUTORS)}; got {root.executor.kind!r}")
     if root.executor.workers < 0 or root.executor.chunk_size < 0:
         raise ConfigError("executor.workers and executor.chunk_size must be at least 0")
+    if root.executor.kind == "processes":
+        from orgsim.runner import prestart_workers
+
+        prestart_workers()  # the forkserver's imports overlap the checks below (a probe run included)
     base = _model_settings(root)
     factors = parse_factors(root.sweep)
     design = design_table(root.sweep, factors, root.seed)

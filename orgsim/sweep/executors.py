@@ -5,6 +5,7 @@ Knows nothing of the model or the store: it calls a picklable function on pickla
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
@@ -60,14 +61,40 @@ class ProcessExecutor:
 
     def map_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[Any]:
         assert self._pool is not None, "use the executor as a context manager"
+        pool = self._pool
         pending = iter(tasks)
-        in_flight = set()
+        taking = threading.Lock()  # tasks are taken by the starting thread and by this one
+
+        def take() -> tuple | None:
+            with taking:
+                return next(pending, None)
+
+        in_flight: set = set()
         window = self.workers * 2
+        failed: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                for _ in range(window):
+                    task = take()
+                    if task is None:
+                        return
+                    in_flight.add(pool.submit(fn, *task))
+            except BaseException as error:  # re-raised by the consuming thread
+                failed.append(error)
+
+        # Starting the workers blocks until the forkserver has imported the model (~1.4 s CPU on one
+        # core): start them from a thread, and run tasks here meanwhile instead of waiting.
+        starter = threading.Thread(target=start, name="orgsim-sweep-start", daemon=True)
+        starter.start()
+        while starter.is_alive() and (task := take()) is not None:
+            yield fn(*task)
+        starter.join()
+        if failed:
+            raise failed[0]
         while True:
-            for task in pending:
-                in_flight.add(self._pool.submit(fn, *task))
-                if len(in_flight) >= window:
-                    break
+            while len(in_flight) < window and (task := take()) is not None:
+                in_flight.add(pool.submit(fn, *task))
             if not in_flight:
                 return
             done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
