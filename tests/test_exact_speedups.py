@@ -55,3 +55,31 @@ def test_numpy_mean_is_bit_for_bit(n: int) -> None:
             assert numpy_mean(values) == expected
         else:
             assert np.isnan(numpy_mean(values))
+
+
+def test_a_remembered_population_start_is_the_drawn_one() -> None:
+    """Two populations from the same generator state share their start (built once), leave the
+    generator where drawing it leaves it, and step independently."""
+    from orgsim.config.schema import EmployeesConfig
+    from orgsim.model import employees
+
+    cfg = EmployeesConfig(initial_adopters=0.05)
+    heads, autonomy = [300, 200, 100], [0.6, 0.4, 0.5]
+    employees._STARTS.clear()
+    first_rng, second_rng = np.random.default_rng(11), np.random.default_rng(11)
+    first = employees.EmployeePopulation(cfg, heads, autonomy, first_rng)
+    second = employees.EmployeePopulation(cfg, heads, autonomy, second_rng)
+    assert first.adjacency is second.adjacency  # the second was not drawn again
+    assert first_rng.bit_generator.state == second_rng.bit_generator.state
+    for _ in range(12):
+        first.step(0.2)
+    fresh = employees.EmployeePopulation(cfg, heads, autonomy, np.random.default_rng(11))
+    assert fresh.adopted.tolist() == second.adopted.tolist()  # stepping `first` changed no shared state
+    assert fresh.adopting_neighbours.tolist() == second.adopting_neighbours.tolist()
+    for _ in range(12):
+        second.step(0.2)
+    assert first.adopted.tolist() == second.adopted.tolist()
+    employees._STARTS.clear()
+    drawn = employees.EmployeePopulation(cfg, heads, autonomy, np.random.default_rng(11))
+    assert (drawn.adjacency != fresh.adjacency).nnz == 0
+    assert drawn.propensity.tolist() == fresh.propensity.tolist()
