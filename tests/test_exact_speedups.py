@@ -65,7 +65,7 @@ def test_a_remembered_population_start_is_the_drawn_one() -> None:
 
     cfg = EmployeesConfig(initial_adopters=0.05)
     heads, autonomy = [300, 200, 100], [0.6, 0.4, 0.5]
-    employees._STARTS.clear()
+    employees.forget_starts()
     first_rng, second_rng = np.random.default_rng(11), np.random.default_rng(11)
     first = employees.EmployeePopulation(cfg, heads, autonomy, first_rng)
     second = employees.EmployeePopulation(cfg, heads, autonomy, second_rng)
@@ -79,7 +79,7 @@ def test_a_remembered_population_start_is_the_drawn_one() -> None:
     for _ in range(12):
         second.step(0.2)
     assert first.adopted.tolist() == second.adopted.tolist()
-    employees._STARTS.clear()
+    employees.forget_starts()
     drawn = employees.EmployeePopulation(cfg, heads, autonomy, np.random.default_rng(11))
     assert (drawn.adjacency != fresh.adjacency).nnz == 0
     assert drawn.propensity.tolist() == fresh.propensity.tolist()

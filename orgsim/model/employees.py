@@ -51,6 +51,11 @@ class _Start:
 _STARTS: OrderedDict[tuple, _Start] = OrderedDict()
 
 
+def forget_starts() -> None:
+    """Drop the remembered starts (a benchmark timing the build, or a test of it, starts cold)."""
+    _STARTS.clear()
+
+
 def _start_key(cfg: EmployeesConfig, headcounts: list[int], autonomy: list[float], rng) -> tuple:
     state = rng.bit_generator.state
     return (repr(state), repr(cfg), tuple(headcounts), tuple(autonomy))
