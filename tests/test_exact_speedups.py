@@ -83,3 +83,16 @@ def test_a_remembered_population_start_is_the_drawn_one() -> None:
     drawn = employees.EmployeePopulation(cfg, heads, autonomy, np.random.default_rng(11))
     assert (drawn.adjacency != fresh.adjacency).nnz == 0
     assert drawn.propensity.tolist() == fresh.propensity.tolist()
+
+
+def test_ordered_sum_adds_left_to_right_on_every_python() -> None:
+    """Python 3.12's sum() compensates rounding; the model adds in order, so a run's tables are the same
+    bits on 3.11 and 3.12 (the golden table is checked on both in CI)."""
+    from orgsim.model.metrics import ordered_sum
+
+    assert ordered_sum([1e16, 1.0, -1e16]) == 0.0  # 1e16 + 1 rounds back to 1e16
+    assert (
+        ordered_sum(x / 10 for x in range(10))
+        == ((((((((0.0 + 0.1) + 0.2) + 0.3) + 0.4) + 0.5) + 0.6) + 0.7) + 0.8) + 0.9
+    )
+    assert ordered_sum([]) == 0.0

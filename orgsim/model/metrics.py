@@ -32,6 +32,15 @@ def _share(part: float, whole: float) -> float:
     return float(part / whole) if whole > 0 else 0.0
 
 
+def ordered_sum(values) -> float:
+    """The values added left to right, as `sum` did before Python 3.12 (3.12's `sum` compensates for
+    rounding, so the same run would differ in the last bits between Python versions)."""
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
 def numpy_mean(values: list[float]) -> float:
     """np.mean of a short list of floats, bit for bit, without building an array (a few microseconds a
     call, every month): numpy sums fewer than 8 values in order and 8 to 128 values in eight interleaved
@@ -79,7 +88,7 @@ def role_inputs(m: Organization) -> RoleInputs:
         business, total = it.business_work, it.business_work + it.governance_work + it.run_work
     return RoleInputs(
         it_discretionary_spend=it.discretionary_spend,
-        business_discretionary_spend=float(sum(d.tech_spend for d in m.department_list)),
+        business_discretionary_spend=ordered_sum(d.tech_spend for d in m.department_list),
         it_decisions=m.decisions.by_it,
         all_decisions=m.decisions.total,
         business_facing_work=business,
@@ -125,7 +134,7 @@ def influence(components: dict[str, float], cfg: MetricsConfig) -> float:
     """it_influence: the weighted mean of the component scores."""
     scores = component_scores(components, cfg)
     weights = component_weights(cfg)
-    return sum(weights[k] * scores[k] for k in ROLE_COMPONENTS) / sum(weights.values())
+    return ordered_sum(weights[k] * scores[k] for k in ROLE_COMPONENTS) / ordered_sum(weights.values())
 
 
 def role(value: float, cfg: MetricsConfig) -> str:
@@ -201,7 +210,7 @@ def fragmentation(m: Organization) -> float:
 def business_tech_spend_share(m: Organization) -> float:
     """Technology spend outside the IT budget (the functions' own spend and the cloud contracts) over all
     technology spend (Gartner's "outside IT" share)."""
-    outside = sum(d.tech_spend for d in m.department_list) + m.cloud_spend
+    outside = ordered_sum(d.tech_spend for d in m.department_list) + m.cloud_spend
     return _share(outside, outside + m.it.budget)
 
 
