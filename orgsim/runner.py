@@ -226,6 +226,32 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
+class Aside:
+    """`fn()` run in a daemon thread (starting a pool's workers, which blocks until the forkserver has
+    imported the model, ~1.4 s of CPU, while the caller works meanwhile); `join()` waits for it and
+    raises what it raised."""
+
+    def __init__(self, fn: Callable[[], None], name: str) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                fn()
+            except BaseException as error:  # re-raised by join(), in the caller's thread
+                self._error = error
+
+        self._thread = threading.Thread(target=run, name=name, daemon=True)
+        self._thread.start()
+
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
 def iter_replicates(
     setting: OrgsimConfig,
     replicates: int,
@@ -279,29 +305,20 @@ def iter_replicates(
         with taking:
             return pending.pop() if len(pending) > 1 else None
 
-    failed: list[BaseException] = []
-
     def start() -> None:
-        try:
-            for _ in range(2 * n_workers):
-                if not submit():
-                    break
-        except BaseException as error:  # re-raised by the main thread
-            failed.append(error)
+        for _ in range(2 * n_workers):
+            if not submit():
+                break
 
     try:
-        # Starting the workers blocks until the forkserver has imported the model (~1.4 s CPU on one
-        # core): start them from a thread, and run the last chunks here meanwhile instead of waiting.
-        starter = threading.Thread(target=start, name="orgsim-pool-start", daemon=True)
-        starter.start()
-        while starter.is_alive() and (taken := last_chunk()) is not None:
+        # the workers start aside; this process runs the last chunks meanwhile instead of waiting
+        starting = Aside(start, "orgsim-pool-start")
+        while starting.running() and (taken := last_chunk()) is not None:
             number, chunk = taken
             here[number] = _run_chunk(setting, chunk, summaries, finish)
             if on_done:
                 on_done(len(chunk))
-        starter.join()
-        if failed:
-            raise failed[0]
+        starting.join()
         while in_flight:
             _, done, future = in_flight.popleft()
             result = future.result()

@@ -224,6 +224,13 @@ def peeling_path(X: pd.DataFrame, y, min_mass: float = 0.05, alpha: float = 0.05
     return table
 
 
+# The prim_boxes table (prim_boxes.parquet): what boxes_table writes and `orgsim plot` reads.
+BOX_COLUMNS = (
+    "outcome", "box", "parameter", "kind", "low", "high", "values", "range_low", "range_high",
+    "coverage", "density", "mass",
+)  # fmt: skip
+
+
 def boxes_table(X: pd.DataFrame, boxes: list[Box], outcome: str) -> pd.DataFrame:
     """One row per restricted input of each box (every input, at its full range, when a box restricts
     none), in the prim_boxes schema."""
@@ -248,11 +255,7 @@ def boxes_table(X: pd.DataFrame, boxes: list[Box], outcome: str) -> pd.DataFrame
                     "mass": box.mass,
                 }
             )
-    columns = [
-        "outcome", "box", "parameter", "kind", "low", "high", "values", "range_low", "range_high",
-        "coverage", "density", "mass",
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).astype(
+    return pd.DataFrame(rows, columns=list(BOX_COLUMNS)).astype(
         {"box": "int64", "low": "float64", "high": "float64", "range_low": "float64", "range_high": "float64",
          "coverage": "float64", "density": "float64", "mass": "float64"}
     )  # fmt: skip

@@ -22,6 +22,7 @@ import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import MISSING, DictConfig, OmegaConf
 
+from orgsim.analysis.prim import BOX_COLUMNS
 from orgsim.config.compose import config_dir
 from orgsim.config.validate import ConfigError
 from orgsim.errors import one_line_errors
@@ -81,20 +82,6 @@ KINDS = {
 }
 TABLE_KINDS = {"sensitivity": "sensitivity.parquet", "prim": "prim_boxes.parquet"}
 SENSITIVITY_COLUMNS = ("method", "outcome", "parameter", "index", "value", "conf")
-PRIM_COLUMNS = (
-    "outcome",
-    "box",
-    "parameter",
-    "kind",
-    "low",
-    "high",
-    "values",
-    "range_low",
-    "range_high",
-    "coverage",
-    "density",
-    "mass",
-)
 MAX_GROUPS = 12  # a listed lever with more values than this is not a colour group
 MAX_CELLS = 25  # heatmap values a side
 MAX_PIXELS = 20_000  # per side: beyond it a figure is a mistake, not a deck figure
@@ -586,7 +573,7 @@ def _sensitivity(results: Results, spec: PlotSpec) -> Prepared:
 def _prim(results: Results, spec: PlotSpec) -> Prepared:
     from orgsim.plots.prim import prim_figure
 
-    table = _analysis_table(results, "prim_boxes.parquet", PRIM_COLUMNS)
+    table = _analysis_table(results, "prim_boxes.parquet", BOX_COLUMNS)
     outcome = _pick("plot.outcome", table, "outcome", spec.outcome, "marginalized")
     boxes = table[table["outcome"] == outcome]
     if spec.box is not None:

@@ -161,7 +161,9 @@ def _probe(base: OrgsimConfig) -> tuple[list[str], list[str]]:
 
 
 def prepare(overrides: list[str]) -> Plan:
-    """Compose and check the whole sweep; ConfigError (one line) for anything wrong, before any run."""
+    """Compose and check the whole sweep; ConfigError (one line) for anything wrong, before any run.
+    With executor=processes it starts the forkserver once the executor is known, so that its imports
+    overlap the checks (a caller script needs the `if __name__ == "__main__":` guard)."""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 

@@ -14,19 +14,22 @@ def _log_tail(trend: TrendConfig, year: float) -> float:
     return -(max(x, 0.0) + math.log1p(math.exp(-abs(x))))
 
 
-def logistic_trend(
-    trend: TrendConfig, start_year: float, year: float, start_tail: float | None = None
-) -> float:
-    """A logistic curve that equals `trend.start` at `start_year` and tends to `trend.end`.
+class LogisticTrend:
+    """logistic_trend(year): a logistic curve that equals `trend.start` at `start_year` and tends to
+    `trend.end`.
 
     With s the standard logistic, the rise is (s(y) - s(y0)) / (1 - s(y0)) = 1 - (1 - s(y)) / (1 - s(y0)),
-    computed in log space so that midpoints far from the start neither overflow nor round to a jump.
-    `start_tail` is _log_tail(trend, start_year) when the caller keeps it.
+    computed in log space so that midpoints far from the start neither overflow nor round to a jump. The
+    start's term is computed once, here.
     """
-    if start_tail is None:
-        start_tail = _log_tail(trend, start_year)
-    rise = 1.0 - math.exp(_log_tail(trend, year) - start_tail)
-    return trend.start + (trend.end - trend.start) * rise
+
+    def __init__(self, trend: TrendConfig, start_year: float):
+        self.trend = trend
+        self._start_tail = _log_tail(trend, start_year)
+
+    def __call__(self, year: float) -> float:
+        rise = 1.0 - math.exp(_log_tail(self.trend, year) - self._start_tail)
+        return self.trend.start + (self.trend.end - self.trend.start) * rise
 
 
 class Environment:
@@ -40,24 +43,17 @@ class Environment:
         self.cfg = cfg
         self.start_year = start_year
         self.integration_pressure = cfg.integration_base
-        # each trend's start term, the same every month
-        self._start_tails = {
-            name: _log_tail(getattr(cfg, name), start_year)
-            for name in ("saas_maturity", "consumerization", "app_stores")
-        }
+        self._saas_maturity = LogisticTrend(cfg.saas_maturity, start_year)
+        self._consumerization = LogisticTrend(cfg.consumerization, start_year)
+        self._app_stores = LogisticTrend(cfg.app_stores, start_year)
         self.advance(0)
 
     def advance(self, month: int) -> None:
         years = month / 12.0
         year = self.start_year + years
-        tails = self._start_tails
-        self.saas_maturity = logistic_trend(
-            self.cfg.saas_maturity, self.start_year, year, tails["saas_maturity"]
-        )
-        self.consumerization = logistic_trend(
-            self.cfg.consumerization, self.start_year, year, tails["consumerization"]
-        )
-        self.app_stores = logistic_trend(self.cfg.app_stores, self.start_year, year, tails["app_stores"])
+        self.saas_maturity = self._saas_maturity(year)
+        self.consumerization = self._consumerization(year)
+        self.app_stores = self._app_stores(year)
         self.threat_level = self.cfg.threat_level * (1.0 + self.cfg.threat_growth) ** years
         self.cloud_cost_index = (1.0 - self.cfg.cloud_cost_decline) ** years
 

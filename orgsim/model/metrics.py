@@ -49,10 +49,7 @@ def numpy_mean(values: list[float]) -> float:
     if n > 128:
         return float(np.mean(values))
     if n < 8:
-        total = 0.0
-        for v in values:
-            total += v
-        return total / n if n else math.nan
+        return ordered_sum(values) / n if n else math.nan
     r = values[:8]
     i = 8
     while i + 8 <= n:
@@ -198,12 +195,11 @@ def it_involvement_lag(m: Organization) -> float:
 
 def fragmentation(m: Organization) -> float:
     """Mean number of distinct tools in use per category, over categories in use."""
-    n = len(m.category_tool_indices)
-    counts = [0] * (n + 1)  # the last counts tools in no category, left out
+    counts = [0] * len(m.catalogue.categories)
     for category, users in zip(m.tool_category, m.ledger.tool_users.tolist(), strict=True):
         if users > 0:
             counts[category] += 1
-    used = [c for c in counts[:n] if c]
+    used = [c for c in counts if c]
     return sum(used) / len(used) if used else 0.0  # integers: the same value as numpy's mean
 
 

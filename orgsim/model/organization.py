@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import mesa
 import networkx as nx
-import numpy as np
 
 from orgsim.config.schema import OrgsimConfig
 from orgsim.model.agents import BusinessDepartment, ITDepartment
@@ -57,14 +56,9 @@ class Organization(mesa.Model):
         self.month = 0
         self.horizon = setting.years * 12
         self.catalogue = Catalogue(setting.catalogue)
-        self.category_tool_indices = [
-            np.array([t.index for t in tools]) for tools in self.catalogue.by_category.values()
-        ]
-        # each tool's category number (len(categories) for a tool in none), for counting tools per category
-        self.tool_category = [len(self.category_tool_indices)] * len(self.catalogue)
-        for number, indices in enumerate(self.category_tool_indices):
-            for i in indices.tolist():
-                self.tool_category[i] = number
+        # each tool's category number, for counting the tools in use per category
+        number = {c: i for i, c in enumerate(self.catalogue.categories)}
+        self.tool_category = [number[t.category] for t in self.catalogue.tools]
         self.environment = Environment(setting.environment, setting.start_year)
         self.policy = make_policy(setting.policy)
         org = setting.org

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from orgsim.analysis.prim import BOX_COLUMNS
 from orgsim.plots.figure import group_colors, new_figure, titled
 
 
@@ -21,21 +22,10 @@ def box_table(boxes: pd.DataFrame) -> pd.DataFrame:
     )
     drawn["low_scaled"] = drawn["low_scaled"].fillna(0.0)  # a parameter with no spread in the sample
     drawn["high_scaled"] = drawn["high_scaled"].fillna(1.0)
-    columns = [
-        "box",
-        "parameter",
-        "kind",
-        "low",
-        "high",
-        "values",
-        "range_low",
-        "range_high",
-        "low_scaled",
-        "high_scaled",
-        "coverage",
-        "density",
-        "mass",
-    ]
+    # the box table's columns (without the outcome, which titles the figure), each bound also scaled
+    columns = [c for c in BOX_COLUMNS if c != "outcome"]
+    after = columns.index("range_high") + 1
+    columns[after:after] = ["low_scaled", "high_scaled"]
     return drawn.sort_values(["box", "parameter"], kind="stable")[columns].reset_index(drop=True)
 
 

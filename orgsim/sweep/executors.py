@@ -60,6 +60,8 @@ class ProcessExecutor:
         self._pool = None
 
     def map_unordered(self, fn: Callable, tasks: Iterable[tuple]) -> Iterator[Any]:
+        from orgsim.runner import Aside
+
         assert self._pool is not None, "use the executor as a context manager"
         pool = self._pool
         pending = iter(tasks)
@@ -71,27 +73,19 @@ class ProcessExecutor:
 
         in_flight: set = set()
         window = self.workers * 2
-        failed: list[BaseException] = []
 
         def start() -> None:
-            try:
-                for _ in range(window):
-                    task = take()
-                    if task is None:
-                        return
-                    in_flight.add(pool.submit(fn, *task))
-            except BaseException as error:  # re-raised by the consuming thread
-                failed.append(error)
+            for _ in range(window):
+                task = take()
+                if task is None:
+                    return
+                in_flight.add(pool.submit(fn, *task))
 
-        # Starting the workers blocks until the forkserver has imported the model (~1.4 s CPU on one
-        # core): start them from a thread, and run tasks here meanwhile instead of waiting.
-        starter = threading.Thread(target=start, name="orgsim-sweep-start", daemon=True)
-        starter.start()
-        while starter.is_alive() and (task := take()) is not None:
+        # the workers start aside; this process runs tasks meanwhile instead of waiting
+        starting = Aside(start, "orgsim-sweep-start")
+        while starting.running() and (task := take()) is not None:
             yield fn(*task)
-        starter.join()
-        if failed:
-            raise failed[0]
+        starting.join()
         while True:
             while len(in_flight) < window and (task := take()) is not None:
                 in_flight.add(pool.submit(fn, *task))
