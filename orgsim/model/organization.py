@@ -48,7 +48,8 @@ class Organization(mesa.Model):
         super().__init__(rng=int(seed))
         # the monthly step's uniforms, from self.rng in blocks (draws.py); the employee layer draws its
         # arrays through it too, so the step's draws are the generator's own stream in order
-        self.uniform = UniformDraws(self.rng)
+        self.draws = UniformDraws(self.rng)
+        self.uniform = self.draws.next  # the next uniform of the model's stream (draws.py)
         # org.size, and in an industry the drawn size and department mix (industry.py)
         setting, self.drawn = draw_organization(setting, self.rng)
         self.size_factor = self.drawn.size_factor
@@ -89,7 +90,7 @@ class Organization(mesa.Model):
                 [d.headcount for d in departments] + [setting.it.headcount],
                 [d.tech_autonomy for d in departments] + [0.5],
                 self.rng,
-                self.uniform.array,
+                self.draws.array,
             )
             self._update_grassroots()
         for dep_cfg in org.initial_deployments:
