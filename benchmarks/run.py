@@ -151,7 +151,7 @@ def _cpu() -> float:
 def case_replicate(sizes: dict) -> dict:
     from orgsim.model import employees
     from orgsim.model.organization import Organization
-    from orgsim.runner import replicate_seeds, run_replicate
+    from orgsim.runner import replicate_seeds, run_replicate, tables
 
     setting = _settings()
     no_employees = _settings("org.employees.enabled=false")
@@ -160,7 +160,8 @@ def case_replicate(sizes: dict) -> dict:
     full, bare, model_only, build = [], [], [], []
     for r, seed in enumerate(seeds[:-1]):
         start = _cpu()
-        run_replicate(setting, r, seed)
+        result = run_replicate(setting, r, seed)
+        _timeseries, _departments = result.timeseries, result.departments  # its own two tables, built
         full.append(_cpu() - start)
         start = _cpu()
         run_replicate(no_employees, r, seed)
@@ -177,9 +178,16 @@ def case_replicate(sizes: dict) -> dict:
         model_only.append(_cpu() - start + build[-1])
         if hasattr(model, "release"):
             model.release()
+    # as the default job pays it: replicates in chunks of 20, one table each per chunk (runner.tables)
+    chunked = []
+    for first in range(0, len(seeds) - 1 - 19, 20):
+        start = _cpu()
+        tables([run_replicate(setting, first + i, s) for i, s in enumerate(seeds[first : first + 20])])
+        chunked.append((_cpu() - start) / 20)
     med = statistics.median
     return {
         "cpu_s_per_replicate": med(full),
+        "cpu_s_per_replicate_in_chunks": med(chunked) if chunked else math.nan,
         "cpu_s_without_employees": med(bare),
         "cpu_s_model_build": med(build),
         "cpu_s_without_collection": med(model_only),

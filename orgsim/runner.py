@@ -25,15 +25,27 @@ import numpy as np
 import pandas as pd
 
 from orgsim.config.schema import OrgsimConfig
+from orgsim.model.recorder import joined_frame
 
 
-@dataclass
+@dataclass(eq=False)
 class ReplicateResult:
+    """One replicate's monthly columns (and the departments' with collect="all"), as arrays; its tables
+    are built from them on first use. `tables` joins many replicates' columns into one table each."""
+
     replicate: int
     seed: int
-    timeseries: pd.DataFrame
-    departments: pd.DataFrame | None
+    columns: dict[str, np.ndarray | list]
+    department_columns: dict[str, np.ndarray | list] | None
     summary: dict | None = None  # run_summary of the timeseries, when asked for
+
+    @functools.cached_property
+    def timeseries(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
+
+    @functools.cached_property
+    def departments(self) -> pd.DataFrame | None:
+        return None if self.department_columns is None else pd.DataFrame(self.department_columns)
 
 
 def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
@@ -71,18 +83,18 @@ def run_replicate(
     model.run()
     recorder = model.datacollector
     leading = {"replicate": replicate, "seed": seed}
-    depts = None
+    departments = None
     if collect == "all":
         dates = _run_calendar(setting.start_year, model.horizon)
         months = recorder.model_vars["month"]
         if len(dates) != len(months):  # a model stopped before its horizon
             dates = _calendar(setting.start_year, pd.Series(months))
-        ts = recorder.get_model_vars_dataframe({**leading, "date": dates.to_numpy(copy=True)})
-        depts = recorder.department_frame(leading)
+        columns = recorder.columns({**leading, "date": dates.to_numpy(copy=True)})
+        departments = recorder.department_columns(leading)
     else:
-        ts = recorder.get_model_vars_dataframe(leading)
+        columns = recorder.columns(leading)
     model.release()  # or mesa 3.3 keeps every finished model alive (MESA_NOTES.md, memory)
-    return ReplicateResult(replicate, seed, ts, depts)
+    return ReplicateResult(replicate, seed, columns, departments)
 
 
 def run_columns(setting: OrgsimConfig, seed: int, columns: Sequence[str]) -> dict[str, np.ndarray | list]:
@@ -108,7 +120,7 @@ def _run_chunk(
 
         m = setting.metrics
         for result in results:
-            result.summary = run_summary(result.timeseries, m.majority_months, m)
+            result.summary = run_summary(result.columns, m.majority_months, m)  # no table built
     return results if finish is None else finish(results)
 
 
@@ -348,8 +360,13 @@ def run_replicates(
 
 
 def tables(results: Iterable[ReplicateResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The timeseries and per-department tables of all replicates, in replicate order."""
+    """The timeseries and per-department tables of all replicates, in replicate order (joined from
+    their columns: one table each, not one a replicate)."""
     results = sorted(results, key=lambda r: r.replicate)
-    ts = pd.concat([r.timeseries for r in results], ignore_index=True)
-    depts = pd.concat([r.departments for r in results], ignore_index=True)
+    ts = joined_frame([r.columns for r in results])
+    if ts is None:
+        ts = pd.concat([r.timeseries for r in results], ignore_index=True)
+    depts = joined_frame([r.department_columns for r in results])
+    if depts is None:
+        depts = pd.concat([r.departments for r in results], ignore_index=True)
     return ts, depts

@@ -1,5 +1,5 @@
-"""The monthly recorder: the model and department reporters, one Python list per column, turned into one
-DataFrame per replicate at the end. It offers the DataCollector calls orgsim uses (`collect`, `model_vars`,
+"""The monthly recorder: the model and department reporters, one Python list per column, turned into
+arrays at the end (a DataFrame on demand, or one for many runs' columns: `joined_frame`). It offers the DataCollector calls orgsim uses (`collect`, `model_vars`,
 `get_model_vars_dataframe`, `get_agenttype_vars_dataframe`), with the same columns, order and dtypes.
 
 Why not mesa.DataCollector on this path: measured on the default replicate (2,000 employees, 60 months,
@@ -37,13 +37,38 @@ def _column(values: list) -> np.ndarray | list:
     return values
 
 
-def _frame(columns: dict[str, list], leading: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """The columns as one DataFrame, after the `leading` ones (a scalar fills its column): one
-    construction, where inserting them afterwards cost ~0.2 ms a column."""
+def table_columns(columns: Mapping[str, list], leading: Mapping[str, Any] | None = None) -> dict:
+    """The columns as the arrays (a list for text) their DataFrame holds, after the `leading` ones (a
+    scalar fills its column): one construction, where inserting them afterwards cost ~0.2 ms a column."""
     data = {name: _column(values) for name, values in columns.items()}
     if leading:
         rows = len(next(iter(columns.values()), []))
         data = {**{k: _filled(v, rows) for k, v in leading.items()}, **data}
+    return data
+
+
+def joined_frame(pieces: Sequence[Mapping[str, np.ndarray | list]]) -> pd.DataFrame | None:
+    """One DataFrame of several runs' columns (as `table_columns` gives them): the table that
+    concatenating their own DataFrames gives (pd.concat, ignore_index), built once instead of once a run
+    (~0.6 ms a table). None where the pieces are not alike (other columns, or a column that is numbers
+    in one run and text or numbers of another type in the next): concatenate the runs' frames then."""
+    if not pieces:
+        return None
+    names = list(pieces[0])
+    if any(list(piece) != names for piece in pieces):
+        return None
+    data: dict[str, np.ndarray | list] = {}
+    for name in names:
+        parts = [piece[name] for piece in pieces]
+        if all(isinstance(part, np.ndarray) and part.dtype == parts[0].dtype for part in parts):
+            data[name] = np.concatenate(parts)
+        elif all(isinstance(part, list) for part in parts):
+            values = [value for part in parts for value in part]
+            if set(map(type, values)) != {str}:  # other inference than each run's own (None, bools)
+                return None
+            data[name] = values
+        else:
+            return None
     return pd.DataFrame(data)
 
 
@@ -97,22 +122,26 @@ class MonthlyRecorder:
     def collects_departments(self) -> bool:
         return self.department_vars is not None
 
-    def columns(self) -> dict[str, np.ndarray | list]:
-        """The model reporters' columns as the arrays the DataFrame would hold (a list for text), without
-        building one: what a run that keeps only its summary reads."""
-        return {name: _column(values) for name, values in self.model_vars.items()}
+    def columns(self, leading: Mapping[str, Any] | None = None) -> dict[str, np.ndarray | list]:
+        """The model reporters' columns as the arrays the DataFrame would hold (a list for text), after
+        the `leading` columns when given, without building one."""
+        return table_columns(self.model_vars, leading)
+
+    def department_columns(self, leading: Mapping[str, Any] | None = None) -> dict[str, np.ndarray | list]:
+        """The department table's columns, as `columns` gives the model's."""
+        if self.department_vars is None:
+            raise ValueError("this run recorded no department table (collect='model')")
+        return table_columns(self.department_vars, leading)
 
     def get_model_vars_dataframe(self, leading: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """One row per collection, one column per model reporter (as DataCollector's), after the
         `leading` columns (name -> scalar or one value per row) when given."""
-        return _frame(self.model_vars, leading)
+        return pd.DataFrame(self.columns(leading))
 
     def department_frame(self, leading: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """One row per department per collection, one column per department reporter, no index; after
         the `leading` columns when given."""
-        if self.department_vars is None:
-            raise ValueError("this run recorded no department table (collect='model')")
-        return _frame(self.department_vars, leading)
+        return pd.DataFrame(self.department_columns(leading))
 
     def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
         """The department table indexed by (Step, AgentID), as DataCollector's for `agent_type`."""

@@ -24,7 +24,7 @@ def run(ctx: Context) -> list[CheckResult]:
     scenario, policy = MARGINALIZING
     marginalizing = api.base_settings(scenario, policy)
     results = run_replicates(marginalizing, replicates, ctx.seed, ctx.workers)
-    summaries = [run_summary(r.timeseries, marginalizing.metrics.majority_months, marginalizing.metrics)
+    summaries = [run_summary(r.columns, marginalizing.metrics.majority_months, marginalizing.metrics)
                  for r in results]  # fmt: skip
     first, _ = tables(results)
     lebrun = api.apply(api.base_settings(*LEBRUN), {"years": 6})
