@@ -44,10 +44,11 @@ def neighbours_of(adjacency: sp.csr_array, employees: np.ndarray) -> np.ndarray:
     indptr = adjacency.indptr
     starts = indptr[employees]
     lengths = indptr[employees + 1] - starts
-    if len(employees) == 0 or lengths.sum() == 0:
+    ends = lengths.cumsum()  # the methods, not np.cumsum or sum: a month calls this with a few dozen
+    total = int(ends[-1]) if len(ends) else 0
+    if total == 0:
         return np.empty(0, adjacency.indices.dtype)
-    first = np.cumsum(lengths) - lengths
-    return adjacency.indices[np.repeat(starts - first, lengths) + np.arange(first[-1] + lengths[-1])]
+    return adjacency.indices[np.repeat(starts - (ends - lengths), lengths) + np.arange(total)]
 
 
 def spread(
