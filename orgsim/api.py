@@ -9,7 +9,6 @@ this module starts a process pool except `Runner`, and it runs serially inside a
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 import math
@@ -21,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from orgsim.config.schema import OrgsimConfig
+from orgsim.config.schema import OrgsimConfig, clone
 from orgsim.config.validate import ConfigError, validate
 
 __all__ = [
@@ -82,7 +81,7 @@ def base_settings(scenario: str = DEFAULT_SCENARIO, policy: str | None = None) -
     process and pair; a private copy."""
     _check_choice("scenario", scenario)
     _check_choice("policy", policy)
-    return copy.deepcopy(_composed(scenario, policy))
+    return clone(_composed(scenario, policy))
 
 
 def _keys_of(node: Any) -> list[str]:
@@ -141,7 +140,7 @@ def _set(settings: OrgsimConfig, key: str, value: Any) -> None:
 
 def apply(base: OrgsimConfig, params: Mapping[str, Any]) -> OrgsimConfig:
     """A validated copy of `base` with the dotted keys of `params` set; ConfigError names a bad key."""
-    settings = copy.deepcopy(base)
+    settings = clone(base)
     for key, value in params.items():
         if key in GROUP_KEYS:
             raise ConfigError(f"{key} is a config group: choose it with {key}= when composing the base")

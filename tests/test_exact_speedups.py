@@ -96,3 +96,35 @@ def test_ordered_sum_adds_left_to_right_on_every_python() -> None:
         == ((((((((0.0 + 0.1) + 0.2) + 0.3) + 0.4) + 0.5) + 0.6) + 0.7) + 0.8) + 0.9
     )
     assert ordered_sum([]) == 0.0
+
+
+@pytest.mark.parametrize("scenario", ["baseline_2012", "social_comes_to_cio"])
+def test_clone_is_a_deep_copy(scenario: str) -> None:
+    """The settings' clone equals copy.deepcopy's, and no dict, list or dataclass in it is the base's."""
+    import copy
+    import dataclasses
+
+    from orgsim import api
+    from orgsim.config.schema import clone
+
+    base = api.base_settings(scenario)
+    copied = clone(base)
+    assert copied == copy.deepcopy(base)
+
+    def containers(node, out):
+        if dataclasses.is_dataclass(node):
+            out.append(node)
+            for value in vars(node).values():
+                containers(value, out)
+        elif isinstance(node, dict | list):
+            out.append(node)
+            for value in node.values() if isinstance(node, dict) else node:
+                containers(value, out)
+        return out
+
+    ours = {id(node) for node in containers(base, [])}
+    theirs = containers(copied, [])
+    assert len(theirs) == len(ours) > 50
+    assert not any(id(node) in ours for node in theirs)
+    copied.org.departments["marketing"].headcount += 1
+    assert copied != base

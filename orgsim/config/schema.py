@@ -6,6 +6,7 @@ them. Types and unknown keys are checked by OmegaConf when Hydra composes the co
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -569,3 +570,24 @@ def register_configs() -> None:
     cs.store(group="org", name="org_schema", node=OrgConfig)
     cs.store(group="catalogue", name="catalogue_schema", node=CatalogueConfig)
     cs.store(group="scenario", name="scenario_schema", node=ScenarioConfig, package="scenario")
+
+
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def clone(node: Any) -> Any:
+    """A deep copy of a settings tree (these dataclasses, dicts, lists, tuples and plain values), as
+    copy.deepcopy makes it but ~3x faster: api.apply copies its base config for every point it runs."""
+    if isinstance(node, _PLAIN):
+        return node
+    if isinstance(node, dict):
+        return {key: clone(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [clone(value) for value in node]
+    if isinstance(node, tuple) and type(node) is tuple:
+        return tuple(clone(value) for value in node)
+    if hasattr(type(node), "__dataclass_fields__") and hasattr(node, "__dict__"):
+        copied = object.__new__(type(node))
+        copied.__dict__.update({key: clone(value) for key, value in node.__dict__.items()})
+        return copied
+    return copy.deepcopy(node)

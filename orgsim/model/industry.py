@@ -6,12 +6,11 @@ The CIO's stance is the IT department's own draw (`it.cio.draw`). Nothing here k
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
 
-from orgsim.config.schema import OrgsimConfig
+from orgsim.config.schema import OrgsimConfig, clone
 
 # Bounds of the drawn size factor: a 2,000-person default must not become a million-person model in one
 # replicate, nor a handful of people.
@@ -37,7 +36,7 @@ def scaled(setting: OrgsimConfig, factor: float) -> OrgsimConfig:
 
     IT's unit cost scales too: rolling a tool out to `factor` times the seats is `factor` times the work,
     so capacity and demand keep the balance of the configured organization."""
-    setting = copy.deepcopy(setting)
+    setting = clone(setting)
     setting.it.unit_cost *= factor
     for dept in setting.org.departments.values():
         dept.headcount = max(1, round(dept.headcount * factor))
@@ -50,7 +49,7 @@ def scaled(setting: OrgsimConfig, factor: float) -> OrgsimConfig:
 def remixed(setting: OrgsimConfig, mix: np.ndarray) -> OrgsimConfig:
     """A copy whose business departments' headcounts are re-weighted by `mix` at the same total; each
     department's budget follows its headcount (budget per head unchanged)."""
-    setting = copy.deepcopy(setting)
+    setting = clone(setting)
     depts = list(setting.org.departments.values())
     heads = np.array([d.headcount for d in depts], dtype=float)
     weighted = heads * mix
