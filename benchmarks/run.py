@@ -279,18 +279,30 @@ def case_pool(sizes: dict) -> dict:
 
 
 def case_industry(sizes: dict) -> dict:
+    """The industry as a user runs it: `orgsim run` with drawn sizes and department mixes, 2 workers,
+    tables streamed to parquet chunk by chunk (before session 5 this case held every replicate's tables
+    in one process through run_replicates, which is not the command's path and grows with the count)."""
     from orgsim.model.industry import by_size
-    from orgsim.report import summarize
-    from orgsim.runner import run_replicates, tables
 
-    try:
-        setting = _settings("org.size_spread=0.5", "org.mix_spread=0.3")
-    except Exception:  # a version without the department-mix draw: sizes only
-        setting = _settings("org.size_spread=0.5")
-    start = time.perf_counter()
-    ts, _ = tables(run_replicates(setting, sizes["industry"], 0, workers=2))
-    wall = time.perf_counter() - start
-    summary = summarize(ts, "baseline_2012", setting.policy.name, setting.metrics.majority_months)
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "orgsim.cli",
+                "run",
+                f"replicates={sizes['industry']}",
+                "org.size_spread=0.5",
+                "org.mix_spread=0.3",
+                "workers=2",
+                f"hydra.run.dir={out}",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        wall = time.perf_counter() - start
+        summary = json.loads((Path(out) / "summary.json").read_text())
     m = summary["aggregate"]["marginalized"]
     result = {
         "wall_s": wall,

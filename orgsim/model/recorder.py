@@ -69,7 +69,9 @@ def joined_frame(pieces: Sequence[Mapping[str, np.ndarray | list]]) -> pd.DataFr
             data[name] = values
         else:
             return None
-    return pd.DataFrame(data)
+    # the joined arrays are new and ours alone: the frame keeps them (one block a column) instead of
+    # copying them into blocks by dtype, which held a third copy of the tables at the peak
+    return pd.DataFrame(data, copy=False)
 
 
 def _filled(value: Any, rows: int) -> Any:
