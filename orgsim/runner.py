@@ -150,14 +150,13 @@ def chunk_size(replicates: int) -> int:
     return max(1, min(20, math.ceil(replicates / 16)))
 
 
-# Break-even of the process pool, in organization-months (replicates x months). Measured 2026-11-30 on
-# 2 cores shared with other jobs (load 2-3, so noisy): the pool's fixed cost over serial, for
-# `orgsim run` with the forkserver started early (prestart_workers), is ~0.55 s wall (10 default
-# replicates: 4.02 vs 3.48 s and 4.81 vs 4.27 s); a default replicate (2,000 employees, 60 months) costs
-# ~25 ms. Two workers on two free cores halve the simulating time, so the pool pays from about
-# 2 x 0.55 / 0.025 ~ 45 default replicates, ~3,000 organization-months. (It was 6,000 while the parent
-# imported mesa too and took whole tables back from the workers.) Where other work keeps the cores busy
-# a pool does not pay at any size (measured here at load 2-3: 120 replicates 7.98 s pooled, 6.59 serial).
+# Break-even of the process pool, in organization-months (replicates x months). Measured again
+# 2026-11-30 17:20 UTC on 2 quiet cores, `orgsim run replicates=N workers=1` vs `workers=2`, wall, median
+# of 3 interleaved runs: N=30 the pool lost 0.38 s (4.27 vs 4.65 s), N=60 it won 0.27 s (4.53 vs 4.26),
+# N=100 0.44 s, N=150 0.48 s. So it pays from ~45 default replicates (60 months), ~3,000
+# organization-months, the threshold set before the replicate got cheaper (~25 -> ~15 ms). Where other
+# work keeps the cores busy a pool does not pay at any size (measured at load 2-3: 120 replicates 7.98 s
+# pooled, 6.59 serial).
 POOL_BREAK_EVEN_MONTHS = 3000
 
 
