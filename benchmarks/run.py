@@ -195,22 +195,18 @@ def case_replicate(sizes: dict) -> dict:
     }
 
 
-def case_job(sizes: dict) -> dict:
+def _orgsim_run(*overrides: str) -> tuple[float, dict]:
+    """`orgsim run` with `overrides` as a user starts it (its own process): wall seconds and summary."""
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "orgsim.cli",
-                "run",
-                f"replicates={sizes['job_replicates']}",
-                f"hydra.run.dir={out}",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        command = [sys.executable, "-m", "orgsim.cli", "run", *overrides, f"hydra.run.dir={out}"]
+        subprocess.run(command, check=True, capture_output=True)
         wall = time.perf_counter() - start
+        return wall, json.loads((Path(out) / "summary.json").read_text())
+
+
+def case_job(sizes: dict) -> dict:
+    wall, _ = _orgsim_run(f"replicates={sizes['job_replicates']}")
     return {"wall_s": wall, "replicates": sizes["job_replicates"]}
 
 
@@ -284,25 +280,9 @@ def case_industry(sizes: dict) -> dict:
     in one process through run_replicates, which is not the command's path and grows with the count)."""
     from orgsim.model.industry import by_size
 
-    with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "orgsim.cli",
-                "run",
-                f"replicates={sizes['industry']}",
-                "org.size_spread=0.5",
-                "org.mix_spread=0.3",
-                "workers=2",
-                f"hydra.run.dir={out}",
-            ],
-            check=True,
-            capture_output=True,
-        )
-        wall = time.perf_counter() - start
-        summary = json.loads((Path(out) / "summary.json").read_text())
+    wall, summary = _orgsim_run(
+        f"replicates={sizes['industry']}", "org.size_spread=0.5", "org.mix_spread=0.3", "workers=2"
+    )
     m = summary["aggregate"]["marginalized"]
     result = {
         "wall_s": wall,
