@@ -17,7 +17,7 @@ def test_uniform_draws_are_the_generators_own_stream(served: int) -> None:
     plain.random(3, dtype=np.float32)  # a half-used 32-bit word in the state must survive the sync
     blocked.random(3, dtype=np.float32)
     draws = UniformDraws(blocked)
-    assert [draws() for _ in range(served)] == [plain.random() for _ in range(served)]
+    assert [draws.next() for _ in range(served)] == [plain.random() for _ in range(served)]
     draws.sync()
     assert blocked.bit_generator.state == plain.bit_generator.state
     assert blocked.random(4).tolist() == plain.random(4).tolist()
@@ -37,7 +37,7 @@ def test_uniform_arrays_and_singles_are_one_stream(size: int) -> None:
         got.append(draws.array(size).tolist())
         k = month * 11 % 200
         expected.append([plain.random() for _ in range(k)])
-        got.append([draws() for _ in range(k)])
+        got.append([draws.next() for _ in range(k)])
     assert got == expected
     draws.sync()
     draws.sync()  # a second sync changes nothing

@@ -275,19 +275,12 @@ def run_chunk(
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Run a chunk of jobs (ids, group, design values, params); return its runs and monthly rows."""
     records, monthly = [], []
-    # the chunk's runs of one design row share its validated settings (the model only reads them):
-    # a copy and a validation per run cost ~10% of a run
-    settings: dict[tuple, OrgsimConfig] = {}
     for ids, group, values, params in jobs:
-        key = (group, repr(tuple(params.items())))  # values may be unhashable (lists)
-        if key not in settings:
-            settings[key] = api.apply(bases[group], params)
-        summary, table = api.simulate(settings[key], ids["seed"], reporters)
+        summary, table = api.simulate(api.apply(bases[group], params), ids["seed"], reporters)
         if keep is not None:
             summary = {k: summary.get(k) for k in keep}
         records.append({**ids, **values, **summary})
-        if table is not None:
-            table = table.copy()
+        if table is not None:  # a frame simulate built for this run alone
             table.insert(0, "run_id", ids["run_id"])
             monthly.append(table)
     runs = pd.DataFrame.from_records(records)

@@ -572,13 +572,14 @@ def register_configs() -> None:
     cs.store(group="scenario", name="scenario_schema", node=ScenarioConfig, package="scenario")
 
 
-_PLAIN = (bool, int, float, str, type(None))
+# Config values that hold no other values: copied and validated as they are.
+PLAIN_TYPES = (bool, int, float, str, type(None))
 
 
 def clone(node: Any) -> Any:
     """A deep copy of a settings tree (these dataclasses, dicts, lists, tuples and plain values), as
     copy.deepcopy makes it but ~3x faster: api.apply copies its base config for every point it runs."""
-    if isinstance(node, _PLAIN):
+    if isinstance(node, PLAIN_TYPES):
         return node
     if isinstance(node, dict):
         return {key: clone(value) for key, value in node.items()}

@@ -9,7 +9,7 @@ import dataclasses
 import math
 from typing import Any
 
-from orgsim.config.schema import CATEGORIES, OrgsimConfig, ValidateRootConfig
+from orgsim.config.schema import CATEGORIES, PLAIN_TYPES, OrgsimConfig, ValidateRootConfig
 
 
 class ConfigError(ValueError):
@@ -50,7 +50,6 @@ def _check_field(path: str, value: Any, meta: dict) -> None:
 # Per dataclass type, its fields with the metadata to check (None: no range or choices): read once,
 # as `dataclasses.fields` per node made validation ~0.5 ms a config (api.apply runs it for every point).
 _FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
-_LEAVES = (bool, int, float, str, type(None))
 
 
 def _fields_of(kind: type) -> tuple[tuple[str, Any], ...]:
@@ -71,15 +70,15 @@ def _walk(path: str, node: Any) -> None:
             child = f"{path}.{name}" if path else name
             if meta is not None:
                 _check_field(child, value, meta)
-            if not isinstance(value, _LEAVES):
+            if not isinstance(value, PLAIN_TYPES):
                 _walk(child, value)
     elif isinstance(node, dict):
         for key, value in node.items():
-            if not isinstance(value, _LEAVES):
+            if not isinstance(value, PLAIN_TYPES):
                 _walk(f"{path}.{key}", value)
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            if not isinstance(value, _LEAVES):
+            if not isinstance(value, PLAIN_TYPES):
                 _walk(f"{path}.{i}", value)
 
 

@@ -26,7 +26,7 @@ BLOCK = 128
 
 
 class UniformDraws:
-    """`next()` (or calling it) gives the next uniform in [0, 1) of `rng`'s stream; `array(n)` the next n."""
+    """`next()` gives the next uniform in [0, 1) of `rng`'s stream; `array(n)` the next n."""
 
     __slots__ = ("_block", "_state", "_values", "next", "rng")
 
@@ -37,9 +37,6 @@ class UniformDraws:
         self._state = None  # the generator's state before the open block; None: no block open
         # the chain asks _blocks for a new block only once the open one is used up
         self.next = itertools.chain.from_iterable(self._blocks()).__next__
-
-    def __call__(self) -> float:
-        return self.next()
 
     def _blocks(self) -> Iterator[Iterator[float]]:
         while True:
