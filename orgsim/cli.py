@@ -1,7 +1,9 @@
 """The `orgsim` command: dispatches sub-commands to thin Hydra entry points.
 
 User overrides are composed and validated here first, so bad input ends with one clear line and a
-non-zero exit before Hydra creates a run directory; only then is the sub-command's Hydra app started.
+non-zero exit before Hydra creates a run directory. A single run's config is composed once
+(orgsim.hydra_job) and its task runs on that same config; multirun and Hydra's own flags (help, --cfg)
+go to the sub-command's `@hydra.main` app.
 `launch` is the same for every sub-command: it checks the run directory, locks it, lets Hydra write into
 a staging folder beside it and publishes that folder only when the job succeeds (orgsim.rundir); every
 failure becomes one line and an exit code (orgsim.errors); SIGTERM is handled like Ctrl-C.
@@ -312,37 +314,69 @@ def _run_app(command: str, args: list[str]) -> None:
             os.environ["HYDRA_FULL_ERROR"] = saved_env
 
 
+def _single_job_overrides(args: list[str]) -> list[str] | None:
+    """Every override (hydra.* too) of a single run whose only flags name the config source; None when
+    there is another flag (multirun, help, --cfg, one Hydra should refuse): that goes to `@hydra.main`."""
+    overrides, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in SOURCE_FLAGS:
+            skip = True
+        elif arg.startswith("-"):
+            if _flag(arg) not in SOURCE_FLAGS:
+                return None
+        else:
+            overrides.append(arg)
+    return overrides
+
+
+def _check_resources(command: str, settings, start_workers: bool) -> None:
+    from orgsim.guards import check_resources, effective_workers
+
+    if command in ROOT_CONFIGS:  # the estimate is of a run's replicates; other commands size their own
+        return
+    workers = effective_workers(settings)
+    check_resources(settings, workers, force=settings.force)
+    if start_workers and command == "run" and workers > 1:
+        from orgsim.runner import prestart_workers
+
+        prestart_workers()  # its start-up overlaps the rest of the start (Hydra's logging, the folder)
+
+
 def _launch(command: str, args: list[str]) -> int:
     from orgsim import rundir
 
-    settings = preflight(args, command)
-    if settings is None or any(_flag(a) in NO_JOB_FLAGS for a in args):
-        _run_app(command, args)  # help, --cfg and the like: Hydra prints and runs no job
-        return 0
-    from orgsim.guards import check_resources, effective_workers
-
-    if command not in ROOT_CONFIGS:  # the estimate is of a run's replicates; other commands size their own
-        workers = effective_workers(settings)
-        check_resources(settings, workers, force=settings.force)
-        if command == "run" and workers > 1 and not _is_multirun(args):
-            from orgsim.runner import prestart_workers
-
-            prestart_workers()  # its start-up overlaps Hydra's composing the job's config
-    if _is_multirun(args):
+    overrides = None if _is_multirun(args) else _single_job_overrides(args)
+    if overrides is None:
+        settings = preflight(args, command)
+        if settings is None or any(_flag(a) in NO_JOB_FLAGS for a in args) or not _is_multirun(args):
+            _run_app(command, args)  # help, --cfg, a flag Hydra refuses: Hydra prints and runs no job
+            return 0
+        _check_resources(command, settings, start_workers=False)
         sweep = _dir_override(args, "hydra.sweep.dir")
         if sweep is not None:
             rundir.check_target(sweep[1], "hydra.sweep.dir")
         _run_app(command, args)
         return 0
+    # One run: its config is composed once, validated here, and the job runs on that same config.
+    from orgsim.config.compose import ROOT_SCHEMAS, to_settings
+    from orgsim.hydra_job import HydraJob
+
+    source = config_source(args, command)
+    config_name = source.pop("config_name", None) or "config"
+    job = HydraJob(command, overrides, config_name, **source)
+    settings = to_settings(job.cfg, ROOT_SCHEMAS.get(config_name, ROOT_SCHEMAS["config"]))
+    _check_resources(command, settings, start_workers=True)
     given = _dir_override(args, "hydra.run.dir")
     target = given[1] if given else rundir.default_run_dir(command, settings.scenario.name)
     rundir.check_target(target)
     target = Path(os.path.realpath(target))  # a symlink to a folder: the folder is the target
-    rest = [a for i, a in enumerate(args) if not (given and i == given[0])]
+    task = importlib.import_module(COMMANDS[command][0]).task
     with rundir.locked(target):
         staging = rundir.stage(target, settings.overwrite)
         try:
-            _run_app(command, [*rest, _as_override("hydra.run.dir", staging.path)])
+            job.run(task, staging.path, _as_override("hydra.run.dir", staging.path))
         except BaseException:
             staging.discard()
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -114,6 +115,42 @@ def test_command_and_in_process_job_write_identical_tables(cli_run, tmp_path) ->
     run_job(compose(["years=1", "replicates=2"]), tmp_path)
     for name in ("timeseries.parquet", "departments.parquet"):
         assert (tmp_path / name).read_bytes() == (run_dir / name).read_bytes(), name
+
+
+def _hydra_files(run_dir: Path) -> dict[str, str]:
+    """The .hydra/ files with the run folder (a staging path or the final one) written as RUN_DIR."""
+    files = {}
+    for name in ("config.yaml", "hydra.yaml", "overrides.yaml"):
+        text = (run_dir / ".hydra" / name).read_text()
+        files[name] = re.sub(r"(run\.dir=|^    dir: |output_dir: )\S+", r"\1RUN_DIR", text, flags=re.M)
+    return files
+
+
+def test_a_run_composes_its_config_once_and_writes_what_hydra_main_writes(tmp_path, monkeypatch) -> None:
+    """`orgsim run` composes once (it composed three times: the CLI's check, then @hydra.main's mode probe
+    and its job) and still writes the .hydra/ files Hydra's own entry point writes for the same input."""
+    from hydra._internal.hydra import Hydra
+
+    from orgsim.commands import run as run_command
+
+    composes = []
+    compose_config = Hydra.compose_config
+
+    def counted(self, *args, **kwargs):
+        composes.append(kwargs.get("run_mode"))
+        return compose_config(self, *args, **kwargs)
+
+    monkeypatch.setattr(Hydra, "compose_config", counted)
+    overrides = ["years=1", "replicates=1", "hydra.output_subdir=.hydra"]
+    assert main(["run", *overrides, f"hydra.run.dir={tmp_path / 'cli'}"]) == 0
+    assert len(composes) == 1
+    monkeypatch.setattr(sys, "argv", ["orgsim run", *overrides, f"hydra.run.dir={tmp_path / 'app'}"])
+    run_command.main()
+    assert _hydra_files(tmp_path / "cli") == _hydra_files(tmp_path / "app")
+    hydra_yaml = _hydra_files(tmp_path / "cli")["hydra.yaml"]
+    assert "version_base: '1.3'" in hydra_yaml
+    assert "    name: run\n" in hydra_yaml
+    assert "- hydra.output_subdir=.hydra\n    - hydra.run.dir=RUN_DIR\n    - hydra.mode=RUN\n" in hydra_yaml
 
 
 # --- bad input: exit 2, one line naming the key, no traceback, no run directory ------------------------

@@ -162,11 +162,15 @@ register_configs()
 register_resolver()
 
 
-@hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")
-def main(cfg: DictConfig) -> None:
+def task(cfg: DictConfig) -> None:
+    """The job on a composed config; `orgsim run` runs it once through orgsim.hydra_job, and Hydra's
+    multirun through `main`."""
     output_dir = Path(HydraConfig.get().runtime.output_dir)
     with one_line_errors("run"):
         summary = run_job(cfg, output_dir, progress=sys.stderr.isatty())
     print(summary["verdict"])
     if not is_staging(output_dir):  # `orgsim run` names the folder once the results are in place
         print(f"outputs: {output_dir}")
+
+
+main = hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")(task)

@@ -54,10 +54,14 @@ register_configs()
 register_resolver()
 
 
-@hydra.main(config_path=str(config_dir()), config_name="validate", version_base="1.3")
-def main(cfg: DictConfig) -> None:
+def task(cfg: DictConfig) -> None:
+    """The job on a composed config; `orgsim validate` runs it once through orgsim.hydra_job, and Hydra's
+    multirun through `main`."""
     output_dir = Path(HydraConfig.get().runtime.output_dir)
     with one_line_errors("validate"):
         validate_job(cfg, output_dir)
     if not is_staging(output_dir):
         print(f"outputs: {output_dir}")
+
+
+main = hydra.main(config_path=str(config_dir()), config_name="validate", version_base="1.3")(task)

@@ -69,41 +69,35 @@ def _outside_running_app():
         restore_gh_from_backup(backup)
 
 
-def _compose_with_search_path(
-    overrides: list[str], config_name: str, primary_dir: str | None, extra_dir: str | None
-) -> DictConfig:
-    """What `@hydra.main` composes for --config-path / --config-dir (Hydra 1.3's own steps)."""
+def search_path(primary_dir: str | None = None, extra_dir: str | None = None):
+    """The config search path `@hydra.main` builds for --config-path / --config-dir (Hydra 1.3's steps)."""
     import os
 
-    from hydra._internal.hydra import Hydra
     from hydra._internal.utils import create_config_search_path
     from hydra.core.config_search_path import SearchPathQuery
-    from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import SearchPathException
-    from hydra.types import RunMode
 
     primary = os.path.abspath(primary_dir) if primary_dir is not None else str(config_dir())
     if not os.path.isdir(primary):
         raise SearchPathException(f"--config-path must be an existing folder; got '{primary_dir}'")
-    search_path = create_config_search_path(primary)
+    path = create_config_search_path(primary)
     if extra_dir is not None:
         extra = os.path.abspath(extra_dir)
         if not os.path.isdir(extra):
             raise SearchPathException(f"--config-dir must be an existing folder; got '{extra_dir}'")
-        search_path.prepend("command-line", f"file://{extra}", anchor=SearchPathQuery(provider="schema"))
-    previous = GlobalHydra.instance().hydra if GlobalHydra.instance().is_initialized() else None
-    GlobalHydra.instance().clear()
-    try:
-        hydra = Hydra.create_main_hydra2(task_name="orgsim", config_search_path=search_path)
-        cfg = hydra.compose_config(
-            config_name, overrides, run_mode=RunMode.RUN, from_shell=True, with_log_configuration=False
-        )
-        with open_dict(cfg):
-            cfg.pop("hydra", None)  # its interpolations need a running Hydra app
-    finally:
-        GlobalHydra.instance().clear()
-        if previous is not None:
-            GlobalHydra.instance().initialize(previous)
+        path.prepend("command-line", f"file://{extra}", anchor=SearchPathQuery(provider="schema"))
+    return path
+
+
+def _compose_with_search_path(
+    overrides: list[str], config_name: str, primary_dir: str | None, extra_dir: str | None
+) -> DictConfig:
+    """What `@hydra.main` composes for --config-path / --config-dir, without the `hydra` node."""
+    from orgsim.hydra_job import HydraJob
+
+    cfg = HydraJob("orgsim", overrides, config_name, primary_dir, extra_dir).cfg
+    with open_dict(cfg):
+        cfg.pop("hydra", None)  # its interpolations need a running Hydra app
     return cfg
 
 
@@ -119,8 +113,9 @@ def to_settings(cfg: DictConfig, schema: type = OrgsimConfig) -> OrgsimConfig:
 
     Re-merging into a fresh schema rejects keys appended with `+key=value` that the schema lacks.
     """
+    if "hydra" in cfg:  # a job's config: the `hydra` node resolves only inside the running job
+        cfg = OmegaConf.masked_copy(cfg, [key for key in cfg if key != "hydra"])
     plain = OmegaConf.to_container(cfg, resolve=True)
-    plain.pop("hydra", None)
     key = json.dumps([schema.__name__, plain], sort_keys=True, default=repr)
     if key not in _VALIDATED:
         settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
