@@ -69,10 +69,19 @@ def _allowed_keys(overrides: list[str], key: str, source: dict | None = None) ->
 
     others = [o for o in overrides if not related(o)]
     choices = [o for o in others if "." not in _key_of(o)]
+
+    def composed(attempt: list[str]):
+        if not key.startswith("hydra."):
+            return compose(attempt, **(source or {}))
+        from orgsim.hydra_job import HydraJob  # the `hydra` node too: a bad hydra.* key lists its siblings
+
+        where = dict(source or {})
+        return HydraJob("orgsim", attempt, where.pop("config_name", None) or "config", **where).cfg
+
     cfg = None
     for attempt in (others, choices, []):  # other overrides may be broken too
         try:
-            cfg = compose(attempt, **(source or {}))
+            cfg = composed(attempt)
             break
         except Exception:
             continue

@@ -15,6 +15,7 @@ from orgsim import cli
         (["-m", "policy=broker,foo"], "policy must be one of broker, gatekeeper"),
         (["policy=foo", "--cfg", "job"], "policy must be one of"),
         (["seed=-1"], "seed must be in [0, 9223372036854775807]; got -1"),
+        (["hydra.job.nme=x"], "unknown key 'hydra.job.nme'; keys under 'hydra.job': name, chdir"),
     ],
 )
 def test_bad_input_gets_one_line_naming_the_key(tmp_path, capsys, args, expected):
