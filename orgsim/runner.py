@@ -156,7 +156,9 @@ def chunk_size(replicates: int) -> int:
 # N=100 0.44 s, N=150 0.48 s. So it pays from ~45 default replicates (60 months), ~3,000
 # organization-months, the threshold set before the replicate got cheaper (~25 -> ~15 ms). Where other
 # work keeps the cores busy a pool does not pay at any size (measured at load 2-3: 120 replicates 7.98 s
-# pooled, 6.59 serial).
+# pooled, 6.59 serial). Again 2026-11-30 19:50 UTC once the job composed its config once (so less of
+# the forkserver's start-up hides behind the composing): N=30 the pool lost 0.07 s (3.92 vs 3.85 s),
+# N=60 won 0.22 s (3.90 vs 4.12), N=100 0.53 s, N=150 0.53 s; the threshold stands.
 POOL_BREAK_EVEN_MONTHS = 3000
 
 
@@ -182,9 +184,10 @@ def _pool_context():
 
 
 def prestart_workers() -> None:
-    """Start the forkserver now (Linux), so that its interpreter start and imports (~1.5 s CPU) overlap
-    what the caller still does before its pool starts (composing the config, ~1 s); the pool then forks
-    its workers from it. Harmless when no pool follows: the forkserver ends with this process."""
+    """Start the forkserver now (Linux), so that its interpreter start and imports (~1.3-1.5 s CPU)
+    overlap what the caller still does before its pool starts (`orgsim run`: Hydra's job set-up and the
+    imports of the job itself); the pool then forks its workers from it. Harmless when no pool follows:
+    the forkserver ends with this process."""
     if sys.platform.startswith("linux"):
         _pool_context()
 
