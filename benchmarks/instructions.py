@@ -8,7 +8,10 @@ Each count runs the same script twice under callgrind, once with no replicates a
 same imports and two warm-up replicates; the difference over N is one replicate's instructions. Modes:
 `own`: a replicate with its own two tables (run_replicate, then .timeseries and .departments); `job`: a
 chunk of N replicates joined into one table each (runner.tables, as `orgsim run` builds them); `sweep`: a
-sweep run's summary without tables (api.simulate). About 2-3 minutes a mode.
+sweep run's summary without tables (api.simulate); `model`: the model alone as a sweep runs it (the
+summary's monthly columns recorded, no summary, no tables), so `sweep` minus `model` is the sweep's own
+cost; `batch_run`: the model as `mesa.batch_run` runs it in bench_sweep.py (mesa's DataCollector with the
+same reporters every month, the last month's values read back). About 2-3 minutes a mode.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import re
 import shutil
 import subprocess
 import sys
+
+MODES = ("own", "job", "sweep", "model", "batch_run")
 
 
 def _work(mode: str, replicates: int) -> None:
@@ -31,6 +36,21 @@ def _work(mode: str, replicates: int) -> None:
     if mode == "sweep":
         for seed in [*warm, *measured]:
             simulate(setting, seed)
+    elif mode == "model":
+        from orgsim.model.metrics import SUMMARY_COLUMNS
+        from orgsim.model.organization import Organization
+
+        for seed in [*warm, *measured]:
+            model = Organization(setting, seed, collect="model", columns=list(SUMMARY_COLUMNS))
+            model.run()
+            model.release()
+    elif mode == "batch_run":
+        from bench_sweep import BatchOrganization  # this folder is on sys.path when run as a script
+
+        for seed in [*warm, *measured]:
+            model = BatchOrganization(setting, seed)
+            model.run()
+            {name: values[-1] for name, values in model.datacollector.model_vars.items()}  # batch_run's read
     elif mode == "own":
         for seed in [*warm, *measured]:
             result = run_replicate(setting, 0, seed)
@@ -59,9 +79,9 @@ def _count(mode: str, replicates: int) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=("own", "job", "sweep"), default="own")
+    parser.add_argument("--mode", choices=MODES, default="own")
     parser.add_argument("--replicates", type=int, default=10)
-    parser.add_argument("--work", choices=("own", "job", "sweep"), help=argparse.SUPPRESS)
+    parser.add_argument("--work", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.work:
         _work(args.work, args.replicates)
