@@ -16,7 +16,7 @@ from typing import Any
 
 from omegaconf import DictConfig, read_write
 
-from orgsim.config.compose import search_path
+from orgsim.config.compose import global_hydra, search_path
 from orgsim.config.schema import register_configs
 from orgsim.rundir import register_resolver
 
@@ -37,7 +37,6 @@ class HydraJob:
     ) -> None:
         from hydra import version
         from hydra._internal.hydra import Hydra
-        from hydra.core.global_hydra import GlobalHydra
         from hydra.types import RunMode
 
         version.setbase(VERSION_BASE)
@@ -45,17 +44,11 @@ class HydraJob:
         register_resolver()
         self.config_name = config_name
         path = search_path(primary_dir, extra_dir)
-        previous = GlobalHydra.instance().hydra if GlobalHydra.instance().is_initialized() else None
-        GlobalHydra.instance().clear()
-        try:
+        with global_hydra():  # create_main_hydra2 installs its Hydra globally; only the job's run should
             self.hydra = Hydra.create_main_hydra2(task_name=task_name, config_search_path=path)
             self.cfg: DictConfig = self.hydra.compose_config(
                 config_name, list(overrides), run_mode=RunMode.RUN, with_log_configuration=True
             )
-        finally:
-            GlobalHydra.instance().clear()
-            if previous is not None:
-                GlobalHydra.instance().initialize(previous)
 
     def run(self, task: Callable[[DictConfig], Any], run_dir: Path, run_dir_override: str) -> Any:
         """Run `task` on the config with its output in `run_dir`; return what it returned.
@@ -65,7 +58,6 @@ class HydraJob:
         them with HYDRA_FULL_ERROR=1.
         """
         from hydra._internal.callbacks import Callbacks
-        from hydra.core.global_hydra import GlobalHydra
         from hydra.core.utils import run_job
         from hydra.types import HydraContext, RunMode
 
@@ -78,10 +70,7 @@ class HydraJob:
                 cfg.hydra.mode = RunMode.RUN
                 recorded.append("hydra.mode=RUN")
             cfg.hydra.overrides.hydra = recorded
-        previous = GlobalHydra.instance().hydra if GlobalHydra.instance().is_initialized() else None
-        GlobalHydra.instance().clear()
-        GlobalHydra.instance().initialize(self.hydra)
-        try:
+        with global_hydra(self.hydra):
             callbacks = Callbacks(cfg)
             callbacks.on_run_start(config=cfg, config_name=self.config_name)
             ret = run_job(
@@ -94,7 +83,3 @@ class HydraJob:
             )
             callbacks.on_run_end(config=cfg, config_name=self.config_name, job_return=ret)
             return ret.return_value  # raises the task's exception, as Hydra.run does
-        finally:
-            GlobalHydra.instance().clear()
-            if previous is not None:
-                GlobalHydra.instance().initialize(previous)

@@ -150,15 +150,14 @@ def chunk_size(replicates: int) -> int:
     return max(1, min(20, math.ceil(replicates / 16)))
 
 
-# Break-even of the process pool, in organization-months (replicates x months). Measured again
-# 2026-11-30 17:20 UTC on 2 quiet cores, `orgsim run replicates=N workers=1` vs `workers=2`, wall, median
-# of 3 interleaved runs: N=30 the pool lost 0.38 s (4.27 vs 4.65 s), N=60 it won 0.27 s (4.53 vs 4.26),
-# N=100 0.44 s, N=150 0.48 s. So it pays from ~45 default replicates (60 months), ~3,000
-# organization-months, the threshold set before the replicate got cheaper (~25 -> ~15 ms). Where other
-# work keeps the cores busy a pool does not pay at any size (measured at load 2-3: 120 replicates 7.98 s
-# pooled, 6.59 serial). Again 2026-11-30 19:50 UTC once the job composed its config once (so less of
-# the forkserver's start-up hides behind the composing): N=30 the pool lost 0.07 s (3.92 vs 3.85 s),
-# N=60 won 0.22 s (3.90 vs 4.12), N=100 0.53 s, N=150 0.53 s; the threshold stands.
+# Break-even of the process pool, in organization-months (replicates x months). Measured 2026-11-30
+# 19:50 UTC on 2 quiet cores, `orgsim run replicates=N workers=1` vs `workers=2`, wall, 3 interleaved
+# runs each, median (range): N=30 serial 3.85 (3.72-3.95) s, pool 3.92 (3.89-3.93); N=60 4.12
+# (4.01-4.34) vs 3.90 (3.90-4.35); N=100 4.92 (4.68-5.88) vs 4.39 (3.89-4.74); N=150 5.47 (5.33-5.56)
+# vs 4.94 (4.49-5.83). Below ~50 default replicates the two are within each other's spread; from 100
+# the pool wins by ~0.5 s (a 17:20 round gave the same picture). So the pool starts at ~3,000
+# organization-months (50 default replicates of 60 months). Where other work keeps the cores busy a pool
+# does not pay at any size (measured at load 2-3: 120 replicates 7.98 s pooled, 6.59 serial).
 POOL_BREAK_EVEN_MONTHS = 3000
 
 
@@ -365,10 +364,15 @@ def tables(results: Iterable[ReplicateResult]) -> tuple[pd.DataFrame, pd.DataFra
     """The timeseries and per-department tables of all replicates, in replicate order (joined from
     their columns: one table each, not one a replicate)."""
     results = sorted(results, key=lambda r: r.replicate)
-    ts = joined_frame([r.columns for r in results])
-    if ts is None:
-        ts = pd.concat([r.timeseries for r in results], ignore_index=True)
-    depts = joined_frame([r.department_columns for r in results])
-    if depts is None:
-        depts = pd.concat([r.departments for r in results], ignore_index=True)
-    return ts, depts
+    if any(r.department_columns is None for r in results):
+        raise ValueError("a replicate recorded no department table (collect='model'): no tables to join")
+    return (
+        _joined([r.columns for r in results], lambda: [r.timeseries for r in results]),
+        _joined([r.department_columns for r in results], lambda: [r.departments for r in results]),
+    )
+
+
+def _joined(pieces: list[dict], frames: Callable[[], list[pd.DataFrame]]) -> pd.DataFrame:
+    """The runs' columns joined into one table; where they are not alike, their own tables concatenated."""
+    joined = joined_frame(pieces)
+    return joined if joined is not None else pd.concat(frames(), ignore_index=True)

@@ -44,7 +44,7 @@ def compose(
     register_resolver()
     if primary_dir is None and extra_dir is None:
         with (
-            _outside_running_app(),
+            global_hydra(),
             initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"),
         ):
             return hydra_compose(config_name=config_name, overrides=list(overrides))
@@ -52,21 +52,23 @@ def compose(
 
 
 @contextlib.contextmanager
-def _outside_running_app():
-    """Inside a running Hydra app (a check of `orgsim validate` composing another scenario), set the
-    app's global state aside while composing and put it back after; elsewhere do nothing."""
+def global_hydra(hydra=None):
+    """Hydra's global instance set to `hydra` (none when None) inside the block, and put back as it was
+    after: composing inside a running app (a check of `orgsim validate` composing another scenario) must
+    not leave the app without its own, and a job runs with its Hydra as `@hydra.main` sets it."""
     from hydra.core.global_hydra import GlobalHydra
-    from hydra.initialize import get_gh_backup, restore_gh_from_backup
 
-    if not GlobalHydra.instance().is_initialized():
-        yield
-        return
-    backup = get_gh_backup()
-    GlobalHydra.instance().clear()
+    gh = GlobalHydra.instance()
+    previous = gh.hydra if gh.is_initialized() else None
+    gh.clear()
+    if hydra is not None:
+        gh.initialize(hydra)
     try:
         yield
     finally:
-        restore_gh_from_backup(backup)
+        gh.clear()
+        if previous is not None:
+            gh.initialize(previous)
 
 
 def search_path(primary_dir: str | None = None, extra_dir: str | None = None):
