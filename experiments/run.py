@@ -87,6 +87,8 @@ STUDIES = {
             "years=1",
             "sweep.levers.policy=[gatekeeper,laissez_faire]",
             "sweep.levers.it.cio.willingness=[0.2]",
+            # a year is too short to marginalize at the real line: a higher one gives PRIM both classes
+            "metrics.custodian_threshold=0.5",
         ],
         analyses=[["discover", "outcome=marginalized", "threshold=0.8"], ["variance"]],
         plots=[["prim"]],

@@ -26,16 +26,54 @@ def test_a_coe_leaves_the_spend_with_it_whoever_leads_it(make_settings):
         assert all(d.controller is None for d in delivered)
 
 
-def test_a_marketing_led_coe_takes_the_selection_decisions_from_it(make_settings):
-    marketing = _decision_share_after(make_settings, "policy=social_coe", "policy.coe_lead=marketing")
-    it_led = _decision_share_after(make_settings, "policy=social_coe", "policy.coe_lead=it")
-    assert marketing < it_led - 0.2
+def _requests_made(make_settings, *overrides: str, seed: int = 3):
+    """Every request a department hands IT, and the model after the run."""
+    model = Organization(make_settings(*overrides, "years=3"), seed)
+    made = []
+    new_request = model.it.new_request
+
+    def spy(dept, tool, it_part):
+        req = new_request(dept, tool, it_part)
+        made.append(req)
+        return req
+
+    model.it.new_request = spy
+    return made, model.run()
 
 
-def test_laissez_faire_sends_no_request_to_it(make_settings):
-    model = Organization(make_settings("policy=laissez_faire", "years=3"), 3).run()
-    assert model.it.delivered == 0
-    assert all(not d.requests for d in model.departments)
+def test_a_coe_selects_jointly_whoever_leads_it(make_settings):
+    """No credit by lead: a CoE's selection counts half for IT under either lead."""
+    for lead in ("marketing", "it"):
+        made, _ = _requests_made(make_settings, "policy=social_coe", f"policy.coe_lead={lead}")
+        assert made, "no request in three years"
+        assert {r.it_part for r in made} == {0.5}
+
+
+def test_the_coe_lead_changes_which_tools_the_coe_picks(make_settings):
+    """A marketing-led CoE fills requests with the tool vendors push hardest; an IT-led one with the tool
+    that integrates and shares best, and vetoes tools above the store's risk line."""
+    marketing, model = _requests_made(make_settings, "policy=social_coe", "policy.coe_lead=marketing")
+    it_led, it_model = _requests_made(make_settings, "policy=social_coe", "policy.coe_lead=it")
+    for req in marketing:
+        tools = model.catalogue.by_category[req.tool.category]
+        assert req.tool.vendor_push == max(t.vendor_push for t in tools)
+    cap = it_model.setting.policy.catalogue_max_risk
+    for req in it_led:
+        tools = it_model.catalogue.by_category[req.tool.category]
+        assert req.tool.integration_need + req.tool.network_effect == max(
+            t.integration_need + t.network_effect for t in tools
+        )
+        assert req.tool.security_risk <= cap
+
+
+def test_laissez_faire_takes_requests_but_serves_them_late_and_unintegrated(make_settings):
+    """No ban: requesting stays possible; IT starts on social tools only after request_delay_months."""
+    made, model = _requests_made(make_settings, "policy=laissez_faire", seed=4)
+    delay = model.setting.policy.request_delay_months
+    assert delay > 0 and not model.setting.policy.integration_service
+    assert made, "no department requested anything in three years"
+    assert all(r.ready_month == r.month + delay for r in made)
+    assert model.it.delivered > 0
 
 
 def test_brokered_self_service_costs_it_curation_work(make_settings, monkeypatch):

@@ -46,8 +46,9 @@ def test_components_and_influence_in_closed_form() -> None:
         it_decisions=3.0,
         all_decisions=4.0,
         business_facing_work=2.0,
-        total_work=10.0,
+        work_demanded=10.0,
         satisfaction=0.6,
+        reliance=0.3,
     )
     parts = role_components(inputs)
     assert parts == pytest.approx(
@@ -56,13 +57,14 @@ def test_components_and_influence_in_closed_form() -> None:
             "it_decision_share": 0.75,
             "it_innovation_share": 0.2,
             "mean_satisfaction": 0.6,
+            "mean_reliance": 0.3,
         }
     )
     cfg = MetricsConfig()  # spend target 0.5, innovation target 0.4, equal weights
-    assert influence(parts, cfg) == pytest.approx((0.5 + 0.75 + 0.5 + 0.6) / 4)
+    assert influence(parts, cfg) == pytest.approx((0.5 + 0.75 + 0.5 + 0.6 + 0.3) / 5)
     assert tuple(parts) == ROLE_COMPONENTS
     heavy_spend = dataclasses.replace(cfg, weight_spend=3.0)
-    assert influence(parts, heavy_spend) == pytest.approx((3 * 0.5 + 0.25 * (0.75 + 0.5 + 0.6)) / 3.75)
+    assert influence(parts, heavy_spend) == pytest.approx((3 * 0.5 + 0.25 * (0.75 + 0.5 + 0.6 + 0.3)) / 4.0)
 
 
 def test_role_thresholds() -> None:

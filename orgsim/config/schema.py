@@ -122,6 +122,7 @@ class DepartmentConfig:
     budget: float = positive(300.0)  # own technology budget, k USD per year
     focus: list[str] = field(default_factory=list)  # categories this department needs most
     satisfaction: float = unit(0.5)  # initial satisfaction with IT
+    reliance: float = unit(0.6, doc="initial reliance on IT for new technology (assumption)")
     # Its technology budget grows at environment.martech_growth (marketing technology) instead of
     # environment.business_tech_growth.
     martech: bool = False
@@ -304,6 +305,12 @@ class ITConfig:
         plausible=(0.3, 0.8),
         doc="readiness of a CIO who has not acted to take integration work (an acting CIO's is 1)",
     )
+    budget_follows_use: float = unit(
+        0.3,
+        plausible=(0.0, 0.6),
+        doc="share of the year's growth in the business's own social-tool spend the budget round takes "
+        "from IT's innovation line (budget follows use)",
+    )
     cloud_vendor_share: float = unit(
         0.36,
         plausible=(0.18, 0.72),
@@ -370,6 +377,12 @@ class EnvironmentConfig:
         plausible=(0.0, 0.06),
         doc="yearly growth of business departments' own technology budgets",
     )
+    budget_from_use: float = unit(
+        0.5,
+        plausible=(0.0, 1.0),
+        doc="share of a department's yearly social-tool spend added to its own technology budget (use "
+        "breeds budget)",
+    )
     martech_growth: float = bounded(
         0.12,
         -0.5,
@@ -433,6 +446,27 @@ class DecisionConfig:
     cost: float = bounded(
         1.0, 0.0, 100.0, plausible=(0.5, 2.0), doc="weight of annual cost over discretionary budget"
     )
+    vendor: float = bounded(
+        1.0,
+        0.0,
+        100.0,
+        plausible=(0.5, 2.0),
+        doc="weight of vendors' direct marketing of the tool in self-provisioning",
+    )
+    reliance: float = bounded(
+        1.0, 0.0, 100.0, plausible=(0.5, 2.0), doc="weight of reliance on IT in requesting"
+    )
+    core_decisions: float = positive(
+        0.5,
+        plausible=(0.25, 2.0),
+        doc="core (non-social) technology decisions a month, taken by whoever holds the core budget",
+    )
+    reliance_loss: float = unit(
+        0.05, plausible=(0.02, 0.1), doc="share of reliance on IT lost with each self-provisioned tool"
+    )
+    reliance_gain: float = unit(
+        0.05, plausible=(0.02, 0.1), doc="share of the gap to full reliance closed by each IT delivery"
+    )
     enforcement: float = bounded(
         4.0, 0.0, 100.0, plausible=(2.0, 6.0), doc="weight of feared enforcement of shadow IT"
     )
@@ -459,8 +493,12 @@ class PolicyConfig:
 
     name: str = field(default=MISSING, metadata={"choices": POLICIES})
     governance: str = one_of("neutral", GOVERNANCE)
-    # false (laissez_faire): IT runs infrastructure only and takes no requests for social tools
-    requests_to_it: bool = True
+    # laissez_faire: IT runs infrastructure first; social-tool requests wait this many months before IT
+    # starts on them (assumption; plausible 3-12)
+    request_delay_months: float = positive(0.0)
+    # false (laissez_faire): IT does not integrate the social tools it delivers with core systems, so a
+    # request carries no integration value
+    integration_service: bool = True
     # innovation_partner: the funding the policy brings (share of IT budget moved run -> innovation at start)
     innovation_shift: float = bounded(0.0, 0.0, 1.0)
     catalogue_max_risk: float = unit(0.5)  # broker: tools at or below this risk are in the app store
@@ -487,7 +525,7 @@ class ScenarioConfig:
 
 @dataclass
 class MetricsConfig:
-    """IT's role: a weighted mean of four components, none of which reads the channel counts."""
+    """IT's role: a weighted mean of five components, none of which reads the channel counts."""
 
     strategic_threshold: float = unit(0.55)
     custodian_threshold: float = unit(0.35)
@@ -518,6 +556,7 @@ class MetricsConfig:
     weight_decisions: float = positive(0.25)
     weight_innovation: float = positive(0.25)
     weight_satisfaction: float = positive(0.25)
+    weight_reliance: float = positive(0.25)
 
 
 @dataclass

@@ -143,7 +143,13 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
             "metrics.custodian_threshold must be below metrics.strategic_threshold "
             f"({m.strategic_threshold:g}); got {m.custodian_threshold:g}"
         )
-    weights = (m.weight_spend, m.weight_decisions, m.weight_innovation, m.weight_satisfaction)
+    weights = (
+        m.weight_spend,
+        m.weight_decisions,
+        m.weight_innovation,
+        m.weight_satisfaction,
+        m.weight_reliance,
+    )
     if sum(weights) <= 0:
         raise ConfigError("metrics.weight_* must not all be zero")
     for name in ("saas_maturity", "consumerization", "app_stores"):

@@ -50,10 +50,11 @@ class Deployment:
 
 
 class DecisionTally:
-    """Technology decisions (selections and vetoes) taken by IT and by the business, with a memory.
+    """Technology selections taken by IT and by the business, with a memory; IT's vetoes apart.
 
-    Each decision adds weight 1, split between IT and the business; older decisions fade with mean age
-    `memory_months`, so the share reads as "who decided lately".
+    Each selection adds weight 1, split between IT and the business; older ones fade with mean age
+    `memory_months`, so the share reads as "who selected lately". A veto (a refusal, a shutdown) is a
+    custodian's act, not leadership: it is counted in `vetoes` (fading alike), not in the share.
     """
 
     def __init__(self, memory_months: float):
@@ -61,15 +62,21 @@ class DecisionTally:
         self.by_it = 0.0
         self.total = 0.0
         self.count = 0
+        self.vetoes = 0.0
 
-    def record(self, it_part: float) -> None:
-        self.by_it += it_part
-        self.total += 1.0
+    def veto(self) -> None:
+        self.vetoes += 1.0
+
+    def record(self, it_part: float, weight: float = 1.0) -> None:
+        """`weight` decisions of which IT took the share `it_part`."""
+        self.by_it += it_part * weight
+        self.total += weight
         self.count += 1
 
     def age_month(self) -> None:
         self.by_it *= self.decay
         self.total *= self.decay
+        self.vetoes *= self.decay
 
     @property
     def it_share(self) -> float:

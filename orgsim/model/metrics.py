@@ -25,7 +25,13 @@ if TYPE_CHECKING:
 
 ROLES = ("strategic_partner", "service_provider", "infrastructure_custodian")
 # The components of it_influence, in the order of their weights in MetricsConfig.
-ROLE_COMPONENTS = ("it_spend_share", "it_decision_share", "it_innovation_share", "mean_satisfaction")
+ROLE_COMPONENTS = (
+    "it_spend_share",
+    "it_decision_share",
+    "it_innovation_share",
+    "mean_satisfaction",
+    "mean_reliance",
+)
 
 
 def _share(part: float, whole: float) -> float:
@@ -73,8 +79,9 @@ class RoleInputs:
     it_decisions: float  # recent technology decisions taken by IT (selections and vetoes)
     all_decisions: float
     business_facing_work: float  # recent IT work done for the business (deliveries, consolidation, ...)
-    total_work: float  # recent IT work of every kind (business-facing, governance, running infrastructure)
+    work_demanded: float  # recent work asked of IT: business-facing, governance, running infrastructure
     satisfaction: float  # mean satisfaction of the business departments with IT
+    reliance: float  # mean reliance of the business departments on IT
 
 
 def role_inputs(m: Organization) -> RoleInputs:
@@ -82,28 +89,33 @@ def role_inputs(m: Organization) -> RoleInputs:
     if it.run_work + it.governance_work + it.business_work == 0:  # before IT's first month of work
         business, total = it.units(it.innovation), it.units(it.budget)
     else:
-        business, total = it.business_work, it.business_work + it.governance_work + it.run_work
+        # against work demanded, not work done: unmet requests and infrastructure moved to the cloud
+        # still count, so losing work to others lowers the share
+        business = it.business_work
+        total = max(it.business_demand, business) + it.governance_work + it.run_work
     return RoleInputs(
         it_discretionary_spend=it.discretionary_spend,
         business_discretionary_spend=ordered_sum(d.tech_spend for d in m.department_list),
         it_decisions=m.decisions.by_it,
         all_decisions=m.decisions.total,
         business_facing_work=business,
-        total_work=total,
+        work_demanded=total,
         satisfaction=numpy_mean([d.satisfaction for d in m.department_list]),
+        reliance=numpy_mean([d.reliance for d in m.department_list]),
     )
 
 
 def role_components(inputs: RoleInputs) -> dict[str, float]:
-    """The four components of IT's role, each in [0, 1]."""
+    """The five components of IT's role, each in [0, 1]."""
     spend = inputs.it_discretionary_spend
     return {
         "it_spend_share": _share(spend, spend + inputs.business_discretionary_spend),
         "it_decision_share": (
             inputs.it_decisions / inputs.all_decisions if inputs.all_decisions > 1e-12 else 0.5
         ),
-        "it_innovation_share": _share(inputs.business_facing_work, inputs.total_work),
+        "it_innovation_share": _share(inputs.business_facing_work, inputs.work_demanded),
         "mean_satisfaction": inputs.satisfaction,
+        "mean_reliance": inputs.reliance,
     }
 
 
@@ -114,6 +126,7 @@ def component_scores(components: dict[str, float], cfg: MetricsConfig) -> dict[s
         "it_decision_share": components["it_decision_share"],
         "it_innovation_share": min(1.0, components["it_innovation_share"] / cfg.innovation_target),
         "mean_satisfaction": components["mean_satisfaction"],
+        "mean_reliance": components["mean_reliance"],
     }
 
 
@@ -121,7 +134,13 @@ def component_weights(cfg: MetricsConfig) -> dict[str, float]:
     return dict(
         zip(
             ROLE_COMPONENTS,
-            (cfg.weight_spend, cfg.weight_decisions, cfg.weight_innovation, cfg.weight_satisfaction),
+            (
+                cfg.weight_spend,
+                cfg.weight_decisions,
+                cfg.weight_innovation,
+                cfg.weight_satisfaction,
+                cfg.weight_reliance,
+            ),
             strict=True,
         )
     )
@@ -241,6 +260,8 @@ MODEL_REPORTERS = {
     "undiscovered_shadow": lambda m: m.ledger.undiscovered,
     "it_supported": lambda m: m.ledger.supported,
     "decisions": lambda m: m.decisions.count,
+    "it_vetoes": lambda m: m.decisions.vetoes,
+    "business_demand": lambda m: m.it.business_demand,
     "discoveries": lambda m: m.it.discoveries,
     "backlog_requests": lambda m: len(m.it.backlog),
     "backlog_effort": lambda m: max(0.0, m.it.backlog_effort),
@@ -277,6 +298,7 @@ DEPARTMENT_REPORTERS = {
     "department": "name",
     "headcount": "headcount",
     "satisfaction": "satisfaction",
+    "reliance": "reliance",
     "tech_spend": "tech_spend",
     "spend": lambda d: max(0.0, d.spend),
     **{f"deployments_{name}": _channel_reporter(i) for i, name in enumerate(CHANNELS)},

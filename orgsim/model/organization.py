@@ -21,7 +21,7 @@ from orgsim.model.employees import EmployeePopulation
 from orgsim.model.environment import Environment
 from orgsim.model.industry import draw_organization, scaled  # noqa: F401  (scaled: re-exported)
 from orgsim.model.ledger import BROKERED, SANCTIONED, SHADOW, DecisionTally, Deployment, Ledger
-from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, role_now
+from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, ordered_sum, role_now
 from orgsim.model.policies import make_policy
 from orgsim.model.recorder import COLLECT, MonthlyRecorder
 
@@ -103,6 +103,7 @@ class Organization(mesa.Model):
                 self.add_deployment(dept, tool, SHADOW if channel == BROKERED else channel)
             self.decisions.record(1.0 if dep_cfg.it_involved else 0.0)
         self.environment.update_integration(self.ledger.shared_deployments())
+        self.business_spend_last_year = self._business_social_spend()
         reporters = {"month": "month", **MODEL_REPORTERS}
         if columns is not None:
             unknown = [c for c in columns if c not in reporters]
@@ -131,6 +132,7 @@ class Organization(mesa.Model):
             self.employees.step(gain)
             self._update_grassroots()
         self._retire_aged_deployments()
+        self._record_core_decisions()
         self.departments.shuffle_do("step")
         unmanaged = self.ledger.accrue_month()
         self.it.monitor(unmanaged)
@@ -138,6 +140,9 @@ class Organization(mesa.Model):
         self.it.plan_capacity()
         self.it.work_backlog()
         if self.month % 12 == 0:
+            business_spend = self._business_social_spend()
+            self.it.follow_business_use(business_spend - self.business_spend_last_year)
+            self.business_spend_last_year = business_spend
             self.it.plan_year(role_now(self)["it_influence"])
             if self.finance is not None:
                 self.finance.push_infrastructure_to_cloud()
@@ -185,6 +190,21 @@ class Organization(mesa.Model):
         """Cloud contracts cost less than running the moved infrastructure, and prices keep falling."""
         env = self.environment
         self.cloud_spend = self.cloud_moved * (1.0 - env.cfg.cloud_discount) * env.cloud_cost_index
+
+    def _record_core_decisions(self) -> None:
+        """Core (non-social) technology decisions, split by who holds the core technology budget: IT's run
+        line against finance's cloud contracts and the business functions' committed technology spend."""
+        committed = self.setting.org.baseline_spend_share * ordered_sum(
+            d.budget for d in self.department_list
+        )
+        run = self.it.run
+        whole = run + self.cloud_spend + committed
+        if whole > 0:
+            self.decisions.record(run / whole, self.setting.decision.core_decisions)
+
+    def _business_social_spend(self) -> float:
+        """The social-tool spend the business functions hold, k USD per year."""
+        return ordered_sum(max(0.0, d.spend) for d in self.department_list)
 
     def _retire_aged_deployments(self) -> None:
         chance = 1.0 / self.setting.decision.lifetime_months

@@ -1,12 +1,15 @@
 """IT policies: what each one sets, and nothing more.
 
 A policy decides which channel a self-provisioned tool comes in by (what departments may do), who selects
-the tools IT delivers and what capacity or delay sits in front of IT (who curates, who funds), and IT's
-governance stance (how IT responds). No policy adds utility or budget that would hand it its result.
+the tools IT delivers, what review, capacity or delay sits in front of IT (who curates, who funds), and
+IT's governance stance (how IT responds). No policy adds utility, budget or decision credit that would hand
+it its result, and none forbids an option outright: each changes what the agents do.
 Governance stance tables live here too.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from orgsim.config.schema import PolicyConfig
 from orgsim.model.catalogue import Tool
@@ -35,9 +38,18 @@ class Policy:
     def self_provision_channel(self, tool: Tool) -> int:
         return SHADOW
 
-    def it_selects_requests(self) -> bool:
-        """Whether IT (rather than the requesting side) selects the tools it delivers."""
-        return True
+    def request_it_part(self) -> float:
+        """IT's part in selecting a tool it delivers on request (1: IT selects it)."""
+        return 1.0
+
+    def select_tool(self, tools: Sequence[Tool]) -> Tool | None:
+        """The tool a request is filled with when someone other than the department picks it (None: the
+        department's own pick stands)."""
+        return None
+
+    def screens_out(self, tool: Tool) -> bool:
+        """Whether a review vetoes a request for this tool before IT queues it."""
+        return False
 
     def curation_effort(self, tool: Tool) -> float:
         """IT work to curate and integrate one self-served tool from its store (broker only)."""
@@ -47,7 +59,8 @@ class Policy:
         return 0.0
 
     def review_months(self) -> float:
-        return 0.0
+        """Months before IT starts on a request: a review, or social requests queued behind other work."""
+        return self.cfg.request_delay_months
 
 
 class Gatekeeper(Policy):
@@ -55,7 +68,8 @@ class Gatekeeper(Policy):
 
 
 class LaissezFaire(Policy):
-    """Open BYOT: self-provisioning is allowed and IT is not involved."""
+    """Open BYOT: self-provisioning is allowed and IT is not involved. IT still takes requests, but runs
+    infrastructure first (request_delay_months) and offers no integration (integration_service)."""
 
     def self_provision_channel(self, tool: Tool) -> int:
         return BYOT
@@ -81,17 +95,32 @@ class InnovationPartner(Policy):
 
 
 class SocialCoE(Policy):
-    """A cross-functional center of excellence selects social tools (led by coe_lead), its members add
-    capacity, and its reviews add delay."""
+    """A cross-functional center of excellence decides on social tools: a joint selection whoever leads.
+    Its members add capacity and its reviews add delay. The lead changes what the CoE does: a marketing-led
+    CoE picks the tools vendors push and lets departments buy low-risk tools themselves (byot); an IT-led
+    CoE picks the tools that integrate and share best and vetoes tools above catalogue_max_risk."""
 
-    def it_selects_requests(self) -> bool:
-        return self.cfg.coe_lead == "it"
+    def self_provision_channel(self, tool: Tool) -> int:
+        if self.cfg.coe_lead == "marketing" and tool.security_risk <= self.cfg.catalogue_max_risk:
+            return BYOT
+        return SHADOW
+
+    def request_it_part(self) -> float:
+        return 0.5
+
+    def select_tool(self, tools: Sequence[Tool]) -> Tool | None:
+        if self.cfg.coe_lead == "it":
+            return max(tools, key=lambda t: (t.integration_need + t.network_effect, -t.index))
+        return max(tools, key=lambda t: (t.vendor_push, -t.index))
+
+    def screens_out(self, tool: Tool) -> bool:
+        return self.cfg.coe_lead == "it" and tool.security_risk > self.cfg.catalogue_max_risk
 
     def extra_capacity(self) -> float:
         return self.cfg.coe_capacity
 
     def review_months(self) -> float:
-        return self.cfg.coe_review_months
+        return self.cfg.coe_review_months + self.cfg.request_delay_months
 
 
 POLICIES: dict[str, type[Policy]] = {

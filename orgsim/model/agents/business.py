@@ -43,6 +43,8 @@ class BusinessDepartment(mesa.Agent):
         self.budget_growth = env.martech_growth if cfg.martech else env.business_tech_growth
         self.focus = frozenset(cfg.focus)
         self.satisfaction = cfg.satisfaction
+        self.reliance = cfg.reliance  # reliance on IT for new technology: falls as it provisions its own
+        self.use_budget = 0.0  # budget the department's own use of social tools earned it, k USD per year
         self.portfolio: dict[str, Deployment] = {}  # category -> active deployment
         self.requests: dict[str, Request] = {}  # category -> open request at IT
         self.channel_counts = np.zeros(len(CHANNELS), dtype=np.int64)
@@ -87,8 +89,12 @@ class BusinessDepartment(mesa.Agent):
                 self.decide(self.choose_tool(category))
 
     def grow_budget(self) -> None:
-        """Technology budgets grow with their trend (marketing's with the marketing-technology trend)."""
-        self.budget = self.initial_budget * (1.0 + self.budget_growth) ** (self.model.month / 12.0)
+        """Technology budgets grow with their trend (marketing's with the marketing-technology trend) and,
+        once a year, with the department's own use: a share of the social-tool spend it holds."""
+        month = self.model.month
+        if month % 12 == 0 and month > 0:
+            self.use_budget += self.model.setting.environment.budget_from_use * max(0.0, self.spend)
+        self.budget = self.initial_budget * (1.0 + self.budget_growth) ** (month / 12.0) + self.use_budget
 
     def _need_level(self, category: str, off_focus_need: float) -> float:
         level = 0.5 if category in INTERNAL_CATEGORIES else self.external_engagement
@@ -134,14 +140,14 @@ class BusinessDepartment(mesa.Agent):
         benefit = (
             d.benefit * self.need(tool.category) * (1.0 + tool.network_effect * users / len(m.departments))
         )
-        u_request = -math.inf
-        if m.policy.cfg.requests_to_it:
-            u_request = (
-                benefit
-                + d.integration_value * env.integration_pressure * tool.integration_need
-                - d.wait_cost * m.it.expected_wait() / 12.0
-                + d.satisfaction * (self.satisfaction - 0.5)
-            )
+        u_request = (
+            benefit
+            - d.wait_cost * m.it.expected_wait() / 12.0
+            + d.satisfaction * (self.satisfaction - 0.5)
+            + d.reliance * (self.reliance - 0.5)
+        )
+        if m.policy.cfg.integration_service:
+            u_request += d.integration_value * env.integration_pressure * tool.integration_need
         u_self = -math.inf
         channel = None
         cost = tool.annual_cost(self.headcount)
@@ -162,6 +168,7 @@ class BusinessDepartment(mesa.Agent):
                 + d.consumerization * env.consumerization
                 + d.peer * self.peer_share()
                 + d.grassroots * self.grassroots_share
+                + d.vendor * env.cfg.vendor_push * tool.vendor_push
                 - d.cost * cost / max(self.discretionary_budget, 1.0)
                 - enforcement
             )
@@ -176,16 +183,27 @@ class BusinessDepartment(mesa.Agent):
             self.self_provision(tool, channel)
 
     def self_provision(self, tool: Tool, channel: int) -> None:
-        """Buy the tool: a business decision, except that IT curated what its store offers (broker)."""
+        """Buy the tool: the department's selection (IT's part under broker is curating its store). Each
+        tool it provisions itself makes it rely on IT a little less."""
         dep = self.model.add_deployment(self, tool, channel)
-        self.model.decisions.record(0.5 if channel == BROKERED else 0.0)
+        self.model.decisions.record(0.0)
+        if channel != BROKERED:  # a tool from IT's store is still IT's service
+            self.reliance *= 1.0 - self.model.setting.decision.reliance_loss
         if channel == BROKERED:
             self.adjust_satisfaction(0.5 * self.model.setting.decision.delivery_gain)
             self.model.it.curate(dep)
 
     def request(self, tool: Tool) -> None:
-        it = self.model.it
-        req = it.new_request(self, tool, selected_by_it=self.model.policy.it_selects_requests())
+        """Ask IT for a tool of this category; under a CoE the CoE picks which tool, and may veto it."""
+        m = self.model
+        it = m.it
+        tool = m.policy.select_tool(m.catalogue.by_category[tool.category]) or tool
+        if m.policy.screens_out(tool):
+            m.decisions.veto()
+            self.refusals += 1
+            self.adjust_satisfaction(-m.setting.decision.refusal_penalty)
+            return
+        req = it.new_request(self, tool, it_part=m.policy.request_it_part())
         if it.accept(req):
             self.requests[tool.category] = req
         else:
@@ -210,6 +228,7 @@ class BusinessDepartment(mesa.Agent):
         self.requests.pop(req.tool.category, None)
         d = self.model.setting.decision
         self.adjust_satisfaction(d.delivery_gain * math.exp(-waited / max(d.patience_months, 1.0)))
+        self.reliance += d.reliance_gain * (1.0 - self.reliance)
 
     def update_satisfaction(self) -> None:
         """Long waits lower satisfaction with IT, month by month."""

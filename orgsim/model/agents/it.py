@@ -44,7 +44,7 @@ class Request:
     month: int
     effort_left: float
     ready_month: float
-    selected_by_it: bool
+    it_part: float  # IT's part in selecting the tool (1: IT, 0.5: a joint CoE, 0: the department)
     kind: str = DEPLOY
     target: Deployment | None = None
 
@@ -94,6 +94,9 @@ class ITDepartment(mesa.Agent):
         # is read from its budget split.
         self.effort_decay = math.exp(-1.0 / model.setting.metrics.decision_memory_months)
         self.business_work = 0.0
+        self.business_demand = 0.0  # business-facing work asked of IT (requests, curation, consolidation)
+        self.demand_new = 0.0
+        self.curated: set[int] = set()  # tools IT has admitted to its store (broker)
         self.governance_work = 0.0
         self.run_work = 0.0
         self.incidents = 0
@@ -155,11 +158,9 @@ class ITDepartment(mesa.Agent):
 
     # --- requests --------------------------------------------------------------------------------
 
-    def new_request(self, dept: BusinessDepartment, tool: Tool, selected_by_it: bool) -> Request:
+    def new_request(self, dept: BusinessDepartment, tool: Tool, it_part: float) -> Request:
         month = self.model.month
-        return Request(
-            dept, tool, month, tool.deploy_effort, month + self.policy.review_months(), selected_by_it
-        )
+        return Request(dept, tool, month, tool.deploy_effort, month + self.policy.review_months(), it_part)
 
     def accept(self, req: Request) -> bool:
         """Queue a request; a strict IT refuses risky tools (a veto)."""
@@ -167,7 +168,7 @@ class ITDepartment(mesa.Agent):
             self.governance == "strict"
             and self.model.uniform() < self.cfg.refusal_rate * req.tool.security_risk
         ):
-            self.model.decisions.record(1.0)
+            self.model.decisions.veto()
             return False
         self.enqueue(req)
         return True
@@ -175,6 +176,7 @@ class ITDepartment(mesa.Agent):
     def enqueue(self, req: Request) -> None:
         self.backlog.append(req)
         self.backlog_effort += req.effort_left
+        self.demand_new += req.effort_left
 
     def withdraw(self, req: Request) -> None:
         self.backlog.remove(req)
@@ -182,6 +184,9 @@ class ITDepartment(mesa.Agent):
 
     def curate(self, dep: Deployment) -> None:
         """A tool self-served from IT's store: curation and integration work that grows with uptake."""
+        if dep.tool.index not in self.curated:  # the tool enters IT's store: IT's selection
+            self.curated.add(dep.tool.index)
+            self.model.decisions.record(1.0)
         effort = self.policy.curation_effort(dep.tool)
         if effort > 0:
             month = self.model.month
@@ -190,9 +195,14 @@ class ITDepartment(mesa.Agent):
     def work_backlog(self) -> None:
         capacity = self.capacity_available
         month = self.model.month
-        self.business_work *= self.effort_decay
-        self.governance_work = self.governance_work * self.effort_decay + self.governance_load
-        self.run_work = self.run_work * self.effort_decay + self.units(self.run)
+        decay = self.effort_decay
+        self.business_work *= decay
+        self.business_demand = self.business_demand * decay + self.demand_new
+        self.demand_new = 0.0
+        self.governance_work = self.governance_work * decay + self.governance_load
+        # the infrastructure still needs running when the CFO moves it to the cloud: the work demanded
+        # of IT's run side counts the moved part, which IT no longer does
+        self.run_work = self.run_work * decay + self.units(self.run + self.model.cloud_moved)
         while self.backlog and capacity > 1e-12 and self.backlog[0].ready_month <= month:
             req = self.backlog[0]
             if req.target is not None and not req.target.active:
@@ -237,7 +247,7 @@ class ITDepartment(mesa.Agent):
         )
         dept.on_request_delivered(req, waited)
         self.model.ledger.add(dep)
-        self.model.decisions.record(1.0 if req.selected_by_it else 0.0)
+        self.model.decisions.record(req.it_part)
 
     # --- shadow IT, integration and security ----------------------------------------------------------
 
@@ -296,7 +306,7 @@ class ITDepartment(mesa.Agent):
         u = self.model.uniform()
         if u < shut:
             self.model.ledger.retire(dep, shut_down=True)
-            self.model.decisions.record(1.0)  # a veto
+            self.model.decisions.veto()
             dep.department.adjust_satisfaction(-self.model.setting.decision.refusal_penalty)
             return 1.0
         if u < shut + absorb:
@@ -355,7 +365,7 @@ class ITDepartment(mesa.Agent):
             category = open_needs[logit_choice(uniform, list(np.log(needs + 1e-12)), 1.0)]
             tools = self.model.catalogue.by_category[category]
             tool = max(tools, key=lambda t: (t.integration_need + t.network_effect, -t.index))
-            req = self.new_request(dept, tool, selected_by_it=True)
+            req = self.new_request(dept, tool, it_part=1.0)
             self.enqueue(req)
             dept.requests[category] = req
 
@@ -371,6 +381,12 @@ class ITDepartment(mesa.Agent):
             self.innovation += moved
         self.acted_this_year = acts
         return acts
+
+    def follow_business_use(self, growth: float) -> None:
+        """Budget follows use: the budget round takes a share of the year's growth in the business's own
+        social-tool spend from IT's innovation line (the business funds the tools where they are used)."""
+        if growth > 0:
+            self.innovation -= min(self.innovation, self.cfg.budget_follows_use * growth)
 
     def lose_run_budget_to_cloud(self, share: float) -> None:
         """The CFO moves a share of the run budget to cloud contracts; IT's budget and headcount shrink.

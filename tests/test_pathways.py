@@ -1,0 +1,155 @@
+"""Pathways from BYOT to every role component, and policies that act through behaviour (issue 22).
+
+Each pathway is a mechanism an agent goes through, checked in closed form on one model; the switched-off
+tests check that each policy's headline effect survives with its accounting paths neutralized.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from orgsim.analysis.mechanisms import ARMS, effect
+from orgsim.model.ledger import BROKERED, BYOT, SHADOW
+from orgsim.model.organization import Organization
+
+
+def _model(make_settings, *overrides: str, seed: int = 1) -> Organization:
+    return Organization(make_settings(*overrides, "years=2"), seed)
+
+
+def _tool(model: Organization, name: str = "social_listening"):
+    return model.catalogue.by_name.get(name) or model.catalogue.tools[-1]
+
+
+def test_each_tool_a_department_provisions_outside_it_lowers_its_reliance_on_it(make_settings):
+    model = _model(make_settings, "policy=laissez_faire")
+    dept = model.by_name["marketing"]
+    loss = model.setting.decision.reliance_loss
+    for channel in (BYOT, SHADOW):
+        before = dept.reliance
+        tool = next(t for t in model.catalogue.tools if t.category not in dept.portfolio)
+        dept.self_provision(tool, channel)
+        assert dept.reliance == pytest.approx(before * (1 - loss))
+    before = dept.reliance
+    tool = next(t for t in model.catalogue.tools if t.category not in dept.portfolio)
+    dept.self_provision(tool, BROKERED)  # from IT's store: still IT's service
+    assert dept.reliance == before
+
+
+def test_a_delivery_by_it_restores_part_of_the_reliance(make_settings):
+    model = _model(make_settings)
+    dept = model.by_name["sales"]
+    dept.reliance = 0.4
+    tool = _tool(model)
+    req = model.it.new_request(dept, tool, it_part=1.0)
+    dept.on_request_delivered(req, waited=1)
+    assert dept.reliance == pytest.approx(0.4 + model.setting.decision.reliance_gain * 0.6)
+
+
+def test_its_innovation_line_follows_the_business_spend_outside_it(make_settings):
+    model = _model(make_settings)
+    it = model.it
+    before = it.innovation
+    it.follow_business_use(100.0)
+    assert it.innovation == pytest.approx(before - it.cfg.budget_follows_use * 100.0)
+    it.follow_business_use(-50.0)  # spend falling outside IT gives nothing back by itself
+    assert it.innovation == pytest.approx(before - it.cfg.budget_follows_use * 100.0)
+    it.follow_business_use(1e12)
+    assert it.innovation == 0.0
+
+
+def test_a_departments_own_use_grows_its_technology_budget(make_settings):
+    model = _model(make_settings, "environment.budget_from_use=0.5")
+    dept = model.by_name["marketing"]
+    dept.spend = 80.0
+    model.month = 12
+    dept.grow_budget()
+    trend = dept.initial_budget * (1 + dept.budget_growth)
+    assert dept.budget == pytest.approx(trend + 0.5 * 80.0)
+
+
+def test_vendor_push_raises_the_utility_of_self_provisioning(make_settings):
+    tool_name = None
+    values = {}
+    for push in (0.2, 0.8):
+        model = _model(make_settings, f"environment.vendor_push={push}")
+        dept = model.by_name["marketing"]
+        tool = next(t for t in model.catalogue.tools if t.self_serve and t.vendor_push > 0)
+        tool_name = tool.name
+        values[push] = dept.utilities(tool)[0][1]
+    tool = model.catalogue.by_name[tool_name]
+    expected = model.setting.decision.vendor * 0.6 * tool.vendor_push
+    assert values[0.8] - values[0.2] == pytest.approx(expected)
+
+
+def test_a_veto_is_counted_apart_from_the_selections(make_settings):
+    model = _model(make_settings, "policy.governance=strict")
+    tally = model.decisions
+    by_it, total, vetoes = tally.by_it, tally.total, tally.vetoes
+    model.it.cfg.refusal_rate = 1.0
+    risky = max(model.catalogue.tools, key=lambda t: t.security_risk)
+    model.uniform = lambda: 0.0  # the refusal draw succeeds
+    req = model.it.new_request(model.by_name["sales"], risky, it_part=1.0)
+    assert not model.it.accept(req)
+    assert (tally.by_it, tally.total, tally.vetoes) == (by_it, total, vetoes + 1)
+
+
+def test_run_work_demanded_counts_the_infrastructure_moved_to_the_cloud(make_settings):
+    """The innovation share is measured against work demanded: moving the run line to the cloud does not
+    shrink the work the organization's infrastructure needs."""
+    model = _model(make_settings)
+    it = model.it
+    it.run_work = 0.0
+    it.work_backlog()
+    before = it.run_work
+    it.run_work = 0.0
+    model.finance.push_infrastructure_to_cloud()
+    it.work_backlog()
+    assert it.run < model.setting.it.split.run * model.setting.it.budget
+    assert it.run_work == pytest.approx(before)
+
+
+# --- switched-off tests: each policy's effect with its accounting paths neutralized ---------------------
+
+ARM = {arm.name: arm for arm in ARMS}
+REPLICATES = 80
+
+
+@pytest.fixture(scope="module")
+def effects():
+    cache: dict[str, dict] = {}
+
+    def get(name: str) -> dict:
+        if name not in cache:
+            cache[name] = effect(ARM[name], REPLICATES, seed=5)
+        return cache[name]
+
+    return get
+
+
+def test_the_cloud_push_lowers_its_influence(effects):
+    row = effects("cloud_push")
+    assert row["final_it_influence_high"] < 0
+
+
+@pytest.mark.parametrize("lever", ["innovation_partner", "acting_cio"])
+def test_innovation_levers_keep_most_of_their_effect_with_the_spend_share_held(effects, lever):
+    """Budget moved into IT's innovation line is IT's measured spend: without that line in it_influence
+    the lever must still raise IT's influence by more than half as much."""
+    full = effects(lever)["final_it_influence_effect"]
+    held = effects(f"{lever}/spend_held")
+    assert full > 0
+    assert held["final_it_influence_low"] > 0
+    assert held["final_it_influence_effect"] > 0.5 * full
+
+
+def test_laissez_faire_marginalizes_without_a_request_ban(effects):
+    """Requests stay possible; IT serving them late and unintegrated is what lowers its influence, with or
+    without open BYOT (docs/ODD.md 4: open BYOT alone does not lower it)."""
+    shipped = effects("laissez_faire")
+    assert shipped["final_it_influence_high"] < 0
+    assert effects("laissez_faire/byot_not_legitimized")["final_it_influence_high"] < 0
+    assert (
+        effects("laissez_faire/requests_served")["final_it_influence_effect"]
+        > shipped["final_it_influence_effect"] / 2
+    )
