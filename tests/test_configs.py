@@ -108,6 +108,12 @@ def test_policy_decides_the_self_provisioning_channel(make_settings, policy: str
 
 BAD_VALUES = [
     (["it.cio.willingness=1.7"], "it.cio.willingness", "1.7"),
+    (
+        ["it.stances.strict.shut_down=0.9"],
+        "it.stances.strict.shut_down + it.stances.strict.absorb",
+        "at most 1",
+    ),
+    (["it.stances.neutral.enforcement=1.5"], "it.stances.neutral.enforcement", "1.5"),
     (["policy.governance=strickt"], "policy.governance", "one of strict, neutral, enabling; got 'strickt'"),
     (["it.split.run=0.9"], "it.split.run + it.split.innovation + it.split.security", "sum to 1"),
     (["it.unit_cost=nan"], "it.unit_cost", "nan"),

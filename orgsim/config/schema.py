@@ -252,6 +252,60 @@ class BudgetSplitConfig:
     security: float = unit(0.23, doc="security-and-governance line, share of IT budget")
 
 
+# How each governance stance enforces and responds to a discovered shadow tool (shut it down, absorb it,
+# else ignore it). No source quantifies these: all are assumptions, with plausible ranges. The neutral
+# stance's discovery factor is 1 by definition (it.discovery_rate is the neutral rate).
+
+
+@dataclass
+class EnablingStance:
+    enforcement: float = unit(0.25, plausible=(0.1, 0.4), doc="how hard the enabling stance enforces (0-1)")
+    discovery_factor: float = bounded(
+        0.7, 0.0, 100.0, plausible=(0.4, 1.0), doc="multiplier of it.discovery_rate under the enabling stance"
+    )
+    shut_down: float = unit(
+        0.0, plausible=(0.0, 0.1), doc="enabling: chance a discovered shadow tool is shut down"
+    )
+    absorb: float = unit(
+        0.8, plausible=(0.6, 0.95), doc="enabling: chance a discovered shadow tool is absorbed"
+    )
+
+
+@dataclass
+class NeutralStance:
+    enforcement: float = unit(0.5, plausible=(0.3, 0.7), doc="how hard the neutral stance enforces (0-1)")
+    discovery_factor: float = bounded(
+        1.0, 0.0, 100.0, doc="multiplier of it.discovery_rate under the neutral stance"
+    )
+    shut_down: float = unit(
+        0.0, plausible=(0.0, 0.2), doc="neutral: chance a discovered shadow tool is shut down"
+    )
+    absorb: float = unit(
+        0.5, plausible=(0.3, 0.7), doc="neutral: chance a discovered shadow tool is absorbed"
+    )
+
+
+@dataclass
+class StrictStance:
+    enforcement: float = unit(1.0, plausible=(0.7, 1.0), doc="how hard the strict stance enforces (0-1)")
+    discovery_factor: float = bounded(
+        2.0, 0.0, 100.0, plausible=(1.5, 3.0), doc="multiplier of it.discovery_rate under the strict stance"
+    )
+    shut_down: float = unit(
+        0.7, plausible=(0.5, 0.9), doc="strict: chance a discovered shadow tool is shut down"
+    )
+    absorb: float = unit(0.3, plausible=(0.1, 0.5), doc="strict: chance a discovered shadow tool is absorbed")
+
+
+@dataclass
+class StancesConfig:
+    """How each governance stance enforces and responds to a discovered shadow tool (else: ignore it)."""
+
+    enabling: EnablingStance = field(default_factory=EnablingStance)
+    neutral: NeutralStance = field(default_factory=NeutralStance)
+    strict: StrictStance = field(default_factory=StrictStance)
+
+
 @dataclass
 class ITConfig:
     headcount: int = bounded(60, 1, 100_000)
@@ -311,6 +365,12 @@ class ITConfig:
         doc="share of the year's growth in the business's own social-tool spend the budget round takes "
         "from IT's innovation line (budget follows use)",
     )
+    consolidation_effort: float = unit(
+        0.5,
+        plausible=(0.25, 1.0),
+        doc="IT work to consolidate a departmental tool, as a share of its deploy effort",
+    )
+    stances: StancesConfig = field(default_factory=StancesConfig)
     cloud_vendor_share: float = unit(
         0.36,
         plausible=(0.18, 0.72),
@@ -413,6 +473,24 @@ class DecisionConfig:
         48.0, 1.0, None, plausible=(36.0, 72.0), doc="mean life of a deployment, months"
     )
     temperature: float = bounded(1.0, 0.01, 100.0)
+    # a request's expected wait is capped here: with no capacity left the queue never moves, and a decade
+    # reads as never (a numerical cap, not an assumption about behaviour)
+    max_wait_months: float = bounded(120.0, 1.0, None)
+    internal_need: float = unit(
+        0.5, plausible=(0.3, 0.7), doc="need for internal categories (enterprise social, collaboration)"
+    )
+    on_prem_skill: float = unit(
+        0.6, plausible=(0.4, 0.8), doc="skill self-provisioning an on-premises tool takes (0-1)"
+    )
+    tool_vendor_weight: float = bounded(
+        2.0, 0.0, 100.0, plausible=(1.0, 3.0), doc="weight of vendor push in the choice among tools"
+    )
+    tool_network_weight: float = bounded(
+        2.0, 0.0, 100.0, plausible=(1.0, 3.0), doc="weight of departments already on a tool in the choice"
+    )
+    brokered_gain_share: float = unit(
+        0.5, plausible=(0.25, 1.0), doc="satisfaction of a brokered self-service, as a share of a delivery's"
+    )
     benefit: float = bounded(1.0, 0.0, 100.0)
     integration_value: float = bounded(
         1.5,

@@ -143,6 +143,13 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
             "metrics.custodian_threshold must be below metrics.strategic_threshold "
             f"({m.strategic_threshold:g}); got {m.custodian_threshold:g}"
         )
+    for name in ("enabling", "neutral", "strict"):
+        stance = getattr(cfg.it.stances, name)
+        if stance.shut_down + stance.absorb > 1.0 + 1e-12:
+            raise ConfigError(
+                f"it.stances.{name}.shut_down + it.stances.{name}.absorb must be at most 1 (the rest is "
+                f"ignored); got {stance.shut_down:g} + {stance.absorb:g}"
+            )
     weights = (
         m.weight_spend,
         m.weight_decisions,

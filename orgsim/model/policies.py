@@ -4,7 +4,7 @@ A policy decides which channel a self-provisioned tool comes in by (what departm
 the tools IT delivers, what review, capacity or delay sits in front of IT (who curates, who funds), and
 IT's governance stance (how IT responds). No policy adds utility, budget or decision credit that would hand
 it its result, and none forbids an option outright: each changes what the agents do.
-Governance stance tables live here too.
+The governance stances' numbers are settings (it.stances); their order lives here.
 """
 
 from __future__ import annotations
@@ -15,12 +15,7 @@ from orgsim.config.schema import PolicyConfig
 from orgsim.model.catalogue import Tool
 from orgsim.model.ledger import BROKERED, BYOT, SHADOW
 
-GOVERNANCE_ORDER = ("enabling", "neutral", "strict")
-# Assumptions: how hard each stance enforces, how much harder it looks for shadow IT, and how it
-# responds to a discovered shadow deployment (chance to shut it down, chance to absorb it; else ignore).
-ENFORCEMENT_LEVEL = {"enabling": 0.25, "neutral": 0.5, "strict": 1.0}
-DISCOVERY_FACTOR = {"enabling": 0.7, "neutral": 1.0, "strict": 2.0}
-DISCOVERY_RESPONSE = {"enabling": (0.0, 0.8), "neutral": (0.0, 0.5), "strict": (0.7, 0.3)}
+GOVERNANCE_ORDER = ("enabling", "neutral", "strict")  # what each stance does: it.stances in the schema
 
 
 def stricter(governance: str) -> str:

@@ -97,7 +97,11 @@ class BusinessDepartment(mesa.Agent):
         self.budget = self.initial_budget * (1.0 + self.budget_growth) ** (month / 12.0) + self.use_budget
 
     def _need_level(self, category: str, off_focus_need: float) -> float:
-        level = 0.5 if category in INTERNAL_CATEGORIES else self.external_engagement
+        level = (
+            self.model.setting.decision.internal_need
+            if category in INTERNAL_CATEGORIES
+            else self.external_engagement
+        )
         return level * (1.0 if category in self.focus else off_focus_need)
 
     def need(self, category: str) -> float:
@@ -111,7 +115,9 @@ class BusinessDepartment(mesa.Agent):
         push = self.model.environment.cfg.vendor_push
         users = self.model.ledger.tool_users
         n = len(self.model.departments)
-        utilities = [2.0 * t.vendor_push * push + 2.0 * t.network_effect * users[t.index] / n for t in tools]
+        d = self.model.setting.decision
+        wv, wn = d.tool_vendor_weight, d.tool_network_weight
+        utilities = [wv * t.vendor_push * push + wn * t.network_effect * users[t.index] / n for t in tools]
         return tools[logit_choice(self.model.uniform, utilities, 1.0)]
 
     @property
@@ -155,7 +161,7 @@ class BusinessDepartment(mesa.Agent):
             channel = m.policy.self_provision_channel(tool)
             # App stores and SaaS marketplaces save the time of finding and buying a tool (a utility) and
             # carry part of the skill it takes (a lower difficulty).
-            skill = 1.0 - env.saas_maturity if tool.delivery == "saas" else 0.6
+            skill = 1.0 - env.saas_maturity if tool.delivery == "saas" else d.on_prem_skill
             skill *= 1.0 - env.app_stores
             enforcement = 0.0
             if channel == SHADOW:
@@ -190,7 +196,8 @@ class BusinessDepartment(mesa.Agent):
         if channel != BROKERED:  # a tool from IT's store is still IT's service
             self.reliance *= 1.0 - self.model.setting.decision.reliance_loss
         if channel == BROKERED:
-            self.adjust_satisfaction(0.5 * self.model.setting.decision.delivery_gain)
+            d = self.model.setting.decision
+            self.adjust_satisfaction(d.brokered_gain_share * d.delivery_gain)
             self.model.it.curate(dep)
 
     def request(self, tool: Tool) -> None:

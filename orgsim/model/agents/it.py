@@ -18,19 +18,12 @@ from orgsim.config.schema import ITConfig
 from orgsim.model.catalogue import Tool
 from orgsim.model.choice import logit_choice
 from orgsim.model.ledger import SANCTIONED, Deployment
-from orgsim.model.policies import (
-    DISCOVERY_FACTOR,
-    DISCOVERY_RESPONSE,
-    ENFORCEMENT_LEVEL,
-    Policy,
-    stricter,
-)
+from orgsim.model.policies import Policy, stricter
 
 if TYPE_CHECKING:
     from orgsim.model.agents.business import BusinessDepartment
     from orgsim.model.organization import Organization
 
-MAX_WAIT_MONTHS = 120.0
 DEPLOY, CONSOLIDATE, CURATE = "deploy", "consolidate", "curate"
 
 
@@ -84,6 +77,7 @@ class ITDepartment(mesa.Agent):
             self.aspiration = cfg.cio.aspiration
             self.willingness = cfg.cio.willingness
         self.governance = policy.cfg.governance
+        self.stance = getattr(cfg.stances, self.governance)  # what the stance does (it.stances)
         self.backlog: deque[Request] = deque()
         self.backlog_effort = 0.0
         self.governance_load = 0.0
@@ -146,15 +140,15 @@ class ITDepartment(mesa.Agent):
     def expected_wait(self) -> float:
         """Months a new request would wait: backlog over capacity, plus any review delay.
 
-        Capped at 120 months: with no capacity left the queue never moves, and a decade reads as never.
+        Capped at decision.max_wait_months: with no capacity left the queue never moves.
         """
         queue = self.backlog_effort / self.capacity_available if self.capacity_available > 0 else math.inf
-        return min(MAX_WAIT_MONTHS, queue) + self.policy.review_months()
+        return min(self.model.setting.decision.max_wait_months, queue) + self.policy.review_months()
 
     def perceived_detection(self) -> float:
         """Enforcement a department fears: stance times the chance of discovery within a year."""
-        monthly = min(1.0, self.cfg.discovery_rate * DISCOVERY_FACTOR[self.governance])
-        return ENFORCEMENT_LEVEL[self.governance] * (1.0 - (1.0 - monthly) ** 12)
+        monthly = min(1.0, self.cfg.discovery_rate * self.stance.discovery_factor)
+        return self.stance.enforcement * (1.0 - (1.0 - monthly) ** 12)
 
     # --- requests --------------------------------------------------------------------------------
 
@@ -190,7 +184,7 @@ class ITDepartment(mesa.Agent):
         effort = self.policy.curation_effort(dep.tool)
         if effort > 0:
             month = self.model.month
-            self.enqueue(Request(dep.department, dep.tool, month, effort, month, True, CURATE, dep))
+            self.enqueue(Request(dep.department, dep.tool, month, effort, month, 1.0, CURATE, dep))
 
     def work_backlog(self) -> None:
         capacity = self.capacity_available
@@ -259,9 +253,9 @@ class ITDepartment(mesa.Agent):
         load = (
             self.cfg.support_load * ledger.support_effort
             + self.cfg.cloud_vendor_share * self.units(self.model.cloud_spend)
-            + self.cfg.audit_effort * ENFORCEMENT_LEVEL[self.governance]
+            + self.cfg.audit_effort * self.stance.enforcement
         )
-        discovery = min(1.0, self.cfg.discovery_rate * DISCOVERY_FACTOR[self.governance])
+        discovery = min(1.0, self.cfg.discovery_rate * self.stance.discovery_factor)
         for dep in unmanaged:
             if not dep.active:
                 continue
@@ -294,7 +288,14 @@ class ITDepartment(mesa.Agent):
         month = self.model.month
         self.enqueue(
             Request(
-                dep.department, dep.tool, month, 0.5 * dep.tool.deploy_effort, month, True, CONSOLIDATE, dep
+                dep.department,
+                dep.tool,
+                month,
+                self.cfg.consolidation_effort * dep.tool.deploy_effort,
+                month,
+                1.0,
+                CONSOLIDATE,
+                dep,
             )
         )
 
@@ -302,7 +303,7 @@ class ITDepartment(mesa.Agent):
         """Shut down, absorb or ignore a discovered shadow deployment by governance stance; return work."""
         self.discoveries += 1
         self.model.ledger.discover(dep)
-        shut, absorb = DISCOVERY_RESPONSE[self.governance]
+        shut, absorb = self.stance.shut_down, self.stance.absorb
         u = self.model.uniform()
         if u < shut:
             self.model.ledger.retire(dep, shut_down=True)
@@ -340,6 +341,7 @@ class ITDepartment(mesa.Agent):
         if self.governance == "strict":
             return
         self.governance = stricter(self.governance)
+        self.stance = getattr(self.cfg.stances, self.governance)
         moved = min(self.innovation, self.cfg.crackdown_shift * self.budget)
         self.innovation -= moved
         self.security += moved
