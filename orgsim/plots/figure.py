@@ -12,29 +12,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-FORMATS = ("png", "svg", "pdf")
+from orgsim.model.outcomes import MONTHLY, RUN, outcome
 
-# Axis labels with units for the outcomes a strategist looks at first; others are labelled by rule.
-LABELS = {
-    "it_influence": "IT influence (0-1)",
-    "shadow_share": "shadow share (share of active deployments)",
-    "outside_managed_share": "outside-managed share (share of active deployments)",
-    "it_control_shared": "IT-managed share of shared tools (0-1)",
-    "it_spend_share": "IT spend share (share of discretionary tech spend)",
-    "it_decision_share": "IT decision share (share of recent decisions)",
-    "it_innovation_share": "IT innovation share (share of IT's work)",
-    "mean_satisfaction": "satisfaction with IT (0-1)",
-    "business_tech_spend_share": "business tech spend share (share of all tech spend)",
-    "marginalized": "share of runs marginalized",
-    "month_shadow_majority": "month of shadow majority (months)",
-}
+FORMATS = ("png", "svg", "pdf")
 
 
 def axis_label(column: str) -> str:
     """A label with units for a column of the timeseries or runs table."""
     base = column.removeprefix("final_")
-    if base in LABELS:
-        text = LABELS[base]
+    declared = outcome(base, MONTHLY) or outcome(column, RUN)
+    if declared is not None:
+        text = declared.label
     elif base.startswith("deployments_"):
         text = f"{base} (active deployments)"
     elif "share" in base:

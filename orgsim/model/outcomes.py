@@ -1,0 +1,225 @@
+"""The declared outcomes: each monthly reporter, department column and run-summary value with its meaning,
+unit and, for the objectives a strategist weighs, the direction that is better.
+
+One place for what an outcome means: plot labels and the docs read it, and a test keeps it equal to the
+reporters and the run summary the model actually produces. Names only; it computes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MONTHLY, DEPARTMENT, RUN = "monthly", "department", "run"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    meaning: str
+    unit: str
+    scope: str = MONTHLY  # monthly (timeseries), department (departments table) or run (summary)
+    # objectives only: "up" or "down" is better for the organization as a strategist weighs it
+    direction: str | None = None
+    short: str = ""  # a short name for figures (default: the name in words)
+
+    @property
+    def objective(self) -> bool:
+        return self.direction is not None
+
+    @property
+    def label(self) -> str:
+        """A figure label: the short name with the unit."""
+        return f"{self.short or self.name.replace('_', ' ')} ({self.unit})"
+
+
+def _m(name: str, meaning: str, unit: str, direction: str | None = None, short: str = "") -> Outcome:
+    return Outcome(name, meaning, unit, MONTHLY, direction, short)
+
+
+SHARE, INDEX, COUNT, KUSD, MONTHS = "share, 0-1", "index, 0-1", "count", "k USD per year", "months"
+
+MONTHLY_OUTCOMES = (
+    _m("it_spend_share", "IT's share of discretionary technology spend", SHARE, short="IT spend share"),
+    _m(
+        "it_decision_share",
+        "IT's share of recent technology selections (vetoes apart)",
+        SHARE,
+        short="IT decision share",
+    ),
+    _m(
+        "it_innovation_share",
+        "business-facing share of the work demanded of IT",
+        SHARE,
+        short="IT innovation share",
+    ),
+    _m(
+        "mean_satisfaction",
+        "business satisfaction with IT: mean over departments",
+        INDEX,
+        "up",
+        short="satisfaction with IT",
+    ),
+    _m("mean_reliance", "business reliance on IT: mean over departments", INDEX, short="reliance on IT"),
+    _m(
+        "it_influence",
+        "IT influence: weighted mean of the role component scores",
+        INDEX,
+        "up",
+        short="IT influence",
+    ),
+    _m("it_role", "IT's role this month from it_influence and the role lines", "category"),
+    _m(
+        "shadow_share",
+        "share of active deployments that came in outside IT (byot + shadow)",
+        SHARE,
+        short="shadow share",
+    ),
+    _m(
+        "outside_managed_share",
+        "share of active deployments IT does not manage now",
+        SHARE,
+        short="outside-managed share",
+    ),
+    _m(
+        "it_control_shared",
+        "share of shared tools' deployments IT manages",
+        SHARE,
+        short="IT-managed share of shared tools",
+    ),
+    _m("tech_leader", "function with the largest discretionary technology spend", "function"),
+    _m("it_discretionary_spend", "IT's business-facing (innovation) budget line", KUSD),
+    _m("marketing_tech_spend", "marketing's own technology spend", KUSD),
+    _m("it_involvement_lag", "months from a deployment to IT's first involvement: mean", MONTHS),
+    _m("fragmentation", "distinct tools in use per category: mean over categories in use", "tools", "down"),
+    _m("integration_debt", "integration debt accrued by unmanaged tools", "debt units", "down"),
+    _m("security_incidents", "security incidents so far", COUNT, "down"),
+    _m("total_cost", "social-tool spend so far", "k USD", "down"),
+    _m(
+        "business_tech_spend_share",
+        "technology spend outside the IT budget over all tech spend",
+        SHARE,
+        short="business tech spend share",
+    ),
+    _m("active_deployments", "active deployments", COUNT),
+    _m("deployments_sanctioned", "active deployments requested from and delivered by IT", COUNT),
+    _m("deployments_brokered", "active deployments self-served from IT's store", COUNT),
+    _m("deployments_byot", "active deployments bought where policy allows, IT not involved", COUNT),
+    _m("deployments_shadow", "active deployments bought against policy", COUNT),
+    _m("deployments_it_managed", "active deployments IT manages now", COUNT),
+    _m("deployments_created", "deployments created so far", COUNT),
+    _m("deployments_retired", "deployments retired so far", COUNT),
+    _m("shut_down", "shadow deployments IT shut down so far", COUNT),
+    _m("consolidated", "departmental tools IT consolidated so far", COUNT),
+    _m("vendor_integrated", "departmental tools a vendor integrated so far", COUNT),
+    _m("undiscovered_shadow", "shadow deployments IT does not know of", COUNT),
+    _m("it_supported", "departmental tools IT supports", COUNT),
+    _m("decisions", "technology selections recorded so far", COUNT),
+    _m("it_vetoes", "IT's recent vetoes (refusals, shutdowns), fading", "vetoes"),
+    _m("business_demand", "recent business-facing work asked of IT, fading", "work units"),
+    _m("discoveries", "shadow deployments IT discovered so far", COUNT),
+    _m("backlog_requests", "requests waiting at IT", COUNT),
+    _m("backlog_effort", "work waiting at IT", "work units"),
+    _m("expected_wait_months", "months a new request would wait at IT", MONTHS),
+    _m("mean_wait_months", "months delivered requests waited: mean so far", MONTHS, "down"),
+    _m("requests_delivered", "requests IT delivered so far", COUNT),
+    _m("governance", "IT's governance stance", "stance"),
+    _m("governance_load", "governance work this month", "work units per month"),
+    _m("governance_capacity", "work the security-and-governance line buys", "work units per month"),
+    _m("business_capacity", "business-facing work IT can do this month", "work units per month"),
+    _m("it_budget", "IT budget", KUSD),
+    _m("it_innovation_budget_share", "innovation line's share of the IT budget", SHARE),
+    _m("it_headcount", "IT headcount, following its budget", "people"),
+    _m("headcount", "organization headcount, IT included", "people"),
+    _m("cio_aspiration", "CIO aspires to drive growth (0/1 when drawn)", INDEX),
+    _m("cio_willingness", "CIO acts on the aspiration (0/1 when drawn)", INDEX),
+    _m("cio_actions", "years the CIO moved budget to innovation", COUNT),
+    _m("social_spend", "social-tool spend held by departments", KUSD),
+    _m("cloud_spend", "cloud contracts held by finance", KUSD),
+    _m("integration_pressure", "organizational integration pressure of social (LeBrun)", INDEX),
+    _m("saas_maturity", "SaaS maturity", INDEX),
+    _m("consumerization", "consumerization", INDEX),
+    _m("app_stores", "app stores' and SaaS marketplaces' reach", INDEX),
+    _m("threat_level", "security threat level", "index"),
+    _m("grassroots_adoption", "employees using consumer social tools", SHARE),
+)
+
+
+def _d(name: str, meaning: str, unit: str) -> Outcome:
+    return Outcome(name, meaning, unit, DEPARTMENT)
+
+
+DEPARTMENT_OUTCOMES = (
+    _d("department", "department name", "name"),
+    _d("headcount", "department headcount", "people"),
+    _d("satisfaction", "department's satisfaction with IT", INDEX),
+    _d("reliance", "department's reliance on IT", INDEX),
+    _d("tech_spend", "department's technology spend (committed part of its budget + social tools)", KUSD),
+    _d("spend", "social-tool spend the department holds", KUSD),
+    _d("deployments_sanctioned", "its active deployments delivered by IT", COUNT),
+    _d("deployments_brokered", "its active deployments from IT's store", COUNT),
+    _d("deployments_byot", "its active byot deployments", COUNT),
+    _d("deployments_shadow", "its active shadow deployments", COUNT),
+    _d("open_requests", "its requests waiting at IT", COUNT),
+    _d("refusals", "its requests refused so far", COUNT),
+    _d("grassroots_share", "its employees using consumer social tools", SHARE),
+)
+
+
+def _r(name: str, meaning: str, unit: str, direction: str | None = None, short: str = "") -> Outcome:
+    return Outcome(name, meaning, unit, RUN, direction, short)
+
+
+FINAL = "mean over the final sustain_months"
+RUN_OUTCOMES = (
+    _r(
+        "marginalized",
+        f"IT ended as infrastructure custodian: {FINAL} of it_influence below the line",
+        "share of runs",
+        "down",
+        short="marginalized",
+    ),
+    _r("marginalized_low_threshold", "marginalized with the custodian line 0.05 lower", "bool"),
+    _r("marginalized_high_threshold", "marginalized with the custodian line 0.05 higher", "bool"),
+    _r("marginalized_by_year", "marginalized by the same rule at the end of each year (list)", "bool"),
+    _r("it_role", "IT's role from final it_influence", "category"),
+    _r("driver", "role component whose weighted score fell most from year 1 to the end", "component"),
+    _r(
+        "month_shadow_majority",
+        "first month shadow_share stays above 0.5 for majority_months (None: never)",
+        MONTHS,
+        short="month of shadow majority",
+    ),
+    _r("month_shadow_majority_first", "first month shadow_share is above 0.5 (None: never)", MONTHS),
+    _r("final_it_influence", f"IT influence: {FINAL}", INDEX, "up"),
+    _r("final_it_spend_share", f"IT's share of discretionary technology spend: {FINAL}", SHARE),
+    _r("final_it_decision_share", f"IT's share of recent technology selections: {FINAL}", SHARE),
+    _r("final_it_innovation_share", f"business-facing share of the work demanded of IT: {FINAL}", SHARE),
+    _r("final_mean_satisfaction", f"business satisfaction with IT: {FINAL}", INDEX, "up"),
+    _r("final_mean_reliance", f"business reliance on IT: {FINAL}", INDEX),
+    _r("final_shadow_share", f"share of active deployments from outside IT: {FINAL}", SHARE),
+    _r("final_outside_managed_share", f"share of active deployments IT does not manage: {FINAL}", SHARE),
+    _r("tech_leader", "function with the largest discretionary technology spend at the end", "function"),
+    _r("security_incidents", "security incidents over the run", COUNT, "down"),
+    _r("headcount", "organization headcount at the end", "people"),
+    _r("cio_aspiration", "CIO aspires (0/1 when drawn)", INDEX),
+    _r("cio_willingness", "CIO acts (0/1 when drawn)", INDEX),
+    _r("cio_actions", "years the CIO moved budget to innovation", COUNT),
+)
+
+OUTCOMES = {scope: {o.name: o for o in group} for scope, group in (
+    (MONTHLY, MONTHLY_OUTCOMES), (DEPARTMENT, DEPARTMENT_OUTCOMES), (RUN, RUN_OUTCOMES)
+)}  # fmt: skip
+
+
+def outcome(name: str, scope: str | None = None) -> Outcome | None:
+    """The declared outcome of this name (a run value's `final_` form included), or None."""
+    for s in (scope,) if scope else (RUN, MONTHLY, DEPARTMENT):
+        found = OUTCOMES[s].get(name)
+        if found is not None:
+            return found
+    return None
+
+
+def objectives() -> list[Outcome]:
+    """The outcomes a strategist weighs, with the direction that is better."""
+    return [o for group in OUTCOMES.values() for o in group.values() if o.objective]
