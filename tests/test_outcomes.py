@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, run_summary
 from orgsim.model.organization import Organization
-from orgsim.model.outcomes import DEPARTMENT, MONTHLY, OUTCOMES, RUN, objectives
+from orgsim.outcomes import DEPARTMENT, MONTHLY, OUTCOMES, RUN, objectives
 from orgsim.plots.figure import axis_label
 
 

@@ -12,7 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from orgsim.model.outcomes import MONTHLY, RUN, outcome
+from orgsim.outcomes import MONTHLY, RUN, outcome
 
 FORMATS = ("png", "svg", "pdf")
 
