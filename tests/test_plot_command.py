@@ -21,7 +21,7 @@ from orgsim.report import wilson_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 KEPT = ["it_influence", "shadow_share", "it_spend_share", "it_decision_share", "it_innovation_share",
-        "mean_satisfaction", "deployments_sanctioned", "deployments_brokered", "deployments_byot",
+        "mean_satisfaction", "mean_reliance", "deployments_sanctioned", "deployments_brokered", "deployments_byot",
         "deployments_shadow"]  # fmt: skip
 
 
@@ -176,11 +176,12 @@ def test_a_run_folder_plots_calendar_years_from_its_start_year(folders, tmp_path
     assert set(data["runs"]) == {6}
 
 
-def test_role_components_are_the_five_measures_of_the_timeseries(folders, tmp_path):
+def test_role_components_are_the_six_measures_of_the_timeseries(folders, tmp_path):
     _, data = draw("role_components", folders["run"], tmp_path)
     timeseries = pd.read_parquet(folders["run"] / "timeseries.parquet")
     assert list(dict.fromkeys(data["component"])) == [
-        "it_spend_share", "it_decision_share", "it_innovation_share", "mean_satisfaction", "it_influence",
+        "it_spend_share", "it_decision_share", "it_innovation_share", "mean_satisfaction", "mean_reliance",
+        "it_influence",
     ]  # fmt: skip
     for component, part in data.groupby("component"):
         np.testing.assert_allclose(part["mean"], timeseries.groupby("month")[component].mean().to_numpy())

@@ -26,6 +26,8 @@ from orgsim.analysis.prim import BOX_COLUMNS
 from orgsim.config.compose import config_dir
 from orgsim.config.validate import ConfigError
 from orgsim.errors import one_line_errors
+from orgsim.outcomes import MONTHLY
+from orgsim.outcomes import outcome as outcome_of
 from orgsim.plots.channels import CHANNEL_STYLES
 from orgsim.plots.marginalized import BY_YEAR_PREFIX
 from orgsim.plots.trajectories import ROLE_PANELS
@@ -386,6 +388,9 @@ def _over_time(results: Results, spec: PlotSpec) -> Prepared:
     filtered = _filtered(results, spec.filters)
     runs, group, group_title = with_group(filtered, _group_columns(results, filtered, spec))
     common = {"group": group, "group_title": group_title, "context": _context(results, spec), **_size(spec)}
+    metrics = results.config.get("metrics") or {}
+    if "strategic_threshold" in metrics and "custodian_threshold" in metrics:
+        common["thresholds"] = (float(metrics["strategic_threshold"]), float(metrics["custodian_threshold"]))
     if spec.kind == "role_components":
         monthly = _monthly_for(results, runs, list(ROLE_PANELS), spec.kind)
         title = spec.title or "IT's role components over time"
@@ -393,13 +398,15 @@ def _over_time(results: Results, spec: PlotSpec) -> Prepared:
     if spec.kind == "channels":
         monthly = _monthly_for(results, runs, [f"deployments_{c}" for c in CHANNEL_STYLES], spec.kind)
         title = spec.title or "How tools come in: active deployments by channel"
+        common.pop("thresholds", None)
         return Prepared(spec, lambda: channel_mix_figure(monthly, title=title, **common))
     outcome = spec.outcome or "it_influence"
     allowed = _numeric_columns(results.monthly, MONTHLY_IDS)
     if outcome not in allowed:
         raise _one_of("plot.outcome", allowed, outcome)
     monthly = _monthly_for(results, runs, [outcome], spec.kind)
-    title = spec.title or f"{outcome} over time"
+    declared = outcome_of(outcome, MONTHLY)
+    title = spec.title or f"{declared.short if declared and declared.short else outcome} over time"
     return Prepared(spec, lambda: trajectories_figure(monthly, outcome, title=title, **common))
 
 

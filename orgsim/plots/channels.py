@@ -98,7 +98,7 @@ def channel_mix_figure(
         ax.stackplot(part["year"], *(part[n] for n in names), labels=legend_labels, colors=colors, alpha=0.9)
         ax.set_xlim(part["year"].min(), part["year"].max())
         year_axis(ax)
-        ax.set_ylim(bottom=0)
+        ax.tick_params(labelbottom=True)  # a panel above an empty cell keeps its year ticks
         ax.grid(alpha=0.3)
         ax.set_axisbelow(True)
         if label is not None:
@@ -107,6 +107,10 @@ def channel_mix_figure(
                 loc="left",
                 fontsize="small",
             )
+    # one shared scale that holds the tallest stack of every panel (set per panel, the first one's limit
+    # clipped the others)
+    top = float(drawn[names].sum(axis=1).max()) if len(drawn) else 1.0
+    axes[0].set_ylim(0, max(top, 1e-9) * 1.05)
     for ax in axes[len(labels) :]:
         ax.axis("off")
     for ax in axes.reshape(rows, columns)[:, 0]:

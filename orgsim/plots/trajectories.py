@@ -11,6 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from orgsim.outcomes import MONTHLY, outcome
 from orgsim.plots.figure import axis_label, group_colors, new_figure, titled, year_axis
 
 _REQUIRED = ("replicate", "month", "shadow_share", "it_influence")
@@ -97,6 +98,7 @@ ROLE_PANELS = (
     "it_decision_share",
     "it_innovation_share",
     "mean_satisfaction",
+    "mean_reliance",
     "it_influence",
 )
 
@@ -119,12 +121,19 @@ def trajectory_bands(timeseries: pd.DataFrame, outcome: str, group: str | None =
 
 
 def _draw_bands(ax: Axes, drawn: pd.DataFrame, labels: list, colors: list) -> None:
+    # Several overlapping filled bands blend into one muddy colour: with more than two groups each band is
+    # a faint fill with its edges drawn as thin lines of its colour, so every band stays traceable.
+    many = len(labels) > 2
     for label, color in zip(labels, colors, strict=True):
         part = drawn if label is None else drawn[drawn["group"] == label]
         band = "5-95% of runs" if label is None else None
         ax.fill_between(
-            part["year"], part["p5"], part["p95"], color=color, alpha=0.2, linewidth=0, label=band
-        )
+            part["year"], part["p5"], part["p95"], color=color, alpha=0.07 if many else 0.2, linewidth=0,
+            label=band,
+        )  # fmt: skip
+        if many:
+            for edge in ("p5", "p95"):
+                ax.plot(part["year"], part[edge], color=color, linewidth=0.7, alpha=0.6, linestyle=":")
         ax.plot(
             part["year"],
             part["mean"],
@@ -135,6 +144,19 @@ def _draw_bands(ax: Axes, drawn: pd.DataFrame, labels: list, colors: list) -> No
     ax.set_xlim(drawn["year"].min(), drawn["year"].max())
     year_axis(ax)
     ax.grid(alpha=0.3)
+
+
+def role_lines(ax: Axes, thresholds: tuple[float, float] | None) -> None:
+    """The role lines on an it_influence axis: strategic partner at or above, custodian below."""
+    if thresholds is None:
+        return
+    strategic, custodian = thresholds
+    ax.axhline(strategic, color="#2a9d8f", linestyle="--", linewidth=1)
+    ax.axhline(custodian, color="#7f4f24", linestyle="--", linewidth=1)
+    ax.annotate(f"strategic partner ≥ {strategic:g}", (0.01, strategic), xycoords=("axes fraction", "data"),
+                va="bottom", fontsize="x-small", color="#2a9d8f")  # fmt: skip
+    ax.annotate(f"infrastructure custodian < {custodian:g}", (0.01, custodian),
+                xycoords=("axes fraction", "data"), va="top", fontsize="x-small", color="#7f4f24")  # fmt: skip
 
 
 def _labels(drawn: pd.DataFrame, group: str | None) -> list:
@@ -159,13 +181,17 @@ def trajectories_figure(
     context: str,
     width: float,
     height: float,
+    thresholds: tuple[float, float] | None = None,
 ) -> tuple[Figure, pd.DataFrame]:
-    """One outcome over calendar time (`year`): mean and 5-95% band of the runs, one colour per group."""
+    """One outcome over calendar time (`year`): mean and 5-95% band of the runs, one colour per group;
+    on it_influence, the role lines (`thresholds`: strategic, custodian)."""
     drawn = trajectory_bands(timeseries, outcome, group)
     labels = _labels(drawn, group)
     fig = new_figure(width, height)
     ax = fig.subplots()
     _draw_bands(ax, drawn, labels, group_colors(len(labels)))
+    if outcome == "it_influence":
+        role_lines(ax, thresholds)
     ax.set_xlabel("year")
     ax.set_ylabel(axis_label(outcome))
     ax.legend(title=group_title if group else None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
@@ -182,25 +208,32 @@ def role_components_figure(
     context: str,
     width: float,
     height: float,
+    thresholds: tuple[float, float] | None = None,
 ) -> tuple[Figure, pd.DataFrame]:
-    """IT's role components and its influence as small multiples over calendar time, one colour per group."""
+    """IT's role components and its influence as small multiples over calendar time, one colour per group;
+    the influence panel carries the role lines (`thresholds`: strategic, custodian)."""
     parts = [trajectory_bands(timeseries, c, group).assign(component=c) for c in ROLE_PANELS]
     drawn = pd.concat(parts, ignore_index=True)
     drawn = drawn[["component", *[c for c in drawn.columns if c != "component"]]]
     labels = _labels(drawn, group)
     colors = group_colors(len(labels))
     fig = new_figure(width, height)
-    axes = fig.subplots(2, 3, sharex=True).ravel()
+    axes = fig.subplots(2, 4, sharex=True).ravel()
     for ax, component in zip(axes, ROLE_PANELS, strict=False):
         _draw_bands(ax, drawn[drawn["component"] == component], labels, colors)
         ax.set_ylim(0, 1)
-        ax.set_title(component, loc="left", fontsize="medium")
-        ax.set_ylabel(axis_label(component), fontsize="small")
-    for ax in axes[3:]:
-        ax.set_xlabel("year")
-    # The sixth cell holds the legend, so no panel is hidden behind it.
+        declared = outcome(component, MONTHLY)
+        ax.set_title(declared.short if declared else component, loc="left", fontsize="medium")
+        ax.set_ylabel(declared.unit if declared else "", fontsize="small")
+        ax.tick_params(labelbottom=True)  # every panel keeps its year ticks
+        ax.set_xlabel("year", fontsize="small")
+        if component == "it_influence":
+            role_lines(ax, thresholds)
+    # The cells after the panels hold the legend, so no panel is hidden behind it.
     legend_ax = axes[len(ROLE_PANELS)]
     legend_ax.axis("off")
+    for ax in axes[len(ROLE_PANELS) + 1 :]:
+        ax.axis("off")
     handles, texts = axes[0].get_legend_handles_labels()
     legend_ax.legend(handles, texts, title=group_title if group else None, loc="center", frameon=False)
     titled(fig, title, f"{context}; {_runs_note(drawn)}; line: mean, band: 5-95% of runs")
