@@ -86,13 +86,10 @@ class RoleInputs:
 
 def role_inputs(m: Organization) -> RoleInputs:
     it = m.it
-    if it.run_work + it.governance_work + it.business_work == 0:  # before IT's first month of work
-        business, total = it.units(it.innovation), it.units(it.budget)
-    else:
-        # against work demanded, not work done: unmet requests and infrastructure moved to the cloud
-        # still count, so losing work to others lowers the share
-        business = it.business_work
-        total = max(it.business_demand, business) + it.governance_work + it.run_work
+    # against work demanded, not work done: unmet requests and infrastructure moved to the cloud still
+    # count, so losing work to others lowers the share
+    business = it.business_work
+    total = max(it.business_demand, business) + it.governance_work + it.run_work
     return RoleInputs(
         it_discretionary_spend=it.discretionary_spend,
         business_discretionary_spend=ordered_sum(d.tech_spend for d in m.department_list),

@@ -83,16 +83,19 @@ class ITDepartment(mesa.Agent):
         self.governance_load = 0.0
         self.plan_capacity()  # sets business_units and capacity_available
         self.reference_units = max(self.capacity_available, 1e-9)
-        # Work done, as sums fading with the decision memory: business-facing (the backlog), governance
-        # and running the infrastructure. Empty at the start: until IT has worked a month, its effort share
-        # is read from its budget split.
+        # Work done and demanded, as sums fading with the decision memory: business-facing (the backlog),
+        # governance and running the infrastructure. They start where a steady year of work along the
+        # budget split leaves them (each line's monthly units / (1 - decay)), so the effort share moves from
+        # the split at month 0 without a jump in month 1 (sums starting at 0 made it drop for a year).
         self.effort_decay = math.exp(-1.0 / model.setting.metrics.decision_memory_months)
-        self.business_work = 0.0
-        self.business_demand = 0.0  # business-facing work asked of IT (requests, curation, consolidation)
+        steady = 1.0 / (1.0 - self.effort_decay)
+        self.business_work = self.units(self.innovation) * steady
+        # business-facing work asked of IT (requests, curation, consolidation)
+        self.business_demand = self.business_work
         self.demand_new = 0.0
         self.curated: set[int] = set()  # tools IT has admitted to its store (broker)
-        self.governance_work = 0.0
-        self.run_work = 0.0
+        self.governance_work = self.units(self.security) * steady
+        self.run_work = self.units(self.run) * steady
         self.incidents = 0
         self.discoveries = 0
         self.cio_actions = 0
