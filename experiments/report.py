@@ -106,9 +106,11 @@ def variance_lines(
 ) -> list[str]:
     if variance is None:
         return []
+    split = bool(variance["source"].isin(["cio", "chance"]).any())  # the runs kept the CIO draw
+    tail = " of which: the CIO drawn | chance |" if split else ""
     lines = [
-        "| outcome | levers (choices) | uncertainties (world) | interaction | seeds (chance) |",
-        "|---|---|---|---|---|",
+        "| outcome | levers (choices) | uncertainties (world) | interaction | seeds |" + tail,
+        "|---|---|---|---|---|" + ("---|---|" if split else ""),
     ]
     for outcome in outcomes:
         rows = variance[variance["outcome"] == outcome].set_index("source")
@@ -117,8 +119,26 @@ def variance_lines(
         if rows["share"].isna().all():
             lines.append(f"| {outcome} | no variance: the same in every run | | | |")
             continue
-        cells = [pct(rows.loc[s]) for s in ("levers", "uncertainties", "interaction", "seeds")]
+        sources = ["levers", "uncertainties", "interaction", "seeds"] + (["cio", "chance"] if split else [])
+        cells = [pct(rows.loc[s]) for s in sources]
         lines.append(f"| {outcome} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def policy_variance_lines(by_policy: pd.DataFrame | None, outcome: str = "final_it_influence") -> list[str]:
+    """The split of `outcome` within each policy (orgsim analyze variance: variance_by_policy)."""
+    if by_policy is None or by_policy.empty or "cio" not in set(by_policy["source"]):
+        return []
+    lines = [
+        f"Within each policy ({outcome}; levers: the other levers' settings):",
+        "",
+        "| policy | levers | uncertainties (world) | interaction | the CIO drawn | chance |",
+        "|---|---|---|---|---|---|",
+    ]
+    for policy, group in by_policy[by_policy["outcome"] == outcome].groupby("policy", sort=False):
+        rows = group.set_index("source")
+        cells = [pct(rows.loc[s]) for s in ("levers", "uncertainties", "interaction", "cio", "chance")]
+        lines.append(f"| {policy} | " + " | ".join(cells) + " |")
     return [*lines, ""]
 
 
@@ -410,22 +430,32 @@ def scenario_discovery(r: Results) -> list[str]:
 
 def headline(r: Results) -> list[str]:
     variance = r.table("scenario_discovery", "variance", "variance.parquet")
-    out = ["## Headline: choices, world or chance?", ""]
+    out = ["## Headline: choices, world, the CIO or chance?", ""]
     if variance is None:
         return out + missing("scenario_discovery")
-    rows = variance[variance["outcome"] == "marginalized"].set_index("source")
+    outcome = "final_it_influence"  # continuous: the main outcome (marginalized is a line far from most runs)
+    rows = variance[variance["outcome"] == outcome].set_index("source")
+    split = "cio" in rows.index
     out += [
-        "Share of the variance in whether IT ends marginalized (scenario_discovery: every lever setting meets "
-        "every world with the same seeds; method of moments variance components, percentile bootstrap over "
-        "worlds; see `orgsim/analysis/variance.py`):",
+        f"Share of the variance of {outcome} (scenario_discovery: every lever setting meets every world with "
+        "the same seeds; method of moments variance components, percentile bootstrap over worlds; see "
+        "`orgsim/analysis/variance.py`):",
         "",
         f"- what the organization chooses (policy, CIO willingness, IT budget): **{pct(rows.loc['levers'])}**",
         f"- what the world does (SaaS, consumerization and app-store maturity, vendor push, integration "
         f"pressure, marketing-technology growth): **{pct(rows.loc['uncertainties'])}**",
         f"- choices x world (a lever that works in some worlds only): **{pct(rows.loc['interaction'])}**",
-        f"- chance (the replicate seed): **{pct(rows.loc['seeds'])}**",
+        *(
+            [
+                f"- which CIO the organization drew (acting / aspiring only / neither): **{pct(rows.loc['cio'])}**",
+                f"- chance (what the seed leaves once the CIO is known): **{pct(rows.loc['chance'])}**",
+            ]
+            if split
+            else [f"- the replicate seed (the CIO drawn and chance together): **{pct(rows.loc['seeds'])}**"]
+        ),
         "",
         *variance_lines(variance),
+        *policy_variance_lines(r.table("scenario_discovery", "variance", "variance_by_policy.parquet")),
     ]
     return out
 
@@ -470,11 +500,19 @@ def sensitivity_to_assumptions(r: Results) -> list[str]:
         )
     variance = r.table("scenario_discovery", "variance", "variance.parquet")
     if variance is not None:
-        seeds = variance[(variance["outcome"] == "marginalized") & (variance["source"] == "seeds")].iloc[0]
-        out.append(
-            f"- Chance alone accounts for {pct(seeds)} of the variance in marginalization: single runs say little; "
-            "every number here averages replicates."
-        )
+        rows = variance[variance["outcome"] == "final_it_influence"].set_index("source")
+        if "chance" in rows.index:
+            out.append(
+                f"- Chance, once the CIO drawn is known, accounts for {pct(rows.loc['chance'])} of the variance "
+                f"of the final IT influence, the CIO drawn for {pct(rows.loc['cio'])}: single runs say little; "
+                "every number here averages replicates."
+            )
+        elif "seeds" in rows.index:
+            out.append(
+                f"- The replicate seed (the CIO drawn and chance together) accounts for {pct(rows.loc['seeds'])} "
+                "of the variance of the final IT influence: single runs say little; every number here averages "
+                "replicates."
+            )
     out.append(
         "- The defaults are the posterior medians of an ABC fit to a few published figures (calibrated=abc_2012; "
         "docs/ODD.md); every assumed number declares a plausible range, and the sensitivity and discovery "

@@ -4,6 +4,8 @@ through the command end to end, and bad input ends with one line and no tables."
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -17,7 +19,7 @@ from orgsim import cli
 from orgsim.analysis.prim import boxes_table, find_boxes
 from orgsim.analysis.results import SweepResults
 from orgsim.analysis.sensitivity import COLUMNS, noise_warning, sensitivity_table
-from orgsim.analysis.variance import decompose
+from orgsim.analysis.variance import cio_types, decompose, variance_by, variance_table
 from orgsim.sweep.design import Factor, SweepConfig, design_table
 
 # --- sensitivity on functions with known indices -------------------------------------------------------
@@ -140,6 +142,75 @@ def test_a_source_the_design_holds_fixed_has_no_share() -> None:
     assert table.loc[["levers", "seeds"], "share"].sum() == pytest.approx(1)
 
 
+def cio_runs(replicates: int = 6, worlds: int = 200, seed: int = 5) -> tuple[pd.DataFrame, dict]:
+    """A runs table with a known split: two policies (effects 0 and 1) x two budgets (-0.3, +0.3), a world
+    effect, the CIO drawn per organization (the same draw under every setting, as paired seeds give:
+    acting 20%, aspiring only 40%) with an effect of 0.4 (acting) and 0.1 (aspiring only) under policy a
+    and none under b, and noise of variance 0.04. The true shares within each policy, from the
+    realized world effects and draws (population variances, as the module scales the levers)."""
+    rng = np.random.default_rng(seed)
+    world = rng.normal(0, 0.5, worlds)
+    u = rng.random((worlds, replicates))
+    aspires, acts = (u < 0.6).astype(float), (u < 0.2).astype(float)
+    frames, setting = [], 0
+    for policy, (effect, acting, aspiring) in {"a": (0.0, 0.4, 0.1), "b": (1.0, 0.0, 0.0)}.items():
+        for budget in (-0.3, 0.3):
+            noise = rng.normal(0, 0.2, (worlds, replicates))
+            y = effect + budget + world[:, None] + acting * acts + aspiring * (aspires - acts) + noise
+            w, r = np.meshgrid(np.arange(worlds), np.arange(replicates), indexing="ij")
+            frames.append(pd.DataFrame(
+                {"setting": setting, "world": w.ravel(), "replicate": r.ravel(), "policy": policy,
+                 "cio_aspiration": aspires.ravel(), "cio_willingness": acts.ravel(),
+                 "final_it_influence": y.ravel()}
+            ))  # fmt: skip
+            setting += 1
+    truth = {}
+    for policy, acting, aspiring in (("a", 0.4, 0.1), ("b", 0.0, 0.0)):
+        cio = np.where(u < 0.2, acting, np.where(u < 0.6, aspiring, 0.0)).var()
+        parts = {"levers": 0.09, "uncertainties": world.var(), "cio": cio, "chance": 0.04}
+        truth[policy] = {k: v / sum(parts.values()) for k, v in parts.items()}
+    return pd.concat(frames, ignore_index=True), truth
+
+
+def test_the_cio_type_drawn_is_split_from_chance_within_each_policy() -> None:
+    """Closed form: within policy a the CIO explains the variance of its effect over the draws (about
+    0.058 of the total: 0.4^2 0.2 + 0.1^2 0.4 - 0.12^2 = 0.0216 over 0.09 + 0.25 + 0.0216 + 0.04, with the
+    realized world spread and draws), within b nothing; chance is the noise; cio + chance = seeds. Measured: a
+    cio 0.055, chance 0.108; b cio 0.000, chance 0.112 (truth 0.058 / 0.104, 0 / 0.111)."""
+    runs, truth = cio_runs()
+    table = variance_by(runs, "policy", ["final_it_influence"], draws=100)
+    for policy, true in truth.items():
+        rows = table[table["policy"] == policy].set_index("source")
+        assert list(rows.index) == ["levers", "uncertainties", "interaction", "seeds", "cio", "chance"]
+        for source, share in true.items():
+            assert rows.loc[source, "share"] == pytest.approx(share, abs=0.025), (policy, source)
+            assert rows.loc[source, "low"] <= rows.loc[source, "share"] <= rows.loc[source, "high"]
+        assert rows.loc["cio", "share"] + rows.loc["chance", "share"] == pytest.approx(
+            rows.loc["seeds", "share"]
+        )
+        assert rows.loc[["levers", "uncertainties", "interaction", "seeds"], "share"].sum() == pytest.approx(
+            1
+        )
+    split = table.set_index(["policy", "source"])
+    assert split.loc[("a", "cio"), "low"] > 0.03 and split.loc[("b", "cio"), "high"] < 0.01
+    overall = variance_table(runs, ["final_it_influence"], draws=0).set_index("source")
+    # over both policies: setting means -0.18, 0.42, 0.7, 1.3 (variance 0.284) against world 0.25, cio
+    # 0.0108 (the CIO matters in half the cells) and noise 0.04: levers about 0.48, cio about 0.018
+    assert overall.loc["levers", "share"] == pytest.approx(0.48, abs=0.03)
+    assert overall.loc["cio", "share"] == pytest.approx(0.018, abs=0.006)
+
+
+def test_without_the_cio_draw_the_split_keeps_its_four_sources() -> None:
+    runs, _ = cio_runs(replicates=3, worlds=20)
+    assert cio_types(runs.assign(cio_willingness=0.1)) is None  # it.cio.draw=false: fractions, not types
+    table = variance_table(
+        runs.drop(columns=["cio_aspiration", "cio_willingness"]), ["final_it_influence"], 20
+    )
+    assert list(table["source"]) == ["levers", "uncertainties", "interaction", "seeds"]
+    codes = cio_types(runs)
+    assert set(codes) == {0, 1, 2} and (codes[runs["cio_willingness"] == 1] == 2).all()
+
+
 # --- the experiments at toy size, and the command on their sweeps ----------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,11 +256,39 @@ def test_every_experiment_runs_at_toy_size_into_tables_and_a_report(quick) -> No
     ):
         assert (quick / table).is_file(), table
     report = (quick / "REPORT.md").read_text()
-    for heading in ("## Headline: choices, world or chance?", "## Baseline 2012", "## Policy comparison",
+    for heading in ("## Headline: choices, world, the CIO or chance?", "## Baseline 2012", "## Policy comparison",
                     "## LeBrun", "## Global sensitivity", "## Scenario discovery",
                     "## Where the model is sensitive to assumptions"):  # fmt: skip
         assert heading in report
     assert "Not run yet" not in report
+
+
+def test_the_variance_command_splits_the_cio_from_chance_within_each_policy(tmp_path) -> None:
+    """A toy scenario_discovery sweep (2 policies x 2 budgets x 3 worlds x 3 replicates, one year) through
+    `orgsim sweep` and `orgsim analyze variance`: the CIO draw is kept, cio + chance = seeds in both
+    tables, and the summary prints the split of final_it_influence within each policy."""
+    sweep, out = tmp_path / "sweep", tmp_path / "variance"
+    quiet = [contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())]
+    with quiet[0], quiet[1]:
+        assert cli.main(
+            ["sweep", "experiment=scenario_discovery", "executor=serial", "sweep.n=3", "replicates=3",
+             "years=1", "sweep.levers.policy=[gatekeeper,laissez_faire]", "sweep.levers.it.cio.willingness=[0.2]",
+             f"hydra.run.dir={sweep}"]
+        ) == 0  # fmt: skip
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert (
+            cli.main(["analyze", "variance", f"input={sweep}", "bootstrap=20", f"hydra.run.dir={out}"]) == 0
+        )
+    for name, keys in (("variance", ["outcome"]), ("variance_by_policy", ["policy", "outcome"])):
+        table = pd.read_parquet(out / f"{name}.parquet")
+        share = table.set_index([*keys, "source"])["share"].unstack("source").dropna()
+        assert len(share), name
+        assert (share["cio"] + share["chance"]).to_numpy() == pytest.approx(share["seeds"].to_numpy())
+    by_policy = pd.read_parquet(out / "variance_by_policy.parquet")
+    assert set(by_policy["policy"]) == {"gatekeeper", "laissez_faire"}
+    text = printed.getvalue()
+    assert "within each policy, final_it_influence" in text and "  gatekeeper: levers" in text
 
 
 def analyze(*args: str) -> tuple[int, list[str]]:
@@ -214,7 +313,9 @@ def test_the_command_writes_each_analysis_as_parquet_and_csv_beside_its_config(
     assert proc.returncode == 0, proc.stderr
     variance = pd.read_parquet(tmp_path / "variance" / "variance.parquet")
     assert list(variance.columns) == ["outcome", "source", "share", "low", "high"]
-    assert set(variance["source"]) == {"levers", "uncertainties", "interaction", "seeds"}
+    assert set(variance["source"]) == {"levers", "uncertainties", "interaction", "seeds", "cio", "chance"}
+    by_policy = pd.read_parquet(tmp_path / "variance" / "variance_by_policy.parquet")
+    assert list(by_policy.columns) == ["policy", "outcome", "source", "share", "low", "high"]
     assert pd.read_csv(tmp_path / "variance" / "variance.csv").shape == variance.shape
     assert "input:" in (tmp_path / "variance" / ".hydra" / "config.yaml").read_text()
 

@@ -60,18 +60,43 @@ def test_deloitte_rows_check_the_draw_against_its_inputs():
     assert not aspire["passed"]
 
 
-def test_regain_month_finds_organization_wide_social_and_the_rise():
-    months = np.arange(30)
-    pressure = np.where(months >= 3, 0.7, 0.2)  # base 0.2: halfway is 0.6, reached in month 3
-    outside = np.where(months >= 8, 0.3, 0.4)  # IT manages 0.6 -> 0.7 from month 8
-    table = pd.DataFrame(
-        {"month": months, "integration_pressure": pressure, "outside_managed_share": outside}
-    )
-    assert evidence.regain_month(table, 0.2) == (3, 8)
-    flat = table.assign(outside_managed_share=0.4)
-    assert evidence.regain_month(flat, 0.2) == (3, None)
-    low = table.assign(integration_pressure=0.3)
-    assert evidence.regain_month(low, 0.2) == (None, None)
+def _lebrun_run(replicate: int, rise: float, start: int, mark: int = 12, months: int = 61) -> pd.DataFrame:
+    """A run with integration base 0.2 (halfway 0.6, reached in month `mark`) whose share of social tools
+    IT manages steps from 0.6 to 0.6 + rise in month `start`."""
+    m = np.arange(months)
+    return pd.DataFrame(
+        {"replicate": replicate, "month": m, "integration_pressure": np.where(m >= mark, 0.7, 0.3),
+         "outside_managed_share": np.where(m >= start, 0.4 - rise, 0.4)}
+    )  # fmt: skip
+
+
+def test_the_lebrun_mark_and_rises_in_closed_form():
+    run = _lebrun_run(0, 0.1, start=20)  # mark 12: base months 7-12, early 13-24, late 25-48
+    assert evidence.halfway_month(run, 0.2) == 12
+    assert evidence.halfway_month(run.assign(integration_pressure=0.3), 0.2) is None
+    early, late = evidence.recentralization(run, 12)
+    assert early == pytest.approx(0.1 * 5 / 12) and late == pytest.approx(0.1)  # months 20-24 of 13-24
+    assert evidence.recentralization(run, 30) is None  # the run ends before month 30 + 36
+
+
+def _lebrun(on_rise: float, on_start: int, off_rise: float, mark: int = 12, n: int = 20) -> dict:
+    on = pd.concat([_lebrun_run(r, on_rise + 0.002 * r, on_start, mark) for r in range(n)])
+    off = pd.concat([_lebrun_run(r, off_rise + 0.002 * (7 * r % n), on_start, mark) for r in range(n)])
+    return evidence.lebrun_row(on, off, 0.2, "x")
+
+
+def test_the_lebrun_row_passes_only_for_a_late_rise_the_takeover_makes():
+    """Passes: IT's share rises 0.1 from month 30 (18 months after the mark), and not without the
+    takeover. Fails: the same rise without the takeover (paired difference 0); a rise in the first year
+    (month 14); no rise; pressure at the mark from the start (no usable run)."""
+    row = _lebrun(0.1, 30, 0.0)  # late window months 25-48: the rise (mean 0.119) in 19 of its 24 months
+    assert row["passed"] and row["model"] == pytest.approx(0.119 * 19 / 24)
+    assert "20 of 20 runs usable" in row["note"]
+    assert not _lebrun(0.1, 30, 0.1)["passed"]  # the same rise without the takeover: paired mean 0
+    assert not _lebrun(0.1, 14, 0.0)["passed"]  # within the first year: LeBrun says at least one year out
+    assert not _lebrun(0.0, 30, 0.0)["passed"]
+    start = _lebrun(0.1, 30, 0.0, mark=0)
+    assert not start["passed"] and "0 of 20 runs usable" in start["note"]
 
 
 def test_hypothesis_rows_pass_only_when_most_organizations_show_it():
@@ -79,18 +104,6 @@ def test_hypothesis_rows_pass_only_when_most_organizations_show_it():
     assert evidence.marginalized_row(yes, "x")["passed"]
     half = [{"marginalized": True}, {"marginalized": False}] * 10
     assert not evidence.marginalized_row(half, "x")["passed"]
-    months = np.arange(30)
-    fast = pd.DataFrame(
-        {"month": months, "integration_pressure": np.where(months >= 3, 0.7, 0.2),
-         "outside_managed_share": np.where(months >= 8, 0.3, 0.4)}
-    )  # fmt: skip
-    slow = fast.assign(outside_managed_share=np.where(months >= 20, 0.3, 0.4))
-    runs = [fast.assign(replicate=r) for r in range(18)] + [slow.assign(replicate=18 + r) for r in range(2)]
-    row = evidence.lebrun_row(pd.concat(runs, ignore_index=True), 0.2, "x")
-    assert row["model"] == pytest.approx(0.9) and row["passed"]
-    assert "median lag where it happens 5 months" in row["note"]
-    runs = [fast.assign(replicate=r) for r in range(10)] + [slow.assign(replicate=10 + r) for r in range(10)]
-    assert not evidence.lebrun_row(pd.concat(runs, ignore_index=True), 0.2, "x")["passed"]
 
 
 def test_validate_runs_the_published_and_hypotheses_checks(tmp_path, capsys):
@@ -136,3 +149,19 @@ def test_shared_intervals_match_their_closed_forms():
     mean, low, hi = mean_interval([1.0, 2.0, 3.0, 4.0])
     assert mean == 2.5 and hi - mean == mean - low == pytest.approx(1.959964 * math.sqrt(5 / 3) / 2, rel=1e-5)
     assert share_interval([True, False, False, False])[0] == 0.25
+
+
+def test_the_lebrun_row_fails_with_the_takeover_switched_off(tmp_path):
+    """`orgsim validate` with it.integration_takeover=false: both arms of the LeBrun check run without the
+    takeover, the paired difference is exactly 0 for every run, and the row fails."""
+    out = tmp_path / "v"
+    code = main(
+        ["validate", "validate.checks=[hypotheses]", "validate.size=quick", "workers=1",
+         "it.integration_takeover=false", f"hydra.run.dir={out}"]
+    )  # fmt: skip
+    assert code == 0
+    row = (
+        pd.read_csv(out / "validation.csv").set_index("check").loc["hypothesis: social comes back to the CIO"]
+    )
+    assert not row["passed"]
+    assert "late 0.000 (0.000 to 0.000)" in row["note"] and "24 of 24 runs usable" in row["note"]

@@ -21,6 +21,24 @@ component over the sum of components. A source the design holds fixed (one setti
 Intervals: percentile bootstrap over whole worlds (each with all its runs) when the worlds are a sample
 (lhs, sobol, morris), else over replicates within each world, the same draw for every setting (keeping the
 pairing); settings are never resampled. Knows arrays and tables, not the model.
+
+The CIO the organization drew. With `it.cio.draw` each organization draws whether its CIO aspires and
+whether it acts (the runs' 0/1 columns cio_aspiration and cio_willingness): a type per run, acting (drawn
+willing to act), aspiring only, or neither. The draw is part of the seed, so "seeds" holds it; the sources
+call it decisive, so the seeds component is split in two, `cio` + `chance` = `seeds`:
+
+    chance = SS_resid / (S W (R - 1) - k)        cio = seeds - chance   (at least 0)
+
+where SS_resid is the within-cell sum of squares left after regressing the outcome on the type (two
+dummies, neither the reference), with cell means removed from both (the within estimator), one regression
+per lever setting pooled over its worlds and replicates (so the CIO's effect may differ by setting, and
+the share of acting CIOs, which a lever such as it.cio.willingness sets, stays with the levers), and k the
+summed ranks of those regressions. With types independent of the noise, chance estimates the noise
+variance and cio the within-cell variance of the type's effect (Delta^2 p (1 - p) for two types with
+effect Delta and frequency p). Intervals: the same bootstrap draws, types resampled with their runs (with
+fixed worlds the replicates' rescaling applies to the outcome only, so the split's interval is approximate
+there). `variance_table` adds the rows `cio` and `chance` after the four sources when the runs hold the
+draw; `variance_by` repeats the split within each value of a lever (e.g. per policy).
 """
 
 from __future__ import annotations
@@ -29,6 +47,9 @@ import numpy as np
 import pandas as pd
 
 SOURCES = ("levers", "uncertainties", "interaction", "seeds")
+SPLIT = ("cio", "chance")  # the seeds component, split: the CIO the organization drew, and what remains
+CIO_TYPES = ("neither", "aspiring", "acting")  # type codes 0, 1, 2 (acting: drawn willing to act)
+MAIN_OUTCOME = "final_it_influence"  # continuous: the outcome of the split within each policy
 
 
 class DesignError(ValueError):
@@ -51,6 +72,26 @@ def crossed_array(runs: pd.DataFrame, outcome: str) -> np.ndarray:
     table = runs.set_index(["setting", "world", "replicate"])[outcome].astype(float)
     index = pd.MultiIndex.from_product([settings, worlds, replicates])
     return table.reindex(index).to_numpy().reshape(len(settings), len(worlds), len(replicates))
+
+
+def cio_types(runs: pd.DataFrame) -> pd.Series | None:
+    """Each run's CIO type code (CIO_TYPES): 2 acting (drawn willing to act), 1 aspiring only, 0 neither;
+    None when the runs hold no per-organization draw (columns missing, or fractions: it.cio.draw=false)."""
+    columns = ("cio_aspiration", "cio_willingness")
+    if not set(columns) <= set(runs.columns):
+        return None
+    aspires, acts = (runs[c].astype(float) for c in columns)
+    if not (aspires.isin((0.0, 1.0)).all() and acts.isin((0.0, 1.0)).all()):
+        return None
+    return (2 * (acts > 0.5) + ((aspires > 0.5) & (acts < 0.5))).astype(int)
+
+
+def crossed_types(runs: pd.DataFrame) -> np.ndarray | None:
+    """The CIO type codes as an array [setting, world, replicate] (None without the draw)."""
+    types = cio_types(runs)
+    if types is None:
+        return None
+    return crossed_array(runs.assign(_cio_type=types), "_cio_type").astype(int)
 
 
 def components(y: np.ndarray) -> np.ndarray:
@@ -92,18 +133,47 @@ def components(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def shares(y: np.ndarray) -> np.ndarray:
-    """Each source's share of the summed components (levers, uncertainties, interaction, seeds)."""
+def split_seeds(y: np.ndarray, types: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+    """(cio, chance) of y[..., S, W, R] given the type codes (same shape) and its seeds component (the
+    pooled within-cell variance): see the module's docstring. Leading axes are bootstrap draws."""
+    s, w, r = y.shape[-3:]
+    dummies = np.stack([types == code for code in (1, 2)], axis=-1).astype(float)  # [..., S, W, R, 2]
+    dummies = dummies - dummies.mean(axis=-2, keepdims=True)  # cell means removed
+    centred = y - y.mean(axis=-1, keepdims=True)
+    xtx = np.einsum("...swrk,...swrl->...skl", dummies, dummies)
+    xty = np.einsum("...swrk,...swr->...sk", dummies, centred)
+    beta = np.einsum("...skl,...sl->...sk", np.linalg.pinv(xtx, hermitian=True), xty)
+    explained = np.einsum("...sk,...sk->...", beta, xty)  # summed over the settings
+    rank = np.linalg.matrix_rank(xtx, hermitian=True).sum(axis=-1)
+    residual = (centred**2).sum(axis=(-3, -2, -1)) - explained
+    df = s * w * (r - 1) - rank
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chance = np.where(df > 0, np.clip(residual, 0.0, None) / np.where(df > 0, df, 1), np.nan)
+    cio = np.clip(seeds - chance, 0.0, None)
+    return np.stack([cio, seeds - cio], axis=-1)
+
+
+def shares(y: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
+    """Each source's share of the summed components (levers, uncertainties, interaction, seeds), then,
+    given the CIO type codes, the split of seeds (cio, chance)."""
     parts = components(y)
     total = np.nansum(parts, axis=-1, keepdims=True)
+    if types is not None:
+        parts = np.concatenate([parts, split_seeds(y, types, parts[..., 3])], axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, parts / np.where(total > 0, total, 1.0), np.nan)
 
 
-def bootstrap(y: np.ndarray, draws: int = 500, seed: int = 0, worlds_sampled: bool = True) -> np.ndarray:
+def bootstrap(
+    y: np.ndarray,
+    draws: int = 500,
+    seed: int = 0,
+    worlds_sampled: bool = True,
+    types: np.ndarray | None = None,
+) -> np.ndarray:
     """Shares of `draws` resamples of y[S, W, R]: whole worlds with replacement when they are a sample
     (resampling replicates too would duplicate runs and shrink the within-cell variance), else replicates
-    within each world, one draw shared by every setting."""
+    within each world, one draw shared by every setting. The CIO types, if given, go with their runs."""
     _, w, r = y.shape
     rng = np.random.default_rng(seed)
     if worlds_sampled and w > 1:
@@ -117,29 +187,33 @@ def bootstrap(y: np.ndarray, draws: int = 500, seed: int = 0, worlds_sampled: bo
         cell = y.mean(axis=-1, keepdims=True)
         y = cell + np.sqrt(r / (r - 1)) * (y - cell)
     resampled = y[:, pick_w[:, :, None], pick_r]  # [S, draws, W, R]
-    return shares(np.moveaxis(resampled, 0, 1))
+    if types is not None:
+        types = np.moveaxis(types[:, pick_w[:, :, None], pick_r], 0, 1)
+    return shares(np.moveaxis(resampled, 0, 1), types)
 
 
 def decompose(
-    y: np.ndarray, draws: int = 500, seed: int = 0, worlds_sampled: bool = True, level: float = 0.95
+    y: np.ndarray,
+    draws: int = 500,
+    seed: int = 0,
+    worlds_sampled: bool = True,
+    level: float = 0.95,
+    types: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """`source`, `share`, `low`, `high` for y[S, W, R]: point shares with percentile bootstrap intervals."""
-    point = shares(y)
-    boot = bootstrap(y, draws, seed, worlds_sampled) if draws > 0 else np.full((1, len(SOURCES)), np.nan)
+    """`source`, `share`, `low`, `high` for y[S, W, R]: point shares with percentile bootstrap intervals;
+    with the CIO type codes (same shape), two more rows, `cio` and `chance`, that split `seeds`."""
+    sources = SOURCES + (SPLIT if types is not None else ())
+    point = shares(y, types)
+    boot = (
+        bootstrap(y, draws, seed, worlds_sampled, types) if draws > 0 else np.full((1, len(sources)), np.nan)
+    )
     tail = (1 - level) / 2 * 100
-    low, high = np.full(len(SOURCES), np.nan), np.full(len(SOURCES), np.nan)
+    low, high = np.full(len(sources), np.nan), np.full(len(sources), np.nan)
     for i in np.flatnonzero(np.isfinite(point)):
         draws_i = boot[:, i][np.isfinite(boot[:, i])]  # a draw without variance has no shares
         if len(draws_i):
             low[i], high[i] = np.percentile(draws_i, [tail, 100 - tail])
-    return pd.DataFrame(
-        {
-            "source": list(SOURCES),
-            "share": point,
-            "low": low,
-            "high": high,
-        }
-    )
+    return pd.DataFrame({"source": list(sources), "share": point, "low": low, "high": high})
 
 
 def seed_share(y: np.ndarray, draws: int = 500, seed: int = 0) -> tuple[float, float]:
@@ -153,10 +227,32 @@ def seed_share(y: np.ndarray, draws: int = 500, seed: int = 0) -> tuple[float, f
 def variance_table(
     runs: pd.DataFrame, outcomes: list[str], draws: int = 500, seed: int = 0, worlds_sampled: bool = True
 ) -> pd.DataFrame:
-    """The tidy table `outcome`, `source`, `share`, `low`, `high` for a crossed sweep's runs."""
+    """The tidy table `outcome`, `source`, `share`, `low`, `high` for a crossed sweep's runs: the four
+    sources (their shares sum to 1), then `cio` and `chance` (summing to `seeds`) when the runs hold the
+    CIO draw."""
+    types = crossed_types(runs)
     frames = []
     for outcome in outcomes:
-        table = decompose(crossed_array(runs, outcome), draws, seed, worlds_sampled)
+        table = decompose(crossed_array(runs, outcome), draws, seed, worlds_sampled, types=types)
         table.insert(0, "outcome", outcome)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
+
+
+def variance_by(
+    runs: pd.DataFrame,
+    lever: str,
+    outcomes: list[str],
+    draws: int = 500,
+    seed: int = 0,
+    worlds_sampled: bool = True,
+) -> pd.DataFrame:
+    """The split within each value of `lever` (e.g. policy): the table of `variance_table` over the runs
+    with that value, with the value in a first column named after the lever. Within one value, "levers"
+    are the other levers' settings."""
+    frames = []
+    for value, group in runs.groupby(lever, sort=True):
+        table = variance_table(group, outcomes, draws, seed, worlds_sampled)
+        table.insert(0, lever, value)
         frames.append(table)
     return pd.concat(frames, ignore_index=True)

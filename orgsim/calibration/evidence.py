@@ -15,7 +15,6 @@ import pandas as pd
 
 from orgsim.calibration.targets import TARGETS, run_statistics
 from orgsim.intervals import mean_interval, share_interval
-from orgsim.model.metrics import first_sustained_month
 
 
 def published_rows(timeseries: pd.DataFrame, start_year: int) -> list[dict]:
@@ -96,42 +95,107 @@ def marginalized_row(summaries: list[dict], label: str) -> dict:
     )
 
 
-REGAIN_RISE = 0.05  # assumption: a rise of five points in the share of social tools IT manages
-REGAIN_MONTHS = 12  # "within about a year"
+# The LeBrun check (hypothesis 2), decided before any result of it was looked at. LeBrun, quoted by Morgan
+# (2012): as social becomes organizational and must be integrated with CRM and core systems, it becomes the
+# CIO's responsibility, "at least one year out". The mark: the first month integration pressure reaches
+# halfway from its base to 1 (social has become organization-wide); a run whose pressure starts at or above
+# the mark says nothing about what follows it and is left out. The re-centralization: the rise of the
+# share of active social tools IT manages (1 - outside_managed_share) over its mean in the BASE_MONTHS
+# ending at the mark. "At least one year out" read as: the rise in the first NOT_BEFORE months after the
+# mark is below REGAIN_RISE on average (it has not happened yet), and the rise in the following months up
+# to LATE_MONTHS is at least REGAIN_RISE on average with its 95% interval above 0 (it happens). Because of
+# the takeover: the same organizations (same seeds) with IT's takeover switched off
+# (it.integration_takeover=false), over the same calendar months, rise less; the 95% interval of the
+# paired difference of the late rise lies above 0. Means, not shares of organizations, so that the paired
+# difference has an interval.
+REGAIN_RISE = 0.05  # assumption: five points of the share of active social tools IT manages
+NOT_BEFORE = 12  # LeBrun: "at least one year out"
+LATE_MONTHS = 36  # the late window: months NOT_BEFORE+1 .. LATE_MONTHS after the mark (two years)
+BASE_MONTHS = 6  # the baseline: mean over the six months ending at the mark (fewer if the mark is earlier)
 
 
-def regain_month(table: pd.DataFrame, integration_base: float) -> tuple[int | None, int | None]:
-    """(t0, t1): t0 the first month integration pressure passes halfway from its base to 1 (social
-    becomes organization-wide); t1 the first month after t0 from which the share of active social
-    deployments IT manages stays REGAIN_RISE above its value at t0 for six months (None if never)."""
+def halfway_month(table: pd.DataFrame, integration_base: float) -> int | None:
+    """The first month integration pressure reaches halfway from its base to 1 (None if never)."""
     halfway = integration_base + 0.5 * (1.0 - integration_base)
-    pressure = table["integration_pressure"].to_numpy()
-    reached = np.flatnonzero(pressure >= halfway)
-    if not len(reached):
-        return None, None
-    i0 = int(reached[0])
-    managed = 1.0 - table["outside_managed_share"].to_numpy()
-    after = table.iloc[i0:].assign(rise=managed[i0:] - managed[i0])
-    t1 = first_sustained_month(after, "rise", REGAIN_RISE, 6)
-    return int(table["month"].iloc[i0]), t1
+    reached = np.flatnonzero(table["integration_pressure"].to_numpy() >= halfway)
+    return int(table["month"].iloc[reached[0]]) if len(reached) else None
 
 
-def lebrun_row(timeseries: pd.DataFrame, integration_base: float, label: str) -> dict:
-    """Hypothesis 2 (LeBrun): IT regains control of social within about a year of it becoming
-    organization-wide. Passes when the 95% interval of the share of organizations where that happens
-    lies above one half."""
-    lags = []
-    for _, table in timeseries.groupby("replicate", sort=True):
-        t0, t1 = regain_month(table.reset_index(drop=True), integration_base)
-        lags.append(math.inf if t0 is None or t1 is None else t1 - t0)
-    lags = np.array(lags, dtype=float)
-    finite = lags[np.isfinite(lags)]
-    median = f"{np.median(finite):g} months" if len(finite) else "never"
-    return _most_row(
-        "hypothesis: social comes back to the CIO",
-        "LeBrun, via Morgan (2012): organization-wide social becomes the CIO's responsibility",
-        lags <= REGAIN_MONTHS,
-        f"{label}: share of organizations where the share of social tools IT manages rises "
-        f"{REGAIN_RISE:g} within {REGAIN_MONTHS} months of integration pressure passing halfway "
-        "(assumed rule); median lag where it happens " + median,
+def recentralization(table: pd.DataFrame, mark: int) -> tuple[float, float] | None:
+    """(early, late): the mean share of active social tools IT manages in months mark+1..mark+NOT_BEFORE
+    and mark+NOT_BEFORE+1..mark+LATE_MONTHS, each minus its mean over the BASE_MONTHS ending at the mark;
+    None if the run ends before the late window does."""
+    month = table["month"].to_numpy()
+    if month.max() < mark + LATE_MONTHS:
+        return None
+    managed = 1.0 - table["outside_managed_share"].to_numpy(dtype=float)
+
+    def mean(first: int, last: int) -> float:
+        return float(np.mean(managed[(month >= first) & (month <= last)]))
+
+    base = mean(mark - BASE_MONTHS + 1, mark)
+    return mean(mark + 1, mark + NOT_BEFORE) - base, mean(mark + NOT_BEFORE + 1, mark + LATE_MONTHS) - base
+
+
+def lebrun_rises(on: pd.DataFrame, off: pd.DataFrame, integration_base: float) -> pd.DataFrame:
+    """Per replicate: the mark (from the run with the takeover), and the early and late rises with the
+    takeover (on) and without (off) over the same months. Runs without a usable mark (pressure at or above
+    it from the start, never reaching it, or too late for the late window) have NaN rises."""
+    off_by = dict(tuple(off.groupby("replicate", sort=True)))
+    rows = []
+    for replicate, table in on.groupby("replicate", sort=True):
+        table = table.reset_index(drop=True)
+        mark = halfway_month(table, integration_base)
+        row = {"replicate": replicate, "mark": mark}
+        on_rise = recentralization(table, mark) if mark is not None and mark > table["month"].min() else None
+        if on_rise is not None:
+            off_rise = recentralization(off_by[replicate].reset_index(drop=True), mark)
+            row.update(early_on=on_rise[0], late_on=on_rise[1], early_off=off_rise[0], late_off=off_rise[1])
+        rows.append(row)
+    frame = pd.DataFrame.from_records(rows)
+    for column in ("early_on", "late_on", "early_off", "late_off"):
+        if column not in frame:
+            frame[column] = np.nan
+    return frame
+
+
+def lebrun_row(on: pd.DataFrame, off: pd.DataFrame, integration_base: float, label: str) -> dict:
+    """Hypothesis 2 (LeBrun): social comes back to the CIO at least a year after it becomes
+    organization-wide, because IT takes over the tools that must be integrated. `on` and `off` are the
+    replicate tables of the same seeds with the takeover and without. The rule is in the comment above
+    REGAIN_RISE; model, low and high are the late rise with the takeover and its 95% interval."""
+    rises = lebrun_rises(on, off, integration_base)
+    usable = rises.dropna(subset=["late_on", "late_off"])
+    n, total = len(usable), len(rises)
+    late, late_low, late_high = mean_interval(usable["late_on"])
+    early = float(usable["early_on"].mean()) if n else math.nan
+    gap, gap_low, gap_high = mean_interval(usable["late_on"] - usable["late_off"])
+    early_gap, early_low, early_high = mean_interval(usable["early_on"] - usable["early_off"])
+    passed = bool(
+        2 * n >= total
+        and n >= 2
+        and late >= REGAIN_RISE
+        and late_low > 0.0
+        and early < REGAIN_RISE
+        and gap_low > 0.0
     )
+    marks = rises["mark"].dropna()
+    return {
+        "check": "hypothesis: social comes back to the CIO",
+        "reference": "LeBrun, via Morgan (2012): organization-wide social becomes the CIO's responsibility, "
+        "at least one year out",
+        "target": REGAIN_RISE,
+        "model": late,
+        "low": late_low,
+        "high": late_high,
+        "tolerance": f"share of social tools IT manages, rise over the {BASE_MONTHS} months to the halfway "
+        f"mark of integration pressure: months {NOT_BEFORE + 1}-{LATE_MONTHS} after it, mean >= "
+        f"{REGAIN_RISE:g} and interval above 0; months 1-{NOT_BEFORE}, mean below {REGAIN_RISE:g}; paired "
+        "difference of the late rise, takeover on - off, interval above 0; at least half the runs usable",
+        "passed": passed,
+        "note": f"{label}: {n} of {total} runs usable (median mark month "
+        f"{np.median(marks) if len(marks) else math.nan:g}); rise in months 1-{NOT_BEFORE} {early:.3f}; "
+        f"late rise with the takeover switched off {usable['late_off'].mean():.3f}; paired difference "
+        f"on - off, late {gap:.3f} ({gap_low:.3f} to {gap_high:.3f}), first year {early_gap:.3f} "
+        f"({early_low:.3f} to {early_high:.3f})",
+    }

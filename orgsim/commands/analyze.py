@@ -25,7 +25,7 @@ ANALYSES = ("sensitivity", "discover", "variance")
 OUTPUTS = {
     "sensitivity": ("sensitivity",),
     "discover": ("prim_boxes", "prim_peeling"),
-    "variance": ("variance",),
+    "variance": ("variance", "variance_by_policy"),
 }
 
 HELP = """usage: orgsim analyze ANALYSIS input=<sweep folder> [key=value ...]
@@ -37,8 +37,10 @@ analyses:
   discover     PRIM boxes (peeling and pasting) of the inputs where a boolean outcome is true
                -> prim_boxes.parquet/.csv, prim_peeling.parquet/.csv
   variance     share of each outcome's variance due to levers, uncertainties, their interaction and
-               seeds, with bootstrap 95% intervals (a sweep whose lever settings meet every world)
-               -> variance.parquet/.csv
+               seeds, with bootstrap 95% intervals (a sweep whose lever settings meet every world); seeds
+               split into the CIO type drawn (cio) and what remains (chance) when the runs keep
+               cio_aspiration and cio_willingness; the same split within each policy when policy is a
+               lever -> variance.parquet/.csv, variance_by_policy.parquet/.csv
 
 keys:
   input=PATH          the sweep folder (runs.parquet and .hydra/config.yaml)
@@ -200,7 +202,7 @@ def discover(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
 
 
 def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
-    from orgsim.analysis.variance import DesignError, variance_table
+    from orgsim.analysis.variance import MAIN_OUTCOME, DesignError, cio_types, variance_by, variance_table
 
     sampled_levers = [f.key for f in results.levers if f.sampled]
     if sampled_levers:
@@ -210,8 +212,14 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
         )
     outcomes = _outcomes(results, cfg, results.outcomes())
     worlds_sampled = any(f.sampled for f in results.uncertainties)
+    by_policy = "policy" in [f.key for f in results.levers] and results.runs["policy"].nunique() > 1
     try:
         table = variance_table(results.runs, outcomes, cfg.bootstrap, cfg.seed, worlds_sampled)
+        within = (
+            variance_by(results.runs, "policy", outcomes, cfg.bootstrap, cfg.seed, worlds_sampled)
+            if by_policy
+            else pd.DataFrame(columns=["policy", "outcome", "source", "share", "low", "high"])
+        )
     except DesignError as err:
         raise ConfigError(f"input '{results.folder}': {err}") from None
     settings = results.runs["setting"].nunique()
@@ -220,15 +228,33 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
         f"share of variance (95% bootstrap interval) over {settings} lever setting(s) x {worlds} world(s) x "
         f"{results.replicates} replicate(s):"
     ]
-    for outcome, group in table.groupby("outcome", sort=False):
-        cells = [
+
+    def cells(group: pd.DataFrame) -> str:
+        return ", ".join(
             f"{r.source} {r.share:.0%} ({r.low:.0%}-{r.high:.0%})"
             if np.isfinite(r.share)
             else f"{r.source} -"
             for r in group.itertuples()
-        ]
-        lines.append(f"  {outcome}: " + ", ".join(cells))
-    return {"variance": table}, "\n".join(lines), []
+        )
+
+    for outcome, group in table.groupby("outcome", sort=False):
+        lines.append(f"  {outcome}: " + cells(group))
+    notes = []
+    if cio_types(results.runs) is None:
+        notes.append(
+            "the runs do not keep the CIO draw (cio_aspiration, cio_willingness as 0/1): seeds are not split "
+            "into cio and chance; list them in sweep.outcomes (and keep it.cio.draw=true)"
+        )
+    else:
+        lines.append(
+            "  (cio + chance = seeds: the CIO type drawn, acting / aspiring only / neither, and the rest)"
+        )
+    main = MAIN_OUTCOME if MAIN_OUTCOME in outcomes else outcomes[0]
+    if by_policy:
+        lines.append(f"within each policy, {main} (levers: the other levers' settings):")
+        for policy, group in within[within["outcome"] == main].groupby("policy", sort=False):
+            lines.append(f"  {policy}: " + cells(group))
+    return {"variance": table, "variance_by_policy": within}, "\n".join(lines), notes
 
 
 JOBS = {"sensitivity": sensitivity, "discover": discover, "variance": variance}

@@ -359,6 +359,11 @@ class ITConfig:
         plausible=(0.3, 0.8),
         doc="readiness of a CIO who has not acted to take integration work (an acting CIO's is 1)",
     )
+    # LeBrun's takeover (ODD 3.3.16). false switches it off: IT never takes over (absorbs and consolidates)
+    # a departmental tool for its integration need, whatever its CIO (readiness 0, an acting CIO's too);
+    # every need goes to a vendor. The random draws are the same either way, so paired runs stay paired.
+    # For the LeBrun check's switched-off arm (orgsim validate, check hypotheses).
+    integration_takeover: bool = True
     budget_follows_use: float = unit(
         0.3,
         plausible=(0.0, 0.6),

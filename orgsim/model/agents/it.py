@@ -123,7 +123,10 @@ class ITDepartment(mesa.Agent):
 
     @property
     def integration_readiness(self) -> float:
-        """Willingness to take on integration work: full once the CIO has acted."""
+        """Willingness to take on integration work: full once the CIO has acted; none with the takeover
+        switched off (it.integration_takeover)."""
+        if not self.cfg.integration_takeover:
+            return 0.0
         return 1.0 if self.cio_actions > 0 else self.cfg.integration_readiness
 
     def units(self, budget_per_year: float) -> float:
