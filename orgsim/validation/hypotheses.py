@@ -15,7 +15,7 @@ from pathlib import Path
 from orgsim.validation.registry import Check, CheckResult, Context
 
 NAME = "hypotheses"
-MARGINALIZING = ("baseline_2012", "laissez_faire")  # open BYOT, no requests to IT
+MARGINALIZING = ("baseline_2012", "laissez_faire")  # open BYOT; IT serves requests late, unintegrated
 LEBRUN = (
     "social_comes_to_cio",
     None,
