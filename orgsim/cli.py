@@ -341,12 +341,16 @@ def _single_job_overrides(args: list[str]) -> list[str] | None:
 
 
 def _check_resources(command: str, settings, start_workers: bool) -> None:
-    from orgsim.guards import check_resources, effective_workers
+    """Refuse work beyond the machine before any folder exists (the job prints the estimate itself)."""
+    from orgsim.guards import check_estimate, check_resources, effective_workers
 
-    if command in ROOT_CONFIGS:  # the estimate is of a run's replicates; other commands size their own
+    if command == "validate":
+        from orgsim.commands.validate import estimate_of
+
+        check_estimate(estimate_of(settings), settings.force, command, announce=False)
         return
     workers = effective_workers(settings)
-    check_resources(settings, workers, force=settings.force)
+    check_resources(settings, workers, force=settings.force, announce=False)
     if start_workers and command == "run" and workers > 1:
         from orgsim.runner import prestart_workers
 
