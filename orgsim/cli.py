@@ -341,13 +341,11 @@ def _single_job_overrides(args: list[str]) -> list[str] | None:
 
 
 def _check_resources(command: str, settings, start_workers: bool) -> None:
-    """Refuse work beyond the machine before any folder exists (the job prints the estimate itself)."""
-    from orgsim.guards import check_estimate, check_resources, effective_workers
+    """Refuse a run beyond the machine before any folder exists (the job prints the estimate itself;
+    `validate` sizes and checks its own work in its job, whose staging folder a refusal discards)."""
+    from orgsim.guards import check_resources, effective_workers
 
-    if command == "validate":
-        from orgsim.commands.validate import estimate_of
-
-        check_estimate(estimate_of(settings), settings.force, command, announce=False)
+    if command in ROOT_CONFIGS:
         return
     workers = effective_workers(settings)
     check_resources(settings, workers, force=settings.force, announce=False)

@@ -284,8 +284,8 @@ def check_estimate(cost: Estimate, force: bool = False, command: str = "", annou
 
 
 def check_resources(
-    setting: OrgsimConfig, workers: int, force: bool = False, command: str = "run"
+    setting: OrgsimConfig, workers: int, force: bool = False, command: str = "run", announce: bool = True
 ) -> Estimate:
     """`orgsim run`'s estimate of `setting` checked (see check_estimate)."""
     cost = estimate(setting, workers, label=f"replicates={setting.replicates}")
-    return check_estimate(cost, force, command)
+    return check_estimate(cost, force, command, announce)
