@@ -89,15 +89,17 @@ def check_summary(value, path: str = "summary") -> None:
 #   a process that has imported the model and run one organization peaks at ~167 MB, ~0.5 s of imports;
 #   building the employee network: ~98 bytes and 1.2-2.4e-7 s per tie (org.size=100,000 at mean_degree
 #     10 and 50: 48.6 / 237.9 MB, 0.075 / 0.57 s), 40-150 bytes per employee besides;
-#   a month: ~0.17 ms (only the summary's columns) to ~0.8 ms (every table) for the default organization,
-#     plus ~6-8e-9 s per employee (org.size=100,000: 0.78 ms a month; 1,000,000 employees, one year:
-#     1.9 s and 500 MB over the imports, estimated 1.9 s and 700 MB);
+#   a run of the default organization (2,000 employees), after the first in its process: 4.5 ms for one
+#     year, 10 ms (summary and reporters) to 12 ms (every table) for five: ~3 ms a run and 0.12-0.16 ms a
+#     month, of which ~6-8e-9 s per employee (org.size=100,000: 0.78 ms a month; 1,000,000 employees,
+#     one year in a fresh process: 1.9 s and 500 MB over the imports, estimated 1.9 s and 700 MB);
 #   a timeseries row ~520 bytes, a department row ~130 bytes in memory.
 # The constants below round these up, so the estimate errs on the safe side.
 BYTES_PER_TIE = 100
 BYTES_PER_EMPLOYEE = 200
 SECONDS_PER_TIE = 2.5e-7
-SECONDS_PER_MONTH = 1e-3
+SECONDS_PER_RUN = 4e-3
+SECONDS_PER_MONTH = 2e-4
 SECONDS_PER_EMPLOYEE_MONTH = 8e-9
 BYTES_PER_TIMESERIES_ROW = 520
 BYTES_PER_DEPARTMENT_ROW = 130
@@ -123,7 +125,7 @@ class Estimate:
     months: int = 0
     label: str = ""
 
-    def describe(self, setting: OrgsimConfig | None = None) -> str:
+    def describe(self) -> str:
         runs = self.label or f"{self.runs} run{'s' if self.runs != 1 else ''}"
         return (
             f"about {_size(self.bytes)} of memory and {_duration(self.seconds)} for "
@@ -209,13 +211,13 @@ def _per_run(setting: OrgsimConfig) -> tuple[int, float, float]:
     typical = min(10.0, math.exp(spread * spread / 2.0))
     emp = setting.org.employees
     if not emp.enabled:
-        return employees, 0.0, months * SECONDS_PER_MONTH
+        return employees, 0.0, SECONDS_PER_RUN + months * SECONDS_PER_MONTH
     ties_per_employee = 0.0 if emp.network == "full" else emp.mean_degree / 2.0
     model_bytes = largest * employees * (BYTES_PER_TIE * ties_per_employee + BYTES_PER_EMPLOYEE)
     seconds = (
         typical * employees * (ties_per_employee * SECONDS_PER_TIE + months * SECONDS_PER_EMPLOYEE_MONTH)
     )
-    return int(largest * employees), model_bytes, seconds + months * SECONDS_PER_MONTH
+    return int(largest * employees), model_bytes, seconds + SECONDS_PER_RUN + months * SECONDS_PER_MONTH
 
 
 def estimate(
