@@ -377,9 +377,12 @@ def run_setting(key: str, value: Any) -> Any:
 
 
 def _run_on(base: OrgsimConfig, params: Mapping[str, Any], seed: int, replicates: int) -> dict:
+    return _replicates_of(apply(base, params), seed, replicates)
+
+
+def _replicates_of(setting: OrgsimConfig, seed: int, replicates: int) -> dict:
     from orgsim.runner import replicate_seeds
 
-    setting = apply(base, params)
     seeds = replicate_seeds(seed, replicates)
     summaries = [simulate(setting, s)[0] for s in seeds]
     return summaries[0] if replicates == 1 else aggregate(summaries)
@@ -412,9 +415,9 @@ def run_one(
     seed, replicates = run_setting("seed", seed), run_setting("replicates", replicates)
     force = run_setting("force", force)
     values, scenario, policy = _split_groups(params, scenario, policy)
-    base = _cached_base(scenario, policy)
-    _check_work([apply(base, values)], replicates, 1, force, f"replicates={replicates}")
-    return _run_on(base, values, seed, replicates)
+    setting = apply(_cached_base(scenario, policy), values)
+    _check_work([setting], replicates, 1, force, f"replicates={replicates}")
+    return _replicates_of(setting, seed, replicates)
 
 
 def build_model(
