@@ -17,6 +17,8 @@ ROWS = [
     ("mean_degree=200", 1.0, ["years=2", "org.employees.mean_degree=200"]),
     ("10x headcount, mean_degree=200", 10.0, ["years=1", "org.employees.mean_degree=200"]),
     ("employees disabled, 50x", 50.0, ["years=1", "org.employees.enabled=false"]),
+    ("org.size=100,000, 1 year", 1.0, ["years=1", "org.size=100000"]),
+    ("org.size=1,000,000, 1 year", 1.0, ["years=1", "org.size=1000000"]),
 ]
 
 CHILD = """

@@ -5,6 +5,13 @@ A run's parameters are a flat dict of dotted keys (`{"it.budget": 5000, "policy"
 config is composed once per (scenario, policy) and cached; each run then copies it, sets the values and
 validates them (about a millisecond), so no run pays for a Hydra compose. Runs here are serial: nothing in
 this module starts a process pool except `Runner`, and it runs serially inside a worker process.
+
+Every argument is checked as the CLI checks the same key (orgsim.config.validate): a bad key, type or value
+raises one `ConfigError` line naming the key and what is allowed, never a bare ValueError or TypeError.
+Run settings (`seed`, `replicates`, `workers`, `force`) are arguments, never parameters. A float for an
+integer key is taken only when it is a whole number (2.0; a pandas column may hold it), never rounded.
+Before any run the shared estimate (orgsim.guards) refuses work beyond the machine unless `force=True`,
+and warns (`guards.LargeWork`) before big work.
 """
 
 from __future__ import annotations
@@ -21,13 +28,14 @@ from typing import Any
 import numpy as np
 
 from orgsim.config.schema import OrgsimConfig, clone
-from orgsim.config.validate import ConfigError, validate
+from orgsim.config.validate import ConfigError, check_value, validate
 
 __all__ = [
     "ConfigError",
     "Runner",
     "apply",
     "base_settings",
+    "build_model",
     "dotted",
     "ema_function",
     "flatten",
@@ -40,6 +48,8 @@ __all__ = [
 
 DEFAULT_SCENARIO = "baseline_2012"
 GROUP_KEYS = ("scenario", "policy")  # config-group choices, set by composing rather than by value
+# Run settings: arguments of run_one / Runner / build_model, refused among the parameters.
+RUN_SETTINGS = ("replicates", "seed", "workers", "overwrite", "force")
 # Not model parameters: names, and the replicate/seed/process settings that run_one takes as arguments.
 NOT_PARAMETERS = {
     "scenario.name",
@@ -63,9 +73,10 @@ def choices_of(group: str) -> list[str]:
     return sorted(p.stem for p in (config_dir() / group).glob("*.yaml"))
 
 
-def _check_choice(group: str, value: str | None) -> None:
-    if value is not None and value not in choices_of(group):
-        raise ConfigError(f"{group} must be one of {', '.join(choices_of(group))}; got {value!r}")
+def _check_choice(group: str, value: str | None, optional: bool = True) -> None:
+    if (value is None and optional) or (isinstance(value, str) and value in choices_of(group)):
+        return
+    raise ConfigError(f"{group} must be one of {', '.join(choices_of(group))}; got {value!r}")
 
 
 @functools.lru_cache(maxsize=64)
@@ -79,7 +90,7 @@ def _composed(scenario: str, policy: str | None) -> OrgsimConfig:
 def base_settings(scenario: str = DEFAULT_SCENARIO, policy: str | None = None) -> OrgsimConfig:
     """The validated config of a scenario (and policy; None keeps the scenario's own), composed once per
     process and pair; a private copy."""
-    _check_choice("scenario", scenario)
+    _check_choice("scenario", scenario, optional=False)
     _check_choice("policy", policy)
     return clone(_composed(scenario, policy))
 
@@ -91,7 +102,8 @@ def _keys_of(node: Any) -> list[str]:
 
 
 def _coerce(key: str, current: Any, value: Any) -> Any:
-    """`value` converted to the type of the value it replaces, or a ConfigError naming the key."""
+    """`value` converted to the type of the value it replaces, or a ConfigError naming the key in the
+    CLI's words (`years must be an integer; got '1.5'`)."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(current, bool):
@@ -101,23 +113,26 @@ def _coerce(key: str, current: Any, value: Any) -> Any:
             return bool(value)
         if isinstance(value, str) and value.lower() in ("true", "false"):
             return value.lower() == "true"
-        raise ConfigError(f"{key} must be a bool; got {value!r}")
+        raise ConfigError(f"{key} must be a boolean (true or false); got '{value}'")
     if isinstance(current, int):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ConfigError(f"{key} must be an integer; got {value!r}")
-        return round(value)  # sampled designs give floats: an integer key takes the nearest integer
+        whole = isinstance(value, float) and math.isfinite(value) and value.is_integer()
+        if isinstance(value, bool) or not (isinstance(value, int) or whole):
+            raise ConfigError(f"{key} must be an integer; got '{value}'")
+        return int(value)  # never rounded: 1.5 is refused, as the CLI refuses years=1.5
     if isinstance(current, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{key} must be a number; got {value!r}")
+            raise ConfigError(f"{key} must be a float; got '{value}'")
         return float(value)
     if isinstance(current, str):
         if not isinstance(value, str):
-            raise ConfigError(f"{key} must be a string; got {value!r}")
+            raise ConfigError(f"{key} must be a string; got '{value}'")
         return value
     raise ConfigError(f"{key} is a group of keys, not a value; keys under it: {', '.join(_keys_of(current))}")
 
 
 def _set(settings: OrgsimConfig, key: str, value: Any) -> None:
+    if not isinstance(key, str):
+        raise ConfigError(f"a parameter's key must be a dotted name such as 'it.budget'; got {key!r}")
     parts = key.split(".")
     node: Any = settings
     for depth, part in enumerate(parts):
@@ -138,10 +153,20 @@ def _set(settings: OrgsimConfig, key: str, value: Any) -> None:
             setattr(node, part, coerced)
 
 
+def _mapping(params: Any) -> Mapping[str, Any]:
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise ConfigError(
+            f"params must map dotted keys to values, e.g. {{'years': 2}}; got a {type(params).__name__}"
+        )
+    return params
+
+
 def apply(base: OrgsimConfig, params: Mapping[str, Any]) -> OrgsimConfig:
     """A validated copy of `base` with the dotted keys of `params` set; ConfigError names a bad key."""
     settings = clone(base)
-    for key, value in params.items():
+    for key, value in _mapping(params).items():
         if key in GROUP_KEYS:
             raise ConfigError(f"{key} is a config group: choose it with {key}= when composing the base")
         _set(settings, key, value)
@@ -314,22 +339,62 @@ def aggregate(summaries: list[dict]) -> dict:
     return out
 
 
-def _split_groups(params: Mapping[str, Any], scenario: str, policy: str | None):
-    values = dict(params)
+# The run settings each entry point takes as arguments.
+_ARGUMENTS = {
+    "run_one": ("seed", "replicates", "force"),
+    "build_model": ("seed",),
+    "Runner": ("seed", "replicates", "workers", "force"),
+}
+
+
+def _not_a_parameter(key: str, where: str) -> str:
+    if key in _ARGUMENTS[where]:
+        return f"{key} is a run setting, not a parameter: give it as {where}({key}=...)"
+    if key in _ARGUMENTS["Runner"]:
+        return f"{key} is a run setting, not a parameter: {where} takes none; use Runner({key}=...)"
+    return f"{key} is a setting of the CLI's output folder, not a parameter: the API writes no folder"
+
+
+def _split_groups(params: Mapping[str, Any], scenario: str, policy: str | None, where: str = "run_one"):
+    values = dict(_mapping(params))
+    for key in RUN_SETTINGS:
+        if key in values:
+            raise ConfigError(_not_a_parameter(key, where))
     scenario = values.pop("scenario", scenario)
     policy = values.pop("policy", policy)
     return values, scenario, policy
 
 
+_RUN_FIELDS = {f.name: f for f in dataclasses.fields(OrgsimConfig) if f.name in RUN_SETTINGS}
+
+
+def run_setting(key: str, value: Any) -> Any:
+    """A run setting (`seed`, `replicates`, `workers`, `force`) checked as the CLI checks it."""
+    field = _RUN_FIELDS[key]
+    value = _coerce(key, field.default, value)
+    check_value(key, value, dict(field.metadata))
+    return value
+
+
 def _run_on(base: OrgsimConfig, params: Mapping[str, Any], seed: int, replicates: int) -> dict:
+    return _replicates_of(apply(base, params), seed, replicates)
+
+
+def _replicates_of(setting: OrgsimConfig, seed: int, replicates: int) -> dict:
     from orgsim.runner import replicate_seeds
 
-    if replicates < 1:
-        raise ConfigError(f"replicates must be at least 1; got {replicates}")
-    setting = apply(base, params)
-    seeds = replicate_seeds(int(seed), replicates)
+    seeds = replicate_seeds(seed, replicates)
     summaries = [simulate(setting, s)[0] for s in seeds]
     return summaries[0] if replicates == 1 else aggregate(summaries)
+
+
+def _check_work(points: list[OrgsimConfig], replicates: int, workers: int, force: bool, label: str) -> None:
+    """The shared estimate (orgsim.guards) of `replicates` runs of every point: refused beyond the
+    machine unless `force`, a LargeWork warning before big work."""
+    from orgsim.guards import check_estimate, estimate
+
+    cost = estimate(points, workers, runs=replicates, row_bytes=0, label=label)
+    check_estimate(cost, force)
 
 
 def run_one(
@@ -338,19 +403,43 @@ def run_one(
     scenario: str = DEFAULT_SCENARIO,
     policy: str | None = None,
     replicates: int = 1,
+    force: bool = False,
 ) -> dict:
     """Run one parameter point, serially, and return its flat summary.
 
     `params` maps dotted keys to values (`policy` and `scenario` may be among them). Replicate r runs with
     the seed `orgsim run seed=<seed>` gives replicate r. With one replicate the summary is that run's; with
-    more, see `aggregate`. A bad key or value raises ConfigError with the CLI's one-line message.
+    more, see `aggregate`. A bad key or value raises ConfigError with the CLI's one-line message; work
+    beyond the machine's memory raises guards.ResourceLimit unless `force`.
     """
-    values, scenario, policy = _split_groups(params or {}, scenario, policy)
-    return _run_on(_cached_base(scenario, policy), values, seed, replicates)
+    seed, replicates = run_setting("seed", seed), run_setting("replicates", replicates)
+    force = run_setting("force", force)
+    values, scenario, policy = _split_groups(params, scenario, policy)
+    setting = apply(_cached_base(scenario, policy), values)
+    _check_work([setting], replicates, 1, force, f"replicates={replicates}")
+    return _replicates_of(setting, seed, replicates)
+
+
+def build_model(
+    params: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    scenario: str = DEFAULT_SCENARIO,
+    policy: str | None = None,
+    collect: str = "all",
+):
+    """An un-run `Organization` of one parameter point, for notebooks and the page: `model.step()` runs a
+    month, `model.run()` to the horizon. Checked as `run_one` checks its arguments."""
+    from orgsim.model.organization import Organization
+
+    seed = run_setting("seed", seed)
+    values, scenario, policy = _split_groups(params, scenario, policy, where="build_model")
+    setting = apply(_cached_base(scenario, policy), {**values, "replicates": 1, "seed": seed})
+    _check_work([setting], 1, 1, False, "one organization")
+    return Organization(setting, seed, collect=collect)
 
 
 def _cached_base(scenario: str, policy: str | None) -> OrgsimConfig:
-    _check_choice("scenario", scenario)
+    _check_choice("scenario", scenario, optional=False)
     _check_choice("policy", policy)
     return _composed(scenario, policy)  # apply() copies it
 
@@ -393,9 +482,14 @@ class Runner:
         policy: str | None = None,
         replicates: int = 1,
         seed: int = 0,
+        force: bool = False,
     ) -> None:
         from orgsim.runner import default_workers
 
+        workers, replicates = run_setting("workers", workers), run_setting("replicates", replicates)
+        seed, self.force = run_setting("seed", seed), run_setting("force", force)
+        _check_choice("scenario", scenario, optional=False)
+        _check_choice("policy", policy)
         self.scenario, self.policy, self.replicates, self.seed = scenario, policy, replicates, seed
         self.workers = 1 if in_worker_process() else default_workers(workers, 1 << 30)
         self._pool: ProcessPoolExecutor | None = None
@@ -414,16 +508,19 @@ class Runner:
     def map(self, points: Iterable[Mapping[str, Any]], seed: int | None = None) -> list[dict]:
         """`run_one` of every point, in order. A point's own `seed`, `scenario` or `policy` entries
         override the runner's."""
-        jobs, bases = [], {}
+        jobs, bases, settings = [], {}, []
+        default_seed = self.seed if seed is None else run_setting("seed", seed)
         for i, point in enumerate(points):
-            values = dict(point)
-            point_seed = values.pop("seed", self.seed if seed is None else seed)
-            values, scenario, policy = _split_groups(values, self.scenario, self.policy)
+            values = dict(_mapping(point))
+            point_seed = run_setting("seed", values.pop("seed", default_seed))
+            values, scenario, policy = _split_groups(values, self.scenario, self.policy, where="Runner")
             group = (scenario, policy)
             if group not in bases:
                 bases[group] = _cached_base(scenario, policy)
-            apply(bases[group], values)  # a bad point fails here, before any run starts
-            jobs.append((i, group, values, int(point_seed)))
+            settings.append(apply(bases[group], values))  # a bad point fails here, before any run starts
+            jobs.append((i, group, values, point_seed))
+        label = f"{len(jobs)} points x {self.replicates} replicates"
+        _check_work(settings, self.replicates, self.workers, self.force, label)
         if self.workers == 1 or len(jobs) <= 1:
             return _run_points(bases, jobs, self.replicates)
         if self._pool is None:

@@ -341,12 +341,14 @@ def _single_job_overrides(args: list[str]) -> list[str] | None:
 
 
 def _check_resources(command: str, settings, start_workers: bool) -> None:
+    """Refuse a run beyond the machine before any folder exists (the job prints the estimate itself;
+    `validate` sizes and checks its own work in its job, whose staging folder a refusal discards)."""
     from orgsim.guards import check_resources, effective_workers
 
-    if command in ROOT_CONFIGS:  # the estimate is of a run's replicates; other commands size their own
+    if command in ROOT_CONFIGS:
         return
     workers = effective_workers(settings)
-    check_resources(settings, workers, force=settings.force)
+    check_resources(settings, workers, force=settings.force, announce=False)
     if start_workers and command == "run" and workers > 1:
         from orgsim.runner import prestart_workers
 

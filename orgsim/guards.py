@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import os
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -79,34 +81,61 @@ def check_summary(value, path: str = "summary") -> None:
 
 # --- cost estimate -----------------------------------------------------------------------------------
 
-# Measured on the development machine (Python 3.11, mesa 3.3.1, model of 2026-11-30 with the CSR employee
-# network; benchmarks/bench_estimate.py compares estimate and measurement): the employee network costs
-# ~95 bytes and 0.5-2 microseconds to build per tie and little per month after; a month of the organization
-# ~1-2.5 ms; a timeseries row ~520 bytes and a department row ~130 bytes in memory; ~150 MB per process for
-# the imported libraries.
+# One estimate for every command and the API: runs x months x employees (org.size and the employee
+# network's degree included) -> memory and time. Measured on the development machine (2026-12, Python 3.11,
+# mesa 3.3.1, the CSR employee network; each configuration in a fresh process, CPU time by
+# time.process_time, memory by the peak RSS (ru_maxrss) before and after; benchmarks/bench_estimate.py
+# compares estimate and measurement):
+#   a process that has imported the model and run one organization peaks at ~167 MB, ~0.5 s of imports;
+#   building the employee network: ~98 bytes and 1.2-2.4e-7 s per tie (org.size=100,000 at mean_degree
+#     10 and 50: 48.6 / 237.9 MB, 0.075 / 0.57 s), 40-150 bytes per employee besides;
+#   a run of the default organization (2,000 employees), after the first in its process: 4.5 ms for one
+#     year, 10 ms (summary and reporters) to 12 ms (every table) for five: ~3 ms a run and 0.12-0.16 ms a
+#     month, of which ~6-8e-9 s per employee (org.size=100,000: 0.78 ms a month; 1,000,000 employees,
+#     one year in a fresh process: 1.9 s and 500 MB over the imports, estimated 1.9 s and 700 MB);
+#   a timeseries row ~520 bytes, a department row ~130 bytes in memory.
+# The constants below round these up, so the estimate errs on the safe side.
 BYTES_PER_TIE = 100
 BYTES_PER_EMPLOYEE = 200
-SECONDS_PER_TIE = 1e-6
-SECONDS_PER_MONTH = 2e-3
+SECONDS_PER_TIE = 2.5e-7
+SECONDS_PER_RUN = 4e-3
+SECONDS_PER_MONTH = 2e-4
+SECONDS_PER_EMPLOYEE_MONTH = 8e-9
 BYTES_PER_TIMESERIES_ROW = 520
 BYTES_PER_DEPARTMENT_ROW = 130
-BYTES_PER_PROCESS = 150e6
+BYTES_PER_PROCESS = 170e6
+SECONDS_PER_PROCESS = 0.5
 TABLE_COPIES = 3  # the replicate tables, their concatenation and the copy written out
+# Printed before work this big; refused beyond 80% of the memory available unless force=true.
+BIG_SECONDS = 60.0
+BIG_BYTES = 2e9
+MEMORY_SHARE = 0.8
 
 
-@dataclass
+@dataclass(frozen=True)
 class Estimate:
+    """What some work will cost: `runs` organizations of up to `months` months and `employees` employees
+    (the largest one), on `workers` processes. `label` names the runs as the command counts them."""
+
     bytes: float
     seconds: float
     workers: int
     employees: int
+    runs: int = 1
+    months: int = 0
+    label: str = ""
 
-    def describe(self, setting: OrgsimConfig) -> str:
+    def describe(self) -> str:
+        runs = self.label or f"{self.runs} run{'s' if self.runs != 1 else ''}"
         return (
             f"about {_size(self.bytes)} of memory and {_duration(self.seconds)} for "
-            f"replicates={setting.replicates} x {setting.years * 12} months x {self.employees} employees "
+            f"{runs} x {self.months} months x {self.employees} employees "
             f"on {self.workers} worker{'s' if self.workers > 1 else ''}"
         )
+
+    @property
+    def big(self) -> bool:
+        return self.seconds > BIG_SECONDS or self.bytes > BIG_BYTES
 
 
 def _size(n: float) -> str:
@@ -166,38 +195,99 @@ def effective_workers(setting: OrgsimConfig) -> int:
     return default_workers(capped_workers(setting)[0], setting.replicates, setting.years * 12)
 
 
-def estimate(setting: OrgsimConfig, workers: int) -> Estimate:
-    """Memory and time a run of `setting` will need, from its replicates, months and employees."""
+def employees_of(setting: OrgsimConfig) -> int:
+    """The organization's headcount, IT's included: `org.size` when set, else the configured headcounts."""
+    if setting.org.size > 0:
+        return int(setting.org.size)
+    return sum(d.headcount for d in setting.org.departments.values()) + setting.it.headcount
+
+
+def _per_run(setting: OrgsimConfig) -> tuple[int, float, float]:
+    """(employees, peak model bytes, seconds) of one organization of `setting` to its horizon."""
     months = setting.years * 12
-    employees = sum(d.headcount for d in setting.org.departments.values()) + setting.it.headcount
+    employees = employees_of(setting)
     spread = setting.org.size_spread
     largest = min(10.0, math.exp(3.0 * spread))  # a three-sigma organization (sizes are clipped at 10x)
     typical = min(10.0, math.exp(spread * spread / 2.0))
     emp = setting.org.employees
-    ties_per_employee = 0.0 if emp.network == "full" else emp.mean_degree / 2.0
     if not emp.enabled:
-        ties_per_employee, employees_in_model = 0.0, 0
-    else:
-        employees_in_model = employees
-    model_bytes = largest * employees_in_model * (BYTES_PER_TIE * ties_per_employee + BYTES_PER_EMPLOYEE)
-    rows = setting.replicates * (months + 1)
-    tables = rows * (BYTES_PER_TIMESERIES_ROW + len(setting.org.departments) * BYTES_PER_DEPARTMENT_ROW)
-    total = BYTES_PER_PROCESS * (1 + (workers if workers > 1 else 0)) + workers * model_bytes
-    total += TABLE_COPIES * tables
-    per_replicate = typical * employees_in_model * ties_per_employee * SECONDS_PER_TIE
-    per_replicate += months * SECONDS_PER_MONTH
-    seconds = setting.replicates * per_replicate / workers
-    return Estimate(total, seconds, workers, employees)
+        return employees, 0.0, SECONDS_PER_RUN + months * SECONDS_PER_MONTH
+    ties_per_employee = 0.0 if emp.network == "full" else emp.mean_degree / 2.0
+    model_bytes = largest * employees * (BYTES_PER_TIE * ties_per_employee + BYTES_PER_EMPLOYEE)
+    seconds = (
+        typical * employees * (ties_per_employee * SECONDS_PER_TIE + months * SECONDS_PER_EMPLOYEE_MONTH)
+    )
+    return int(largest * employees), model_bytes, seconds + SECONDS_PER_RUN + months * SECONDS_PER_MONTH
 
 
-def check_resources(setting: OrgsimConfig, workers: int, force: bool = False) -> Estimate:
-    """Refuse a run whose estimate exceeds 80% of the memory available, unless `force`."""
-    cost = estimate(setting, workers)
-    limit = 0.8 * available_memory()
+def estimate(
+    setting: OrgsimConfig | Sequence[OrgsimConfig],
+    workers: int = 1,
+    runs: int | None = None,
+    row_bytes: float | None = None,
+    label: str = "",
+) -> Estimate:
+    """Memory and time of `runs` runs (default: `replicates`) of each config in `setting` (one, or the
+    points of a design) on `workers` processes.
+
+    `row_bytes` is what the command keeps in memory per run and month (default: `orgsim run`'s monthly
+    and department tables, TABLE_COPIES times; 0 for work that keeps only summaries).
+    """
+    points = [setting] if isinstance(setting, OrgsimConfig) else list(setting)
+    workers = max(1, int(workers))
+    total_runs, seconds, model_bytes, table_bytes, employees, months = 0, 0.0, 0.0, 0.0, 0, 0
+    for point in points:
+        n = point.replicates if runs is None else runs
+        people, peak, per_run = _per_run(point)
+        rows = n * (point.years * 12 + 1)
+        per_row = (
+            TABLE_COPIES * (BYTES_PER_TIMESERIES_ROW + len(point.org.departments) * BYTES_PER_DEPARTMENT_ROW)
+            if row_bytes is None
+            else row_bytes
+        )
+        total_runs += n
+        seconds += n * per_run
+        table_bytes += rows * per_row
+        model_bytes = max(model_bytes, peak)
+        employees = max(employees, people)
+        months = max(months, point.years * 12)
+    total = BYTES_PER_PROCESS * (1 + (workers if workers > 1 else 0)) + workers * model_bytes + table_bytes
+    seconds = seconds / workers + SECONDS_PER_PROCESS
+    return Estimate(total, seconds, workers, employees, total_runs, months, label)
+
+
+class LargeWork(UserWarning):
+    """The API's note before big work (the CLI prints the same line)."""
+
+
+def check_estimate(cost: Estimate, force: bool = False, command: str = "", announce: bool = True) -> Estimate:
+    """Refuse work whose estimate exceeds MEMORY_SHARE of the memory available, unless `force`; print
+    (API: warn) the estimate of big work when `announce`. `command` names the CLI command ("" for the
+    API)."""
+    limit = MEMORY_SHARE * available_memory()
+    what = {"sweep": "this sweep", "calibrate": "this calibration", "validate": "this validation"}.get(
+        command, "this run"
+    )
     if cost.bytes > limit and not force:
         raise ResourceLimit(
-            f"this run needs {cost.describe(setting)}, more than the {_size(limit)} this machine can "
-            "spare; lower replicates, years, the headcounts or org.employees.mean_degree, "
+            f"{what} needs {cost.describe()}, more than the {_size(limit)} this machine can "
+            "spare; lower replicates, years, org.size, the headcounts or org.employees.mean_degree, "
             "or add force=true to run it anyway"
         )
+    if announce and cost.big:
+        line = f"{cost.describe()} (estimate)"
+        if command:
+            print(f"orgsim {command}: note: {line}", file=sys.stderr)
+        else:
+            import warnings
+
+            warnings.warn(line, LargeWork, stacklevel=3)
     return cost
+
+
+def check_resources(
+    setting: OrgsimConfig, workers: int, force: bool = False, command: str = "run", announce: bool = True
+) -> Estimate:
+    """`orgsim run`'s estimate of `setting` checked (see check_estimate)."""
+    cost = estimate(setting, workers, label=f"replicates={setting.replicates}")
+    return check_estimate(cost, force, command, announce)

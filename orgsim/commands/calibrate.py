@@ -60,10 +60,53 @@ def per_run_statistics(
     return runs[["run_id", "row"]].merge(stats, on="run_id", how="inner")
 
 
+def check_horizon(plan, targets=None) -> None:
+    """Refuse, before any run, a calibration whose runs do not cover every target's calendar year: its
+    statistic would be undefined (NaN) in every run."""
+    from orgsim.calibration.targets import TARGETS
+
+    targets = TARGETS if targets is None else targets
+    years = [int(y) for y in plan.design["years"]] if "years" in plan.design else []
+    for base in plan.bases.values():
+        start = base.start_year
+        shortest = min([base.years, *years])
+        end = start + shortest - 1  # the last calendar year the runs cover in full
+        outside = [t for t in targets if not start <= t.year <= end]
+        if not outside:
+            continue
+        first, last = min(t.year for t in targets), max(t.year for t in targets)
+        fix = [f"start_year={first} or earlier"] if first < start else []
+        fix += [f"years={last - min(start, first) + 1} or more"] if last > end else []
+        more = f" (and {len(outside) - 1} more target(s))" if len(outside) > 1 else ""
+        raise ConfigError(
+            f"target {outside[0].name} needs the year {outside[0].year}, outside the horizon "
+            f"{start}-{end} (start_year={start}, years={shortest}){more}; set {' and '.join(fix)}"
+        )
+
+
+def check_statistics(per_run: pd.DataFrame, names: list[str]) -> None:
+    """Refuse a fit on undefined statistics: a target whose statistic is NaN or inf in some run would give
+    those parameter sets an infinite distance and the posterior a meaning it does not have."""
+    from orgsim.guards import NonFiniteOutcome
+
+    for name in names:
+        values = per_run[name].to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            first = per_run.iloc[int(np.flatnonzero(bad)[0])]
+            raise NonFiniteOutcome(
+                f"target {name}'s statistic is {values[bad][0]} in {int(bad.sum())} of {len(values)} runs "
+                f"(first: design row {int(first['row'])}, run {int(first['run_id'])}); no posterior written"
+            )
+    if len(per_run) == 0:
+        raise NonFiniteOutcome("no run of the calibration sample has statistics; no posterior written")
+
+
 def fit(plan, accept: float) -> dict:
     """ABC on a finished calibration sweep; writes the posterior files into the sweep folder."""
     from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics
     from orgsim.calibration.targets import REPORTERS, TARGETS
+    from orgsim.guards import NonFiniteOutcome
 
     missing = [r for r in REPORTERS if r not in plan.reporters]
     if missing:
@@ -77,9 +120,15 @@ def fit(plan, accept: float) -> dict:
     start_year = next(iter(plan.bases.values())).start_year
     per_run = per_run_statistics(runs, timeseries, start_year, TARGETS)
     stats = [Statistic(t.name, t.value, t.scale, t.population) for t in TARGETS]
+    check_statistics(per_run, [t.name for t in TARGETS])
     table = row_statistics(per_run, stats)
     params = plan.design.set_index("row")[[f.key for f in sampled]]
     accepted, dist = reject(params, table, stats, accept)
+    if not np.isfinite(dist).all():  # finite statistics give finite distances; never fit on others
+        raise NonFiniteOutcome(
+            f"{int((~np.isfinite(dist)).sum())} parameter sets have no finite distance "
+            "from the targets; no posterior written"
+        )
     priors = {f.key: (float(f.low), float(f.high)) for f in sampled}
     posterior = posterior_summary(accepted, priors)
 
@@ -208,7 +257,8 @@ def calibrate_job(args: list[str]) -> None:
     own, rest = _own(args)
     if not any(a.split("=", 1)[0].lstrip("+") == "experiment" for a in rest):
         rest = ["experiment=calibration", *rest]
-    plan = prepare(rest)
+    plan = prepare(rest, command="calibrate")
+    check_horizon(plan)
     sweep_job(plan, progress=sys.stderr.isatty(), echo=lambda text: None)
     text = report(fit(plan, own["accept"]))
     (plan.output_dir / "calibration.txt").write_text(text + "\n")

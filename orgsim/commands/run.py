@@ -58,11 +58,11 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
 
     setting = to_settings(cfg)
     workers, note = capped_workers(setting)
-    cost = check_resources(setting, effective_workers(setting), force=setting.force)
+    cost = check_resources(setting, effective_workers(setting), force=setting.force, announce=False)
     if note:
         print(f"orgsim run: note: {note}", file=sys.stderr)
-    if cost.seconds > 60 or cost.bytes > 2e9:
-        print(f"orgsim run: note: {cost.describe(setting)} (estimate)", file=sys.stderr)
+    if cost.big:
+        print(f"orgsim run: note: {cost.describe()} (estimate)", file=sys.stderr)
     output_dir.mkdir(parents=True, exist_ok=True)
     staging = output_dir / ".partial-chunks"
     try:

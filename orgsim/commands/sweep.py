@@ -160,10 +160,12 @@ def _probe(base: OrgsimConfig) -> tuple[list[str], list[str]]:
     return outcomes, reporters
 
 
-def prepare(overrides: list[str]) -> Plan:
+def prepare(overrides: list[str], command: str = "sweep") -> Plan:
     """Compose and check the whole sweep; ConfigError (one line) for anything wrong, before any run.
     With executor=processes it starts the forkserver once the executor is known, so that its imports
-    overlap the checks (a caller script needs the `if __name__ == "__main__":` guard)."""
+    overlap the checks (a caller script needs the `if __name__ == "__main__":` guard). The shared estimate
+    (orgsim.guards) of every design point is printed for big work and refused beyond the machine unless
+    force=true; `command` names the command in those lines."""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
@@ -220,13 +222,15 @@ def prepare(overrides: list[str]) -> Plan:
     # every design point must validate now, not halfway through the sweep
     group_keys = [k for k in ("scenario", "policy") if k in design.columns]
     params_cols = [f.key for f in factors if f.key not in group_keys]
+    points = []
     for record in design.to_dict("records"):
         key = (record.get("scenario", base.scenario.name), record.get("policy"))
         try:
-            api.apply(bases[key], {k: record[k] for k in params_cols})
+            points.append(api.apply(bases[key], {k: record[k] for k in params_cols}))
         except ConfigError as err:
             values = ", ".join(f"{f.key}={record[f.key]}" for f in factors)
             raise ConfigError(f"sweep design row {record['row']} ({values}): {err}") from None
+    _check_estimate(root, points, len(design), command)
 
     outcomes, reporters = _probe(base)
     for name in root.sweep.outcomes:
@@ -265,6 +269,18 @@ def prepare(overrides: list[str]) -> Plan:
     )
     plan.bases_default = (base.scenario.name, None)
     return plan
+
+
+def _check_estimate(root: SweepRootConfig, points: list[OrgsimConfig], rows: int, command: str) -> None:
+    """The shared estimate of the design's runs on this machine's workers, checked before any run."""
+    from orgsim.guards import check_estimate, cores, estimate
+
+    workers = 1 if root.executor.kind == "serial" else min(root.executor.workers or cores(), cores())
+    # per run and month the store keeps the chosen reporters (plus run_id and month), about three copies
+    row_bytes = 3 * 8 * (len(root.sweep.timeseries) + 2) if root.sweep.timeseries else 0
+    label = f"{rows} design rows x {root.replicates} replicates"
+    cost = estimate(points, workers, runs=root.replicates, row_bytes=row_bytes, label=label)
+    check_estimate(cost, root.force, command)
 
 
 # --- running -----------------------------------------------------------------------------------------

@@ -20,13 +20,33 @@ from orgsim.config.schema import ValidateRootConfig, register_configs
 from orgsim.errors import one_line_errors
 from orgsim.rundir import is_staging, register_resolver
 
+# The checks whose runs take the user's model config: the published figures, `replicates` organizations
+# (default 400, quick 24) of it run to at least 2016. The other checks run fixed sizes of their own.
+PUBLISHED_RUNS = {"full": 400, "quick": 24}
+
+
+def estimate_of(settings: ValidateRootConfig):
+    """The shared estimate (orgsim.guards) of the work that grows with the user's config."""
+    import dataclasses
+
+    from orgsim.guards import capped_workers, estimate
+    from orgsim.runner import default_workers
+
+    runs = settings.validate.replicates or PUBLISHED_RUNS[settings.validate.size]
+    model = dataclasses.replace(settings, years=max(5, settings.years))
+    workers = default_workers(capped_workers(settings)[0], runs, model.years * 12)
+    return estimate(model, workers, runs=runs, label=f"{runs} organizations")
+
 
 def validate_job(cfg: DictConfig | ValidateRootConfig, output_dir: Path) -> list:
-    """Run the chosen checks, write validation.csv and their figures into `output_dir`; return the rows."""
+    """Run the chosen checks, write validation.csv and their figures into `output_dir`; return the rows.
+    Refuses work beyond the machine's memory unless force=true (orgsim.guards)."""
+    from orgsim.guards import check_estimate
     from orgsim.validation import Context, select
     from orgsim.validation.table import format_table, verdict, write_csv
 
     settings = cfg if isinstance(cfg, ValidateRootConfig) else to_settings(cfg, ValidateRootConfig)
+    check_estimate(estimate_of(settings), settings.force, "validate")
     checks = select(settings.validate.checks)
     ctx = Context(
         size=settings.validate.size,

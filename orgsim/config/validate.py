@@ -47,6 +47,11 @@ def _check_field(path: str, value: Any, meta: dict) -> None:
         raise ConfigError(f"{path} must be one of {', '.join(meta['choices'])}; got {_fmt(value)}")
 
 
+def check_value(path: str, value: Any, meta: dict) -> None:
+    """Check one value against a schema field's metadata (range, choices); ConfigError names the key."""
+    _check_field(path, value, meta)
+
+
 # Per dataclass type, its fields with the metadata to check (None: no range or choices): read once,
 # as `dataclasses.fields` per node made validation ~0.5 ms a config (api.apply runs it for every point).
 _FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import mesa
 import networkx as nx
 
+from orgsim.config.defaults import ready
 from orgsim.config.schema import OrgsimConfig
 from orgsim.model.agents import BusinessDepartment, ITDepartment
 from orgsim.model.catalogue import Catalogue, Tool
@@ -43,6 +44,7 @@ class Organization(mesa.Model):
         collect: str = "all",
         columns: Sequence[str] | None = None,
     ):
+        setting = ready(setting)  # validated; a schema object built in Python gets the shipped groups
         if collect not in COLLECT:
             raise ValueError(f"collect must be one of {', '.join(COLLECT)}; got {collect!r}")
         super().__init__(rng=int(seed))

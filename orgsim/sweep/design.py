@@ -2,6 +2,8 @@
 
 A factor is a dotted key with either a list of values (crossed: every value against every other row) or a
 range (`low`, `high`; sampled by lhs, sobol or morris, or cut into `levels` for a factorial design).
+`plausible: true` takes the schema's plausible range for the bounds not given: a `low` or `high` the user
+gives always wins over it.
 Levers are what the organization chooses, uncertainties what the world does; a design row is one lever
 setting in one world. Seeds depend on the world and the replicate only, so every lever setting meets the
 same worlds with the same random numbers (paired comparisons). Knows configs and parameters, not the model.
@@ -132,8 +134,9 @@ def parse_factor(role: str, key: str, spec: Any, design: str, rows: dict[str, di
     if kind not in ("int", "float"):
         raise ConfigError(f"{where} is a {kind}: list its values instead of a range")
     low, high = spec.get("low"), spec.get("high")
-    if spec.get("plausible") and row["plausible_low"] is not None and row["plausible_high"] is not None:
-        low, high = row["plausible_low"], row["plausible_high"]
+    if spec.get("plausible"):  # the schema's plausible range fills the bounds the user left out
+        low = row["plausible_low"] if low is None else low
+        high = row["plausible_high"] if high is None else high
     if low is None or high is None:
         raise ConfigError(f"{where} needs low and high (the schema declares no plausible range for it)")
     low, high = _number(f"{where}.low", low), _number(f"{where}.high", high)
