@@ -4,7 +4,8 @@
 A run's parameters are a flat dict of dotted keys (`{"it.budget": 5000, "policy": "broker"}`). The base
 config is composed once per (scenario, policy) and cached; each run then copies it, sets the values and
 validates them (about a millisecond), so no run pays for a Hydra compose. Runs here are serial: nothing in
-this module starts a process pool except `Runner`, and it runs serially inside a worker process.
+this module starts worker processes except `Runner` (through orgsim.evaluators), and it runs serially
+inside a worker process.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import math
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -383,8 +383,10 @@ def in_worker_process() -> bool:
 
 
 class Runner:
-    """Runs many points with one process pool kept across calls: `with Runner(workers=2) as r:
-    r.map(points)`. workers=0 uses one process per core; 1, or inside a worker process, runs serially."""
+    """Runs many points on one evaluator (orgsim.evaluators) kept across calls: `with Runner(workers=2)
+    as r: r.map(points)`. executor="processes" (the default), "serial" or "dask" (`address`: a scheduler;
+    without it a LocalCluster starts). workers=0 uses one process per core; 1, or inside a worker process,
+    runs serially. The workers start on the first map of more than one point."""
 
     def __init__(
         self,
@@ -393,23 +395,37 @@ class Runner:
         policy: str | None = None,
         replicates: int = 1,
         seed: int = 0,
+        executor: str = "processes",
+        address: str | None = None,
     ) -> None:
         from orgsim.runner import default_workers
 
         self.scenario, self.policy, self.replicates, self.seed = scenario, policy, replicates, seed
+        self.executor, self.address = executor, address
         self.workers = 1 if in_worker_process() else default_workers(workers, 1 << 30)
-        self._pool: ProcessPoolExecutor | None = None
+        self._evaluator = None
 
     def __enter__(self) -> Runner:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close(abort=exc_type is not None)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, abort: bool = False) -> None:
+        evaluator, self._evaluator = self._evaluator, None
+        if evaluator is not None:
+            evaluator.close(abort=abort)
+
+    def _evaluator_for(self, jobs: int):
+        if self.workers == 1 or jobs <= 1:
+            from orgsim.evaluators import SerialEvaluator
+
+            return SerialEvaluator()
+        if self._evaluator is None:
+            from orgsim.sweep.executors import make_executor
+
+            self._evaluator = make_executor(self.executor, self.workers, self.address).__enter__()
+        return self._evaluator
 
     def map(self, points: Iterable[Mapping[str, Any]], seed: int | None = None) -> list[dict]:
         """`run_one` of every point, in order. A point's own `seed`, `scenario` or `policy` entries
@@ -424,20 +440,12 @@ class Runner:
                 bases[group] = _cached_base(scenario, policy)
             apply(bases[group], values)  # a bad point fails here, before any run starts
             jobs.append((i, group, values, int(point_seed)))
-        if self.workers == 1 or len(jobs) <= 1:
-            return _run_points(bases, jobs, self.replicates)
-        if self._pool is None:
-            from orgsim.runner import _pool_context
-
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
-        n_chunks = min(len(jobs), self.workers * 4)
+        evaluator = self._evaluator_for(len(jobs))
+        n_chunks = min(len(jobs), evaluator.workers * 4)
         chunks = [jobs[i::n_chunks] for i in range(n_chunks)]
         results: list[dict | None] = [None] * len(jobs)
-        for chunk, out in zip(
-            chunks,
-            self._pool.map(_run_points, [bases] * n_chunks, chunks, [self.replicates] * n_chunks),
-            strict=True,
-        ):
+        outs = evaluator.map(_run_points, [(bases, chunk, self.replicates) for chunk in chunks])
+        for chunk, out in zip(chunks, outs, strict=True):
             for (i, *_), summary in zip(chunk, out, strict=True):
                 results[i] = summary
         return results  # type: ignore[return-value]
