@@ -374,6 +374,7 @@ def _start_forkserver() -> None:
     (a pool starting aside would take its forkserver with it)."""
     from multiprocessing import forkserver
 
+    _start_quiet_resource_tracker()
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         forkserver.ensure_running()
         return
@@ -382,6 +383,21 @@ def _start_forkserver() -> None:
         forkserver.ensure_running()
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (the forkserver would) without its warning about the
+    semaphores it unlinks after the main process was killed outright: it cleans them up all the same, and
+    a killed run should not print two lines about the standard library. Its interpreter takes the
+    warning filter from sys.warnoptions."""
+    from multiprocessing import resource_tracker
+
+    quiet = "ignore:resource_tracker:UserWarning"
+    sys.warnoptions.append(quiet)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.warnoptions.remove(quiet)
 
 
 def _worker_init(parent: int) -> None:
