@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
-from orgsim.interrupts import termination_as_interrupt
+from orgsim.interrupts import Interrupted, termination_as_interrupt
 
 DASK_MISSING = 'executor=dask needs Dask: pip install -e ".[dask]" (or pip install "dask[distributed]")'
 
@@ -243,6 +243,15 @@ class DaskEvaluator(Evaluator):
         self._client = self._cluster = None
 
     def __enter__(self) -> DaskEvaluator:
+        try:
+            with signals_deferred():  # a cluster stopped half-started cannot be closed
+                self._connect()
+        except BaseException:
+            self.close(abort=True)
+            raise
+        return self
+
+    def _connect(self) -> None:
         from distributed import Client, LocalCluster
 
         if self.address:
@@ -251,15 +260,18 @@ class DaskEvaluator(Evaluator):
                 1, sum(w.get("nthreads", 1) for w in self._client.scheduler_info()["workers"].values())
             )
         else:
+            import logging
+
+            _start_quiet_resource_tracker()  # the cluster's processes come from multiprocessing too
             self._cluster = LocalCluster(
                 n_workers=self.workers,
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                silence_logs=logging.ERROR,  # not the warnings of tasks cancelled by an interruption
             )
             self._client = Client(self._cluster)
-        return self
 
     def close(self, abort: bool = False) -> None:
         client, cluster, self._client, self._cluster = self._client, self._cluster, None, None
@@ -341,6 +353,25 @@ def signals_as_interrupt() -> contextlib.AbstractContextManager:
     if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         return contextlib.nullcontext()
     return termination_as_interrupt()
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Within the block, SIGINT, SIGTERM and SIGHUP are noted, not acted on; the first one noted raises
+    Interrupted when the block ends (for a start that must finish before it can be undone)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+    wanted = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {sig: signal.signal(sig, lambda signum, _frame: noted.append(signum)) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if noted:
+        raise Interrupted(noted[0])
 
 
 # --- the worker processes --------------------------------------------------------------------------------

@@ -56,6 +56,11 @@ COMMANDS = {
         NOTHING,
     ),
     "api.Runner": (["-c", RUNNER_SCRIPT, "nothing kept"], None),
+    "sweep-dask": (  # a LocalCluster: its workers are the main process's children (no forkserver)
+        ["-m", "orgsim.cli", "sweep", "experiment=policy_comparison", "replicates=80", "years=5",
+         "executor=dask", "executor.workers=2", "hydra.run.dir={out}"],
+        STORED,
+    ),
 }  # fmt: skip
 
 SIGNALS = {
@@ -75,8 +80,8 @@ CASES = [
     for name in SIGNALS
 ]  # fmt: skip
 
-# main process, resource tracker, forkserver and the two workers
-PROCESSES_WITH_WORKERS = 5
+# main process, resource tracker, forkserver (not with Dask) and the two workers
+PROCESSES_WITH_WORKERS = {"sweep-dask": 4}
 
 
 def session_processes(sid: int) -> list[int]:
@@ -119,7 +124,7 @@ def start_with_workers(command: str, out: Path) -> subprocess.Popen:
         start_new_session=True,
     )
     deadline = time.monotonic() + 120
-    while len(session_processes(proc.pid)) < PROCESSES_WITH_WORKERS:
+    while len(session_processes(proc.pid)) < PROCESSES_WITH_WORKERS.get(command, 5):
         if proc.poll() is not None:
             pytest.fail(f"{command} ended before its workers started: {proc.communicate()[1]}")
         if time.monotonic() > deadline:
@@ -138,6 +143,8 @@ def survivors_after(sid: int, seconds: float) -> list[int]:
 
 @pytest.mark.parametrize(("command", "name"), CASES)
 def test_a_signal_ends_every_process_of_the_command_with_one_line(command, name, tmp_path) -> None:
+    if command == "sweep-dask":
+        pytest.importorskip("distributed")
     sig, code, shown = SIGNALS[name]
     _, kept = COMMANDS[command]
     proc = start_with_workers(command, tmp_path / "out")
@@ -153,5 +160,5 @@ def test_a_signal_ends_every_process_of_the_command_with_one_line(command, name,
     if shown is None:  # killed outright: the parent cannot speak, and nothing else may
         assert err == ""
         return
-    prefix = "api.Runner" if command == "api.Runner" else f"orgsim {command}"
+    prefix = "api.Runner" if command == "api.Runner" else f"orgsim {command.split('-')[0]}"
     assert err.splitlines() == [f"{prefix}: interrupted{shown}; {kept or 'nothing kept'}"]
