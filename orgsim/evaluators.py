@@ -364,6 +364,7 @@ def signals_deferred() -> Iterator[None]:
         return
     noted: list[int] = []
     wanted = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    wanted = [s for s in wanted if signal.getsignal(s) is not signal.SIG_IGN]  # nohup's SIGHUP stays so
     previous = {sig: signal.signal(sig, lambda signum, _frame: noted.append(signum)) for sig in wanted}
     try:
         yield

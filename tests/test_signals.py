@@ -162,3 +162,70 @@ def test_a_signal_ends_every_process_of_the_command_with_one_line(command, name,
         return
     prefix = "api.Runner" if command == "api.Runner" else f"orgsim {command.split('-')[0]}"
     assert err.splitlines() == [f"{prefix}: interrupted{shown}; {kept or 'nothing kept'}"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+def test_a_signal_the_process_ignores_stays_ignored_and_the_others_interrupt() -> None:
+    from orgsim.interrupts import Interrupted, termination_as_interrupt
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as `nohup orgsim sweep ...` starts it
+    try:
+        with termination_as_interrupt():
+            os.kill(os.getpid(), signal.SIGHUP)  # the terminal closed: the command goes on
+            time.sleep(0.05)
+            with pytest.raises(Interrupted) as stopped:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(1.0)
+        assert stopped.value.exit_code == 143
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+@pytest.mark.slow
+def test_a_sweep_stopped_by_sigterm_keeps_its_finished_chunks_and_resumes_to_the_same_tables(
+    tmp_path,
+) -> None:
+    import json
+
+    import pandas as pd
+
+    from orgsim.commands.sweep import prepare, sweep_job
+
+    design = ["experiment=policy_comparison", "replicates=4", "years=2", "executor.chunk_size=1"]
+    whole, stopped = tmp_path / "whole", tmp_path / "stopped"
+    sweep_job(prepare([*design, f"hydra.run.dir={whole}"]), echo=lambda _: None)
+
+    def parts() -> int:
+        try:
+            return len(json.loads((stopped / "manifest.json").read_text())["parts"])
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    command = [
+        sys.executable,
+        "-m",
+        "orgsim.cli",
+        "sweep",
+        *design,
+        "executor=processes",
+        "executor.workers=2",
+    ]
+    proc = subprocess.Popen(
+        [*command, f"hydra.run.dir={stopped}"], stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while parts() < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    kept = parts()
+    assert proc.returncode == 143 and err.splitlines() == [f"orgsim sweep: interrupted (SIGTERM); {STORED}"]
+    assert 3 <= kept < 20, "the signal must land part-way"
+    assert survivors_after(proc.pid, 10.0) == []
+
+    summary = sweep_job(prepare([*design, f"hydra.run.dir={stopped}"]), echo=lambda _: None)
+    assert summary["resumed_runs"] == kept and summary["new_runs"] == 20 - kept
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(stopped / "runs.parquet"), pd.read_parquet(whole / "runs.parquet")
+    )
