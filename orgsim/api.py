@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
 import math
 import multiprocessing
 from collections import Counter
@@ -398,8 +399,13 @@ class Runner:
         executor: str = "processes",
         address: str | None = None,
     ) -> None:
+        from orgsim.evaluators import DASK_MISSING, EVALUATORS
         from orgsim.runner import default_workers
 
+        if executor not in EVALUATORS:
+            raise ConfigError(f"executor must be one of {', '.join(EVALUATORS)}; got {executor!r}")
+        if executor == "dask" and importlib.util.find_spec("distributed") is None:
+            raise ConfigError(DASK_MISSING)
         self.scenario, self.policy, self.replicates, self.seed = scenario, policy, replicates, seed
         self.executor, self.address = executor, address
         self.workers = 1 if in_worker_process() else default_workers(workers, 1 << 30)
@@ -417,14 +423,12 @@ class Runner:
             evaluator.close(abort=abort)
 
     def _evaluator_for(self, jobs: int):
-        if self.workers == 1 or jobs <= 1:
-            from orgsim.evaluators import SerialEvaluator
+        from orgsim.evaluators import SerialEvaluator, make_evaluator
 
+        if self.workers == 1 or jobs <= 1:
             return SerialEvaluator()
         if self._evaluator is None:
-            from orgsim.sweep.executors import make_executor
-
-            self._evaluator = make_executor(self.executor, self.workers, self.address).__enter__()
+            self._evaluator = make_evaluator(self.executor, self.workers, self.address).__enter__()
         return self._evaluator
 
     def map(self, points: Iterable[Mapping[str, Any]], seed: int | None = None) -> list[dict]:

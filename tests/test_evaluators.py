@@ -60,3 +60,11 @@ def test_an_unknown_executor_is_refused_in_one_line() -> None:
     with pytest.raises(ConfigError) as err:
         make_executor("threads")
     assert str(err.value) == "executor must be one of serial, processes, dask; got 'threads'"
+
+
+def test_api_runner_refuses_an_unknown_executor_when_built() -> None:
+    from orgsim import api
+
+    with pytest.raises(api.ConfigError) as err:
+        api.Runner(workers=2, executor="threads")
+    assert str(err.value) == "executor must be one of serial, processes, dask; got 'threads'"
