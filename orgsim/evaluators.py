@@ -243,6 +243,8 @@ class DaskEvaluator(Evaluator):
         self._client = self._cluster = None
 
     def __enter__(self) -> DaskEvaluator:
+        if not self.address:  # the cluster's processes come from multiprocessing too; its tracker
+            _start_quiet_resource_tracker()  # unblocks SIGINT as it starts: before the block below
         try:
             with signals_deferred():  # a cluster stopped half-started cannot be closed
                 self._connect()
@@ -262,7 +264,6 @@ class DaskEvaluator(Evaluator):
         else:
             import logging
 
-            _start_quiet_resource_tracker()  # the cluster's processes come from multiprocessing too
             self._cluster = LocalCluster(
                 n_workers=self.workers,
                 threads_per_worker=1,
@@ -270,6 +271,7 @@ class DaskEvaluator(Evaluator):
                 host="127.0.0.1",
                 dashboard_address=None,
                 silence_logs=logging.ERROR,  # not the warnings of tasks cancelled by an interruption
+                preload=["orgsim.evaluators"],  # dask_setup below: the workers ignore Ctrl-C
             )
             self._client = Client(self._cluster)
 
@@ -325,6 +327,13 @@ class DaskEvaluator(Evaluator):
                     pass
 
 
+def dask_setup(worker: object) -> None:
+    """Run by a LocalCluster's worker process as it starts (its preload): ignore Ctrl-C, which reaches
+    every process of the terminal's group; the main process stops the cluster instead."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 EVALUATORS: dict[str, type[Evaluator]] = {
     "serial": SerialEvaluator,
     "processes": ProcessEvaluator,
@@ -358,7 +367,9 @@ def signals_as_interrupt() -> contextlib.AbstractContextManager:
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
     """Within the block, SIGINT, SIGTERM and SIGHUP are noted, not acted on; the first one noted raises
-    Interrupted when the block ends (for a start that must finish before it can be undone)."""
+    Interrupted when the block ends (for a start that must finish before it can be undone). SIGINT is also
+    blocked in this thread, so that the threads and processes started in the block keep it blocked: a
+    terminal's Ctrl-C reaches every process of its group, and workers must leave it to this one."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -366,9 +377,16 @@ def signals_deferred() -> Iterator[None]:
     wanted = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
     wanted = [s for s in wanted if signal.getsignal(s) is not signal.SIG_IGN]  # nohup's SIGHUP stays so
     previous = {sig: signal.signal(sig, lambda signum, _frame: noted.append(signum)) for sig in wanted}
+    mask = (
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        if hasattr(signal, "pthread_sigmask")
+        else None
+    )
     try:
         yield
     finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C held meanwhile is noted now
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if noted:

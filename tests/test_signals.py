@@ -3,7 +3,7 @@ seconds no process it started survives (workers, forkserver, resource tracker), 
 signal, and the parent prints one line naming the signal and what it kept (nothing after SIGKILL).
 
 Each case starts the command in its own session, waits until its two workers exist, and sends the signal
-to the main process alone (a terminal's Ctrl-C to the whole group is tested in test_robust_runs)."""
+to the main process alone, or for Ctrl-C to its whole process group, as a terminal does."""
 
 from __future__ import annotations
 
@@ -63,11 +63,13 @@ COMMANDS = {
     ),
 }  # fmt: skip
 
+# name -> (signal, exit code, how the line names it (None: no line), sent to the whole process group)
 SIGNALS = {
-    "SIGINT": (signal.SIGINT, 130, ""),
-    "SIGTERM": (signal.SIGTERM, 143, " (SIGTERM)"),
-    "SIGHUP": (signal.SIGHUP, 129, " (SIGHUP)"),
-    "SIGKILL": (signal.SIGKILL, -signal.SIGKILL, None),
+    "SIGINT": (signal.SIGINT, 130, "", False),
+    "SIGTERM": (signal.SIGTERM, 143, " (SIGTERM)", False),
+    "SIGHUP": (signal.SIGHUP, 129, " (SIGHUP)", False),
+    "SIGKILL": (signal.SIGKILL, -signal.SIGKILL, None, False),
+    "Ctrl-C": (signal.SIGINT, 130, "", True),  # a terminal's Ctrl-C reaches every process of the group
 }
 
 # The fast tier keeps the fault the issue found first (a sweep's workers left behind after SIGTERM) and
@@ -145,11 +147,11 @@ def survivors_after(sid: int, seconds: float) -> list[int]:
 def test_a_signal_ends_every_process_of_the_command_with_one_line(command, name, tmp_path) -> None:
     if command == "sweep-dask":
         pytest.importorskip("distributed")
-    sig, code, shown = SIGNALS[name]
+    sig, code, shown, group = SIGNALS[name]
     _, kept = COMMANDS[command]
     proc = start_with_workers(command, tmp_path / "out")
     try:
-        os.kill(proc.pid, sig)
+        (os.killpg if group else os.kill)(proc.pid, sig)
         survivors = survivors_after(proc.pid, 10.0)
     finally:
         if session_processes(proc.pid):
