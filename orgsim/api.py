@@ -4,7 +4,8 @@
 A run's parameters are a flat dict of dotted keys (`{"it.budget": 5000, "policy": "broker"}`). The base
 config is composed once per (scenario, policy) and cached; each run then copies it, sets the values and
 validates them (about a millisecond), so no run pays for a Hydra compose. Runs here are serial: nothing in
-this module starts a process pool except `Runner`, and it runs serially inside a worker process.
+this module starts worker processes except `Runner` (through orgsim.evaluators), and it runs serially
+inside a worker process.
 
 Every argument is checked as the CLI checks the same key (orgsim.config.validate): a bad key, type or value
 raises one `ConfigError` line naming the key and what is allowed, never a bare ValueError or TypeError.
@@ -18,11 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
 import math
 import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -472,8 +473,10 @@ def in_worker_process() -> bool:
 
 
 class Runner:
-    """Runs many points with one process pool kept across calls: `with Runner(workers=2) as r:
-    r.map(points)`. workers=0 uses one process per core; 1, or inside a worker process, runs serially."""
+    """Runs many points on one evaluator (orgsim.evaluators) kept across calls: `with Runner(workers=2)
+    as r: r.map(points)`. executor="processes" (the default), "serial" or "dask" (`address`: a scheduler;
+    without it a LocalCluster starts). workers=0 uses one process per core; 1, or inside a worker process,
+    runs serially. The workers start on the first map of more than one point."""
 
     def __init__(
         self,
@@ -483,27 +486,44 @@ class Runner:
         replicates: int = 1,
         seed: int = 0,
         force: bool = False,
+        executor: str = "processes",
+        address: str | None = None,
     ) -> None:
+        from orgsim.evaluators import DASK_MISSING, EVALUATORS
         from orgsim.runner import default_workers
 
         workers, replicates = run_setting("workers", workers), run_setting("replicates", replicates)
         seed, self.force = run_setting("seed", seed), run_setting("force", force)
         _check_choice("scenario", scenario, optional=False)
         _check_choice("policy", policy)
+        if executor not in EVALUATORS:
+            raise ConfigError(f"executor must be one of {', '.join(EVALUATORS)}; got {executor!r}")
+        if executor == "dask" and importlib.util.find_spec("distributed") is None:
+            raise ConfigError(DASK_MISSING)
         self.scenario, self.policy, self.replicates, self.seed = scenario, policy, replicates, seed
+        self.executor, self.address = executor, address
         self.workers = 1 if in_worker_process() else default_workers(workers, 1 << 30)
-        self._pool: ProcessPoolExecutor | None = None
+        self._evaluator = None
 
     def __enter__(self) -> Runner:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close(abort=exc_type is not None)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, abort: bool = False) -> None:
+        evaluator, self._evaluator = self._evaluator, None
+        if evaluator is not None:
+            evaluator.close(abort=abort)
+
+    def _evaluator_for(self, jobs: int):
+        from orgsim.evaluators import SerialEvaluator, make_evaluator
+
+        if self.workers == 1 or jobs <= 1:
+            return SerialEvaluator()
+        if self._evaluator is None:
+            self._evaluator = make_evaluator(self.executor, self.workers, self.address).__enter__()
+        return self._evaluator
 
     def map(self, points: Iterable[Mapping[str, Any]], seed: int | None = None) -> list[dict]:
         """`run_one` of every point, in order. A point's own `seed`, `scenario` or `policy` entries
@@ -518,23 +538,15 @@ class Runner:
             if group not in bases:
                 bases[group] = _cached_base(scenario, policy)
             settings.append(apply(bases[group], values))  # a bad point fails here, before any run starts
-            jobs.append((i, group, values, point_seed))
+            jobs.append((i, group, values, int(point_seed)))
         label = f"{len(jobs)} points x {self.replicates} replicates"
         _check_work(settings, self.replicates, self.workers, self.force, label)
-        if self.workers == 1 or len(jobs) <= 1:
-            return _run_points(bases, jobs, self.replicates)
-        if self._pool is None:
-            from orgsim.runner import _pool_context
-
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context())
-        n_chunks = min(len(jobs), self.workers * 4)
+        evaluator = self._evaluator_for(len(jobs))
+        n_chunks = min(len(jobs), evaluator.workers * 4)
         chunks = [jobs[i::n_chunks] for i in range(n_chunks)]
         results: list[dict | None] = [None] * len(jobs)
-        for chunk, out in zip(
-            chunks,
-            self._pool.map(_run_points, [bases] * n_chunks, chunks, [self.replicates] * n_chunks),
-            strict=True,
-        ):
+        outs = evaluator.map(_run_points, [(bases, chunk, self.replicates) for chunk in chunks])
+        for chunk, out in zip(chunks, outs, strict=True):
             for (i, *_), summary in zip(chunk, out, strict=True):
                 results[i] = summary
         return results  # type: ignore[return-value]

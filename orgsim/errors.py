@@ -1,7 +1,8 @@
 """One line and an exit code for every way a command can fail; shared by the CLI and every sub-command.
 
 Exit codes: 2 bad input (config, YAML, paths, limits, a folder in use); 1 a run that failed; 128 + signal
-number when interrupted (130 for Ctrl-C, 143 for SIGTERM). `--debug` or HYDRA_FULL_ERROR=1 shows tracebacks.
+number when interrupted (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP). `--debug` or
+HYDRA_FULL_ERROR=1 shows tracebacks.
 """
 
 from __future__ import annotations
@@ -108,14 +109,18 @@ def key_value_command(
     if flags:
         print(f"orgsim {command}: error: unknown flag {flags[0]}; give key=value overrides", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from orgsim.interrupts import Interrupted, termination_as_interrupt
+
     try:
-        job(args)
+        with termination_as_interrupt():  # SIGTERM and SIGHUP end the job like Ctrl-C: workers ended
+            job(args)
     except BaseException as err:  # every failure becomes one line and an exit code
         if debug_enabled() and not isinstance(err, (SystemExit, KeyboardInterrupt)):
             raise
         code, line = describe(err)
         if interrupted and isinstance(err, KeyboardInterrupt):
-            line = interrupted
+            how = f" ({err.args[0]})" if isinstance(err, Interrupted) and err.args else ""
+            line = interrupted.replace("interrupted", f"interrupted{how}", 1)
         if line:
             print(f"orgsim {command}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
         return code

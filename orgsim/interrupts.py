@@ -1,5 +1,6 @@
-"""SIGTERM handled like Ctrl-C in the main process, so a supervisor's `kill PID` stops the workers and
-leaves no results, the same way an interrupt from the keyboard does."""
+"""SIGTERM and SIGHUP handled like Ctrl-C in the main process, so a supervisor's `kill PID` or a closed
+terminal stops the workers (orgsim.evaluators) and keeps what the command keeps, the same way an interrupt
+from the keyboard does."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ class Interrupted(KeyboardInterrupt):
 @contextlib.contextmanager
 def termination_as_interrupt() -> Iterator[None]:
     """Within the block, SIGINT, SIGTERM and SIGHUP raise Interrupted in the main thread, once: a second
-    signal while the run cleans up is ignored, so the cleanup finishes. Handlers are restored after."""
+    signal while the run cleans up is ignored, so the cleanup finishes. Handlers are restored after. A
+    signal this process was started to ignore (`nohup` ignores SIGHUP) stays ignored."""
     wanted = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    wanted = [s for s in wanted if signal.getsignal(s) is not signal.SIG_IGN]
     stopping = False
 
     def interrupt(signum: int, _frame) -> None:

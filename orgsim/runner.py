@@ -2,21 +2,16 @@
 
 Seeds come from numpy's SeedSequence, so replicate r gets the same seed whichever process runs it, and
 results are re-ordered by replicate before they are joined: one process or many, the tables are the same.
-Worker processes start from a forkserver, so a script that calls `run_replicates` with several workers
-needs the usual `if __name__ == "__main__":` guard.
+Worker processes come from orgsim.evaluators (a forkserver), so a script that calls `run_replicates` with
+several workers needs the usual `if __name__ == "__main__":` guard.
 """
 
 from __future__ import annotations
 
-import collections
 import functools
 import math
-import multiprocessing
 import os
-import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim.config.schema import OrgsimConfig
+from orgsim.evaluators import make_evaluator, prestart
 from orgsim.model.recorder import joined_frame
 
 
@@ -113,8 +109,13 @@ def _run_chunk(
     jobs: list[tuple[int, int]],
     summaries: bool = False,
     finish: Callable[[list[ReplicateResult]], Any] | None = None,
+    on_done: Callable[[int], None] | None = None,
 ) -> Any:
-    results = [run_replicate(setting, r, s) for r, s in jobs]
+    results = []
+    for r, s in jobs:
+        results.append(run_replicate(setting, r, s))
+        if on_done is not None:  # only where the chunk runs in the caller's process
+            on_done(1)
     if summaries:  # in the worker, so the parent need not keep the tables to summarize them
         from orgsim.model.metrics import run_summary
 
@@ -170,99 +171,10 @@ def default_workers(requested: int, replicates: int, months: int = 60) -> int:
     return max(1, min(requested or (os.cpu_count() or 1), replicates))
 
 
-def _pool_context():
-    # `import mesa` 3.3 forces the spawn start method globally, and each spawned worker re-imports mesa.
-    # A forkserver imports the model once and forks clean workers from it; plain fork of this process
-    # is unsafe once numpy's BLAS threads or pyarrow's pools are running (Python 3.12 warns about it).
-    if sys.platform.startswith("linux"):
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["orgsim.worker_signals", "orgsim.runner", "orgsim.model.organization"])
-        _start_forkserver_deaf_to_ctrl_c()
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
 def prestart_workers() -> None:
-    """Start the forkserver now (Linux), so that its interpreter start and imports (~1.3-1.5 s CPU)
-    overlap what the caller still does before its pool starts (`orgsim run`: Hydra's job set-up and the
-    imports of the job itself); the pool then forks its workers from it. Harmless when no pool follows:
-    the forkserver ends with this process."""
-    if sys.platform.startswith("linux"):
-        _pool_context()
-
-
-def _start_forkserver_deaf_to_ctrl_c() -> None:
-    """Start the forkserver with SIGINT blocked, which it inherits: Ctrl-C to the terminal's process group
-    then cannot hit it while its interpreter starts (a traceback); the parent stops it instead."""
-    import signal
-    import threading
-    from multiprocessing import forkserver
-
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
-        forkserver.ensure_running()
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        forkserver.ensure_running()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _worker_init(parent: int) -> None:
-    """Each worker dies with the process that forked it, even when that one is killed outright."""
-    import threading
-    import time
-
-    if "orgsim.worker_signals" in sys.modules:  # forked by the forkserver, which dies with the main one
-        from orgsim import worker_signals
-
-        if worker_signals.die_with_parent():
-            if os.getppid() != worker_signals.FORKSERVER_PID:  # it died before prctl took effect
-                os._exit(1)
-            return
-    parent = os.getppid() if parent == 0 else parent
-
-    def watch() -> None:  # elsewhere: poll the parent
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Terminate the workers now (they ignore Ctrl-C) instead of waiting for their chunks."""
-    if hasattr(pool, "terminate_workers"):  # Python >= 3.14
-        pool.terminate_workers()
-        return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
-
-
-class Aside:
-    """`fn()` run in a daemon thread (starting a pool's workers, which blocks until the forkserver has
-    imported the model, ~1.4 s of CPU, while the caller works meanwhile); `join()` waits for it and
-    raises what it raised."""
-
-    def __init__(self, fn: Callable[[], None], name: str) -> None:
-        self._error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                fn()
-            except BaseException as error:  # re-raised by join(), in the caller's thread
-                self._error = error
-
-        self._thread = threading.Thread(target=run, name=name, daemon=True)
-        self._thread.start()
-
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def join(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+    """Start the forkserver now (orgsim.evaluators.prestart): its start-up overlaps what the caller still
+    does before its pool starts (`orgsim run`: Hydra's job set-up and the imports of the job itself)."""
+    prestart()
 
 
 def iter_replicates(
@@ -274,9 +186,10 @@ def iter_replicates(
     summaries: bool = False,
     finish: Callable[[list[ReplicateResult]], Any] | None = None,
 ) -> Iterator[Any]:
-    """Run `replicates` seeds, serially or in local processes, and yield chunks of consecutive
-    replicates in replicate order as they finish (at most two chunks per worker are in flight; the
-    chunks this process runs while the workers start are held until their turn, at the end).
+    """Run `replicates` seeds, serially or in local processes (orgsim.evaluators), and yield chunks of
+    consecutive replicates in replicate order as they finish (at most two chunks per worker are
+    outstanding; the chunks this process runs while the workers start are held until their turn, at the
+    end).
 
     With `summaries`, each result carries its run summary. `finish` (picklable: a module-level function
     or a partial of one) is applied to each chunk's list of results where it ran, and its value is
@@ -286,66 +199,15 @@ def iter_replicates(
     size = chunk_size(replicates)
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     n_workers = default_workers(workers, replicates, setting.years * 12)
-    if n_workers == 1:
-        for chunk in chunks:
-            results = []
-            for job in chunk:
-                results.extend(_run_chunk(setting, [job], summaries))
-                if on_done:
-                    on_done(1)
-            yield results if finish is None else finish(results)
-        return
-    context = _pool_context()
-    parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
-    pool = ProcessPoolExecutor(
-        max_workers=n_workers, mp_context=context, initializer=_worker_init, initargs=(parent,)
-    )
-    pending = collections.deque(enumerate(chunks))  # (chunk number, chunk), in order
-    in_flight: collections.deque = collections.deque()  # (chunk number, replicates, future), in order
-    here: dict[int, Any] = {}  # chunks run in this process while the workers started, by number
-
-    taking = threading.Lock()  # the starting thread takes chunks from the front, this one from the back
-
-    def submit() -> bool:
-        with taking:
-            if not pending:
-                return False
-            number, chunk = pending.popleft()
-        in_flight.append((number, len(chunk), pool.submit(_run_chunk, setting, chunk, summaries, finish)))
-        return True
-
-    def last_chunk() -> tuple[int, list] | None:
-        with taking:
-            return pending.pop() if len(pending) > 1 else None
-
-    def start() -> None:
-        for _ in range(2 * n_workers):
-            if not submit():
-                break
-
-    try:
-        # the workers start aside; this process runs the last chunks meanwhile instead of waiting
-        starting = Aside(start, "orgsim-pool-start")
-        while starting.running() and (taken := last_chunk()) is not None:
-            number, chunk = taken
-            here[number] = _run_chunk(setting, chunk, summaries, finish)
-            if on_done:
-                on_done(len(chunk))
-        starting.join()
-        while in_flight:
-            _, done, future = in_flight.popleft()
-            result = future.result()
-            submit()
-            if on_done:
-                on_done(done)
-            yield result
-        for number in sorted(here):  # the last chunks, in order, after every pooled one
-            yield here.pop(number)
-    except BaseException:
-        _stop_workers(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with make_evaluator("processes", n_workers) as evaluator:
+        if evaluator.workers == 1:  # here: progress replicate by replicate
+            fn = functools.partial(_run_chunk, on_done=on_done)
+            done = None
+        else:
+            fn = _run_chunk
+            done = None if on_done is None else lambda index: on_done(len(chunks[index]))
+        tasks = [(setting, chunk, summaries, finish) for chunk in chunks]
+        yield from evaluator.imap(fn, tasks, done)
 
 
 def run_replicates(

@@ -1,8 +1,8 @@
-"""Imported only into the runner's forkserver: its workers ignore Ctrl-C and leave it to the parent,
+"""Imported only into the evaluators' forkserver (orgsim.evaluators): its workers ignore Ctrl-C and leave it to the parent,
 which stops them, so an interrupted run ends with one message instead of a traceback per process.
 
 On Linux the forkserver also asks the kernel to kill it when the main process dies (even by SIGKILL);
-each worker does the same for the forkserver (`orgsim.runner._worker_init`), so no process outlives the run.
+each worker does the same for the forkserver (`orgsim.evaluators._worker_init`), so no process outlives the run.
 """
 
 import os

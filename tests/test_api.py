@@ -166,17 +166,18 @@ def test_runner_gives_the_serial_results_and_keeps_its_pool() -> None:
     serial = [api.run_one({k: v for k, v in p.items() if k != "seed"}, seed=p.get("seed", 0)) for p in POINTS]
     with api.Runner(workers=2) as runner:
         assert runner.map(POINTS) == serial
-        pool = runner._pool
-        assert pool is not None
+        evaluator = runner._evaluator
+        assert evaluator is not None and evaluator.started
+        pool = evaluator._pool
         assert runner.map(POINTS) == serial
-        assert runner._pool is pool  # the second call reuses the workers
+        assert runner._evaluator is evaluator and evaluator._pool is pool  # the second call reuses them
 
 
 def test_runner_rejects_a_bad_point_before_running_any() -> None:
     with api.Runner(workers=2) as runner:
         with pytest.raises(api.ConfigError, match=r"it\.unit_cost must be in"):
             runner.map([{"years": 1}, {"it.unit_cost": -1.0}])
-        assert runner._pool is None  # no worker was started
+        assert runner._evaluator is None  # no worker was started
 
 
 def _map_in_worker(_: int) -> tuple[int, list[dict]]:

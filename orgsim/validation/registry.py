@@ -65,26 +65,12 @@ class Context:
         return np.random.SeedSequence([self.seed, zlib.crc32(check.encode())]).spawn(count)
 
     def map(self, function: Callable, tasks: list) -> list:
-        """`function(task)` for every task, in order: serially, or in worker processes (runner's pool)."""
+        """`function(task)` for every task, in order: serially, or in worker processes (orgsim.evaluators)."""
+        from orgsim.evaluators import make_evaluator
+
         workers = min(self.workers or (os.cpu_count() or 1), len(tasks))
-        if workers <= 1:
-            return [function(task) for task in tasks]
-        from concurrent.futures import ProcessPoolExecutor
-
-        from orgsim.runner import _pool_context, _stop_workers, _worker_init
-
-        context = _pool_context()
-        parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(parent,)
-        )
-        try:
-            return list(pool.map(function, tasks))
-        except BaseException:
-            _stop_workers(pool)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        with make_evaluator("processes", max(workers, 1)) as evaluator:
+            return evaluator.map(function, [(task,) for task in tasks])
 
 
 @dataclass(frozen=True)

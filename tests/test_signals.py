@@ -1,0 +1,233 @@
+"""Every command that starts workers, and api.Runner, against SIGINT, SIGTERM, SIGHUP and SIGKILL: within
+seconds no process it started survives (workers, forkserver, resource tracker), the exit code is 128 + the
+signal, and the parent prints one line naming the signal and what it kept (nothing after SIGKILL).
+
+Each case starts the command in its own session, waits until its two workers exist, and sends the signal
+to the main process alone, or for Ctrl-C to its whole process group, as a terminal does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and sessions")
+
+STORED = "finished runs are stored, run the same command again to resume"
+NOTHING = "no results written"
+
+# The api.Runner case: a script as a user writes it, saying in one line that it was stopped.
+RUNNER_SCRIPT = """
+import sys
+from orgsim import api
+from orgsim.interrupts import Interrupted
+
+if __name__ == "__main__":
+    try:
+        with api.Runner(workers=2) as runner:
+            runner.map([{"years": 5, "seed": seed} for seed in range(400)])
+    except KeyboardInterrupt as err:
+        name = f" ({err.args[0]})" if isinstance(err, Interrupted) and err.args else ""
+        print(f"api.Runner: interrupted{name}; {sys.argv[1]}", file=sys.stderr)
+        sys.exit(err.exit_code if isinstance(err, Interrupted) else 130)
+"""
+
+# command -> (arguments after `python`, with {out} for a folder; what the one line says was kept)
+COMMANDS = {
+    "run": (["-m", "orgsim.cli", "run", "years=5", "replicates=400", "workers=2", "hydra.run.dir={out}"], NOTHING),
+    "sweep": (
+        ["-m", "orgsim.cli", "sweep", "experiment=policy_comparison", "replicates=80", "years=5",
+         "executor=processes", "executor.workers=2", "hydra.run.dir={out}"],
+        STORED,
+    ),
+    "calibrate": (
+        ["-m", "orgsim.cli", "calibrate", "sweep.n=200", "replicates=2", "executor=processes",
+         "executor.workers=2", "hydra.run.dir={out}"],
+        STORED,
+    ),
+    "validate": (  # the bass check maps its populations over the workers (Context.map)
+        ["-m", "orgsim.cli", "validate", "validate.size=quick", "validate.checks=[bass]",
+         "validate.replicates=5000", "workers=2", "hydra.run.dir={out}"],
+        NOTHING,
+    ),
+    "api.Runner": (["-c", RUNNER_SCRIPT, "nothing kept"], None),
+    "sweep-dask": (  # a LocalCluster: its workers are the main process's children (no forkserver)
+        ["-m", "orgsim.cli", "sweep", "experiment=policy_comparison", "replicates=80", "years=5",
+         "executor=dask", "executor.workers=2", "hydra.run.dir={out}"],
+        STORED,
+    ),
+}  # fmt: skip
+
+# name -> (signal, exit code, how the line names it (None: no line), sent to the whole process group)
+SIGNALS = {
+    "SIGINT": (signal.SIGINT, 130, "", False),
+    "SIGTERM": (signal.SIGTERM, 143, " (SIGTERM)", False),
+    "SIGHUP": (signal.SIGHUP, 129, " (SIGHUP)", False),
+    "SIGKILL": (signal.SIGKILL, -signal.SIGKILL, None, False),
+    "Ctrl-C": (signal.SIGINT, 130, "", True),  # a terminal's Ctrl-C reaches every process of the group
+}
+
+# The fast tier keeps the fault the issue found first (a sweep's workers left behind after SIGTERM) and
+# the outright kill of the API's pool; the other cases are the slow tier.
+FAST = {("sweep", "SIGTERM"), ("api.Runner", "SIGKILL")}
+
+CASES = [
+    pytest.param(command, name, id=f"{command}-{name}", marks=() if (command, name) in FAST else pytest.mark.slow)
+    for command in COMMANDS
+    for name in SIGNALS
+]  # fmt: skip
+
+# main process, resource tracker, forkserver (not with Dask) and the two workers
+PROCESSES_WITH_WORKERS = {"sweep-dask": 4}
+
+
+def session_processes(sid: int) -> list[int]:
+    """Live (not zombie) processes of session `sid`: orphans keep their session, whoever adopts them."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    if psutil is not None:
+        found = []
+        for process in psutil.process_iter(["status"]):
+            try:
+                if process.info["status"] != psutil.STATUS_ZOMBIE and os.getsid(process.pid) == sid:
+                    found.append(process.pid)
+            except (psutil.Error, OSError):
+                continue
+        return found
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == sid:
+            found.append(int(entry))
+    return found
+
+
+def start_with_workers(command: str, out: Path) -> subprocess.Popen:
+    args, _ = COMMANDS[command]
+    proc = subprocess.Popen(
+        [sys.executable, *(a.format(out=out) if a.startswith("hydra.") else a for a in args)],
+        cwd=out.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(session_processes(proc.pid)) < PROCESSES_WITH_WORKERS.get(command, 5):
+        if proc.poll() is not None:
+            pytest.fail(f"{command} ended before its workers started: {proc.communicate()[1]}")
+        if time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"{command}: the workers never started")
+        time.sleep(0.05)
+    return proc
+
+
+def survivors_after(sid: int, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (alive := session_processes(sid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive
+
+
+@pytest.mark.parametrize(("command", "name"), CASES)
+def test_a_signal_ends_every_process_of_the_command_with_one_line(command, name, tmp_path) -> None:
+    if command == "sweep-dask":
+        pytest.importorskip("distributed")
+    sig, code, shown, group = SIGNALS[name]
+    _, kept = COMMANDS[command]
+    proc = start_with_workers(command, tmp_path / "out")
+    try:
+        (os.killpg if group else os.kill)(proc.pid, sig)
+        survivors = survivors_after(proc.pid, 10.0)
+    finally:
+        if session_processes(proc.pid):
+            os.killpg(proc.pid, signal.SIGKILL)  # leave nothing behind, even when the test fails
+    assert survivors == [], f"{command} left processes alive after {name}"
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == code, err
+    if shown is None:  # killed outright: the parent cannot speak, and nothing else may
+        assert err == ""
+        return
+    prefix = "api.Runner" if command == "api.Runner" else f"orgsim {command.split('-')[0]}"
+    assert err.splitlines() == [f"{prefix}: interrupted{shown}; {kept or 'nothing kept'}"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+def test_a_signal_the_process_ignores_stays_ignored_and_the_others_interrupt() -> None:
+    from orgsim.interrupts import Interrupted, termination_as_interrupt
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as `nohup orgsim sweep ...` starts it
+    try:
+        with termination_as_interrupt():
+            os.kill(os.getpid(), signal.SIGHUP)  # the terminal closed: the command goes on
+            time.sleep(0.05)
+            with pytest.raises(Interrupted) as stopped:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(1.0)
+        assert stopped.value.exit_code == 143
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+@pytest.mark.slow
+def test_a_sweep_stopped_by_sigterm_keeps_its_finished_chunks_and_resumes_to_the_same_tables(
+    tmp_path,
+) -> None:
+    import json
+
+    import pandas as pd
+
+    from orgsim.commands.sweep import prepare, sweep_job
+
+    design = ["experiment=policy_comparison", "replicates=4", "years=2", "executor.chunk_size=1"]
+    whole, stopped = tmp_path / "whole", tmp_path / "stopped"
+    sweep_job(prepare([*design, f"hydra.run.dir={whole}"]), echo=lambda _: None)
+
+    def parts() -> int:
+        try:
+            return len(json.loads((stopped / "manifest.json").read_text())["parts"])
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    command = [
+        sys.executable,
+        "-m",
+        "orgsim.cli",
+        "sweep",
+        *design,
+        "executor=processes",
+        "executor.workers=2",
+    ]
+    proc = subprocess.Popen(
+        [*command, f"hydra.run.dir={stopped}"], stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while parts() < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    kept = parts()
+    assert proc.returncode == 143 and err.splitlines() == [f"orgsim sweep: interrupted (SIGTERM); {STORED}"]
+    assert 3 <= kept < 20, "the signal must land part-way"
+    assert survivors_after(proc.pid, 10.0) == []
+
+    summary = sweep_job(prepare([*design, f"hydra.run.dir={stopped}"]), echo=lambda _: None)
+    assert summary["resumed_runs"] == kept and summary["new_runs"] == 20 - kept
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(stopped / "runs.parquet"), pd.read_parquet(whole / "runs.parquet")
+    )
