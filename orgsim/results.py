@@ -228,7 +228,9 @@ def read_folder(given: str | Path | None, what: str = "a run or sweep folder") -
                     f"input '{folder}' holds an unfinished sweep (no runs.parquet yet); run the same orgsim "
                     "sweep command again to finish it"
                 )
-            if (folder / "parts").is_dir():  # parts removed as a whole after the sweep: its tables stand alone
+            if (
+                folder / "parts"
+            ).is_dir():  # parts removed as a whole after the sweep: its tables stand alone
                 timeseries = bool((config.get("sweep") or {}).get("timeseries"))
                 check_parts(folder, manifest, timeseries)
         runs = read_table(folder / "runs.parquet", REPAIR)

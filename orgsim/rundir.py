@@ -145,45 +145,88 @@ def publish_files(folder: Path, writers: dict[str, Callable[[Path], object]]) ->
         raise
 
 
-def output_kind(folder: Path) -> str | None:
-    """The command whose output `folder` holds: None for a missing or empty folder, "files" for a folder
-    that holds anything else. Read from the output marker; folders written before it existed are
-    recognized by what they hold."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return None
-    try:
-        if not any(folder.iterdir()):
-            return None
-    except OSError:
+# What each command writes at the top of its folder: a folder written before the output marker existed is
+# recognized as a command's output only when it holds nothing else (a `*` matches any file name stem).
+LEGACY_NAMES = {
+    "run": {"run.log", "timeseries.parquet", "departments.parquet", "summary.json", "trajectories.png",
+            "channels.png", "marginalized_by_year.png"},
+    "sweep": {"manifest.json", "parts", "runs.parquet", "timeseries.parquet", "summary.txt", "sensitivity.csv",
+              "sensitivity.parquet", "posterior.csv", "accepted.csv", "accepted.parquet", "targets.csv",
+              "calibrated_scenario.yaml", "pairs.png", "calibration.txt"},
+    "analyze": {"summary.json", "summary.txt", "*.parquet", "*.csv"},
+    "validate": {"validate.log", "validation.csv", "*.png"},
+    "plot": {"plot.log", "*.png", "*.svg", "*.pdf", "*.csv"},
+}  # fmt: skip
+HYDRA_NAMES = {"config.yaml", "hydra.yaml", "overrides.yaml", OUTPUT_MARKER.name}
+
+
+def _names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir() if not p.name.startswith(".partial-")}
+
+
+def _only(names: set[str], allowed: set[str]) -> bool:
+    suffixes = {a[1:] for a in allowed if a.startswith("*")}
+    return all(n in allowed or any(n.endswith(x) for x in suffixes) for n in names)
+
+
+def _legacy_kind(folder: Path, names: set[str]) -> str:
+    """The command a folder without a marker came from, judged by its files; "files" when unsure."""
+    hydra = folder / ".hydra"
+    if hydra.exists() and not (hydra.is_dir() and _names(hydra) <= HYDRA_NAMES):
         return "files"
-    command = read_marker(folder).get("command")
-    if isinstance(command, str) and command in OUTPUT_NOUNS:
-        return command
-    if (folder / "manifest.json").is_file() or (folder / "parts").is_dir():
-        return "sweep"
-    if (folder / COMPLETE_MARKER).is_file():
+    if "manifest.json" in names or "parts" in names:
+        kind = "sweep"
+    elif "summary.json" in names:
         try:
             summary = json.loads((folder / COMPLETE_MARKER).read_text())
         except (OSError, ValueError):
             summary = {}
-        return "analyze" if isinstance(summary, dict) and "analysis" in summary else "run"
-    if (folder / "validation.csv").is_file():
-        return "validate"
-    if (folder / ".hydra").is_dir():
+        kind = "analyze" if isinstance(summary, dict) and "analysis" in summary else "run"
+    elif "validation.csv" in names:
+        kind = "validate"
+    elif ".hydra" in names:
         import yaml
 
         try:
-            config = yaml.safe_load((folder / ".hydra" / "config.yaml").read_text()) or {}
+            config = yaml.safe_load((hydra / "config.yaml").read_text()) or {}
         except (OSError, yaml.YAMLError):
             config = {}
         if not isinstance(config, dict):
             return "files"
-        for key, command in (("plot", "plot"), ("analysis", "analyze"), ("validate", "validate")):
-            if key in config:
-                return command
-        return "sweep" if "sweep" in config else "run"
-    return "files"
+        found = [
+            c for k, c in (("plot", "plot"), ("analysis", "analyze"), ("validate", "validate")) if k in config
+        ]
+        kind = found[0] if found else ("sweep" if "sweep" in config else "run")
+    else:
+        return "files"
+    return kind if _only(names - {".hydra"}, LEGACY_NAMES[kind]) else "files"
+
+
+def output_kind(folder: Path) -> str | None:
+    """The command whose output `folder` holds: None for a missing or empty folder, "files" for a folder
+    that holds anything else. Read from the output marker; folders written before it existed are
+    recognized by what they hold, and only when they hold nothing else."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    try:
+        names = _names(folder)
+    except OSError:
+        return "files"
+    if not names:
+        return None
+    command = read_marker(folder).get("command")
+    if isinstance(command, str) and command in OUTPUT_NOUNS:
+        return command
+    return _legacy_kind(folder, names)
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """Names in a marked output folder that its command did not write (a user's notes, say)."""
+    written = read_marker(folder).get("files")
+    if not isinstance(written, list):
+        return []
+    return sorted(_names(folder) - set(written) - {".hydra"})
 
 
 def _article(noun: str) -> str:
@@ -316,7 +359,7 @@ class Staging:
         only now (overwrite)."""
         self.path.mkdir(parents=True, exist_ok=True)
         if not (self.path / OUTPUT_MARKER).is_file():
-            write_marker(self.path, self.command)
+            write_marker(self.path, self.command, files=sorted(_names(self.path) - {".hydra"}))
         old = self.target.parent / f".{self.target.name}.orgsim-old-{run_id()}"
         blocked = {signal.SIGINT, signal.SIGTERM}
         mask = hasattr(signal, "pthread_sigmask")
@@ -340,6 +383,12 @@ def stage(target: Path, overwrite: bool, key: str = "hydra.run.dir", command: st
     """A fresh staging folder beside `target`; refuse a target that is not new or the command's own
     output, and one that holds results unless `overwrite`."""
     kind = check_kind(target, command, key)
+    foreign = foreign_files(target) if kind is not None else []
+    if foreign and overwrite:  # an overwrite replaces the whole folder: never with files of the user's
+        raise RunDirError(
+            f"{key} '{target}' holds files orgsim {command} did not write ({', '.join(foreign[:3])}); move "
+            f"them away to overwrite it, or choose another {key}"
+        )
     if kind is not None and not overwrite:
         if holds_results(target):
             raise RunDirError(

@@ -317,8 +317,8 @@ def _chunk_size(plan: Plan, pending: int, workers: int) -> int:
 
 def design_keys(plan: Plan) -> dict[str, Any]:
     """Each key that shapes the runs, with its value (a list over the scenario/policy groups where they
-    differ): what a resumed store compares to name the key of another design. Replicates, workers and the
-    executor may change between sessions of one sweep; they are left out."""
+    differ): what a resumed store compares to name the key of another design. Replicates, workers, the
+    executor, overwrite and force may change between sessions of one sweep; they are left out."""
     from dataclasses import asdict
 
     keys: dict[str, Any] = {"seed": plan.seed, "design rows": plan.n_rows}
@@ -329,7 +329,7 @@ def design_keys(plan: Plan) -> dict[str, Any]:
         for key, value in api.flatten(asdict(base)).items():
             flat.setdefault(key, []).append(value)
     for key, values in flat.items():
-        if key in ("replicates", "workers"):
+        if key in ("replicates", "workers", "overwrite", "force"):
             continue
         keys[key] = values[0] if all(v == values[0] for v in values) else values
     return json.loads(json.dumps(keys, default=str))
