@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from orgsim import cli
-from orgsim.results import read_sweep
+from orgsim.analysis.results import read_sweep
 
 # 5 policies x 2 replicates of one year, two runs a chunk (so parts hold several runs), one reporter kept.
 SWEEP = [

@@ -236,7 +236,7 @@ JOBS = {"sensitivity": sensitivity, "discover": discover, "variance": variance}
 
 def analyze_job(cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
     """Check `cfg`, read its sweep, run its analysis: (tables by name, summary text, warnings)."""
-    from orgsim.results import read_sweep
+    from orgsim.analysis.results import read_sweep
 
     check(cfg)
     return JOBS[cfg.analysis](read_sweep(cfg.input), cfg)
