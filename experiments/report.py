@@ -24,6 +24,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from orgsim import results  # noqa: E402  (the one reader of results folders)
 from orgsim.intervals import Z_95 as Z  # noqa: E402
 from orgsim.intervals import correlation_interval, mean_interval, share_interval  # noqa: E402
 
@@ -76,8 +77,19 @@ class Results:
         return self.root.joinpath(*parts)
 
     def table(self, *parts: str) -> pd.DataFrame | None:
+        """A study's table, read through orgsim.results (a sweep's runs from its checked store); None when
+        the study has not written it yet. A damaged file ends the report with one line naming it."""
         path = self.path(*parts)
-        return pd.read_parquet(path) if path.is_file() else None
+        if not path.is_file():
+            return None
+        if path.name == "runs.parquet":
+            return results.read_folder(path.parent).runs
+        return results.read_table(path)
+
+    def summary(self, *parts: str) -> dict | None:
+        """A run's summary.json, read through orgsim.results; None when not written yet."""
+        path = self.path(*parts)
+        return results.read_folder(path.parent).summary if path.is_file() else None
 
     def figure(self, study: str, spec: str) -> str:
         folder = self.path(study, "figures", spec)
@@ -150,10 +162,9 @@ def baseline(r: Results) -> list[str]:
         "## Baseline 2012: does BYOT marginalize IT, and when does shadow adoption become the majority?",
         "",
     ]
-    path = r.path("baseline", "run", "summary.json")
-    if not path.is_file():
+    summary = r.summary("baseline", "run", "summary.json")
+    if summary is None:
         return out + missing("baseline")
-    summary = json.loads(path.read_text())
     agg, n = summary["aggregate"], summary["replicates"]
     m = agg["marginalized"]
     months = [run.get("month_shadow_majority") for run in summary["runs"]]
@@ -464,7 +475,7 @@ def sensitivity_to_assumptions(r: Results) -> list[str]:
     out = ["## Where the model is sensitive to assumptions", ""]
     summary = r.path("baseline", "run", "summary.json")
     if summary.is_file():
-        thresholds = json.loads(summary.read_text())["aggregate"]["threshold_sensitivity"]
+        thresholds = r.summary("baseline", "run", "summary.json")["aggregate"]["threshold_sensitivity"]
         out.append(
             "- The verdict depends on where the custodian line is drawn: at baseline the share marginalized is "
             + " / ".join(f"{thresholds[k]['share']:.1%}" for k in ("0.3", "0.35", "0.4"))
@@ -545,7 +556,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, default=HERE / "results", help="the studies' results root")
     args = parser.parse_args(argv)
-    print(f"report: {write_report(args.results)}")
+    try:
+        print(f"report: {write_report(args.results)}")
+    except results.ConfigError as err:  # a damaged or unfinished results folder: one line naming it
+        print(f"report: error: {err}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -139,7 +139,7 @@ def steps(name: str, study: Study, root: Path, quick: bool, workers: int) -> lis
             inputs = {"sensitivity": folder / "sensitivity", "prim": folder / "discover"}
             commands.append(
                 ["plot", f"plot={spec[0]}", f"input={inputs.get(spec[0], source)}", *spec[1:],
-                 f"hydra.run.dir={folder / 'figures' / spec[0]}"]
+                 f"hydra.run.dir={folder / 'figures' / spec[0]}", "overwrite=true"]
             )  # fmt: skip
     return commands
 

@@ -381,18 +381,10 @@ def _launch(command: str, args: list[str]) -> int:
     _check_resources(command, settings, start_workers=True)
     given = _dir_override(args, "hydra.run.dir")
     target = given[1] if given else rundir.default_run_dir(command, settings.scenario.name)
-    rundir.check_target(target)
-    target = Path(os.path.realpath(target))  # a symlink to a folder: the folder is the target
     task = importlib.import_module(COMMANDS[command][0]).task
-    with rundir.locked(target):
-        staging = rundir.stage(target, settings.overwrite)
-        try:
-            job.run(task, staging.path, _as_override("hydra.run.dir", staging.path))
-        except BaseException:
-            staging.discard()
-            raise
-        staging.publish()
-    print(f"outputs: {target}")
+    with rundir.owned(target, command, settings.overwrite) as staging:
+        job.run(task, staging.path, _as_override("hydra.run.dir", staging.path))
+    print(f"outputs: {staging.target}")
     return 0
 
 

@@ -380,7 +380,7 @@ def test_a_missing_folder_is_one_line(tmp_path):
     done = orgsim(
         "plot", "plot=trajectories", f"input={tmp_path / 'nope'}", f"hydra.run.dir={out}", cwd=tmp_path
     )
-    _refused(done, out, "input must be an existing run or sweep folder", "no such folder")
+    _refused(done, out, "input must be a run or sweep folder", "which does not exist")
 
 
 def test_an_empty_table_is_one_line(run_folder, tmp_path):

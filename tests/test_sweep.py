@@ -138,6 +138,21 @@ def test_adding_replicates_later_keeps_the_earlier_runs(serial_runs, tmp_path) -
     pd.testing.assert_frame_equal(more.iloc[:10].reset_index(drop=True), runs)
 
 
+def test_a_resume_with_fewer_replicates_prints_and_tabulates_the_same_runs(serial_runs, tmp_path) -> None:
+    _, runs = serial_runs
+    folder = tmp_path / "fewer"
+    run_sweep(folder, "replicates=2")
+    printed = []
+    summary = sweep_job(prepare([*SMALL, "replicates=1", f"hydra.run.dir={folder}"]), echo=printed.append)
+    tabled = pd.read_parquet(folder / "runs.parquet")
+    assert summary["runs"] == len(tabled) == 5 and summary["new_runs"] == 0 and summary["resumed_runs"] == 5
+    assert sum(s["runs"] for s in summary["settings"]) == 5
+    assert printed[0].startswith("[policy_comparison: 5 runs = ") and "x 1 replicate(s)" in printed[0]
+    pd.testing.assert_frame_equal(tabled, runs.iloc[:5].reset_index(drop=True))
+    again = sweep_job(prepare([*SMALL, f"hydra.run.dir={folder}"]), echo=lambda _: None)
+    assert again["runs"] == 10 and again["new_runs"] == 0  # the runs kept beyond were not lost
+
+
 def test_the_same_command_again_runs_nothing_and_another_design_is_refused(serial_runs, tmp_path) -> None:
     folder, runs = serial_runs
     plan = prepare([*SMALL, f"hydra.run.dir={folder}"])
@@ -150,7 +165,7 @@ def test_the_same_command_again_runs_nothing_and_another_design_is_refused(seria
         assert setting["ci95"] == list(wilson_interval(count, len(arm)))
         assert setting["mean_final_it_influence"] == pytest.approx(arm["final_it_influence"].mean())
     pd.testing.assert_frame_equal(pd.read_parquet(folder / "runs.parquet"), runs)
-    with pytest.raises(ConfigError, match="holds a sweep with another design"):
+    with pytest.raises(ConfigError, match="holds a sweep of another design: seed is 0 there and 5 here"):
         sweep_job(prepare([*SMALL, f"hydra.run.dir={folder}", "seed=5"]), echo=lambda _: None)
     with pytest.raises(ConfigError, match="resume=false needs a new folder"):
         sweep_job(prepare([*SMALL, f"hydra.run.dir={folder}", "resume=false"]), echo=lambda _: None)

@@ -1,123 +1,61 @@
 """A finished sweep as the analyses see it: its config, factors, design rows and runs, read from the folder
-`orgsim sweep` wrote (or built in memory by a test). Checks that the folder is a complete sweep; reads,
-never writes.
+through orgsim.results (the one reader of results folders), and its runs averaged or pivoted per row.
+Checks that the folder is a complete sweep; reads, never writes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from orgsim.config.validate import ConfigError
-from orgsim.sweep.design import Factor, SweepConfig
+from orgsim.results import DamagedResults, SweepResults, read_folder
+
+__all__ = ["SweepResults", "by_row", "check_complete", "load", "read_sweep", "row_means"]
 
 
-@dataclass
-class SweepResults:
-    """The sweep's design (one row per lever setting x world) and its runs (one row per run)."""
+def read_sweep(given: str | Path | None) -> SweepResults:
+    """A finished sweep for the analyses: its config, factors, design and every run; one line when the
+    folder is missing, not a sweep, damaged, empty or unfinished."""
+    from orgsim.sweep.design import SweepConfig, design_table, parse_factors
 
-    sweep: SweepConfig
-    factors: list[Factor]
-    design: pd.DataFrame
-    runs: pd.DataFrame
-    seed: int = 0
-    folder: Path | None = None
-
-    @property
-    def replicates(self) -> int:
-        return int(self.runs["replicate"].nunique())
-
-    @property
-    def levers(self) -> list[Factor]:
-        return [f for f in self.factors if f.role == "lever"]
-
-    @property
-    def uncertainties(self) -> list[Factor]:
-        return [f for f in self.factors if f.role == "uncertainty"]
-
-    def varied(self) -> list[str]:
-        """Factor keys that take more than one value in the design."""
-        return [f.key for f in self.factors if self.design[f.key].nunique() > 1]
-
-    def outcomes(self) -> list[str]:
-        """The outcomes an analysis can use: marginalized (as 0/1) and every numeric final_* outcome."""
-        names = ["marginalized"] if "marginalized" in self.runs else []
-        return names + [
-            c
-            for c in self.runs.columns
-            if c.startswith("final_") and pd.api.types.is_numeric_dtype(self.runs[c])
-        ]
-
-    def numeric_outcomes(self) -> list[str]:
-        """Every outcome column with numbers or booleans (what `discover` may threshold)."""
-        skip = {"run_id", "row", "setting", "world", "replicate", "seed", *[f.key for f in self.factors]}
-        return [
-            c
-            for c in self.runs.columns
-            if c not in skip
-            and (pd.api.types.is_numeric_dtype(self.runs[c]) or pd.api.types.is_bool_dtype(self.runs[c]))
-        ]
-
-    def outcome_values(self, outcome: str) -> pd.Series:
-        """The outcome per run as floats (booleans as 0/1)."""
-        return self.runs[outcome].astype(float)
-
-
-def _where(folder: Path) -> str:
-    return f"input '{folder}'"
-
-
-def load(folder: str | Path | None) -> SweepResults:
-    """Read a sweep folder; ConfigError (one line) when it is missing, not a sweep, empty or unfinished."""
-    from omegaconf import OmegaConf
-
-    from orgsim.sweep.design import design_table, parse_factors
-
-    if folder in (None, "", "???"):
-        raise ConfigError("input is required: input=<sweep folder> (a folder written by orgsim sweep)")
-    folder = Path(folder).expanduser()
-    if not folder.exists():
-        raise ConfigError(f"input must be a sweep folder; got '{folder}', which does not exist")
-    if not folder.is_dir():
-        raise ConfigError(f"input must be a sweep folder; got '{folder}', which is a file")
-    if not (folder / "runs.parquet").is_file():
-        if (folder / "summary.json").is_file() and (folder / "timeseries.parquet").is_file():
-            raise ConfigError(
-                f"{_where(folder)} is an orgsim run folder; analyze needs a sweep folder (orgsim sweep ...)"
-            )
-        if (folder / "manifest.json").is_file():
-            raise ConfigError(
-                f"{_where(folder)} holds an unfinished sweep (no runs.parquet yet); run the same orgsim sweep "
-                "command again to finish it"
-            )
-        raise ConfigError(f"{_where(folder)} holds no runs.parquet; give a folder written by orgsim sweep")
-    config_file = folder / ".hydra" / "config.yaml"
-    if not config_file.is_file():
-        raise ConfigError(
-            f"{_where(folder)} has no .hydra/config.yaml (the sweep's config) beside runs.parquet"
-        )
     try:
-        runs = pd.read_parquet(folder / "runs.parquet")
-    except Exception as err:  # a truncated or foreign file: say which and why, in one line
-        raise ConfigError(f"{_where(folder)}: cannot read runs.parquet ({type(err).__name__})") from None
-    if runs.empty:
-        raise ConfigError(f"{_where(folder)}: runs.parquet holds no runs")
+        folder = read_folder(given, "a sweep folder")
+    except ConfigError as err:
+        if "input is required" in str(err):
+            raise ConfigError(
+                "input is required: input=<sweep folder> (a folder written by orgsim sweep)"
+            ) from None
+        raise
+    where = f"input '{folder.path}'"
+    if folder.kind == "run":
+        raise ConfigError(f"{where} is an orgsim run folder; analyze needs a sweep folder (orgsim sweep ...)")
+    runs = folder.runs
     missing = {"row", "setting", "world", "replicate"} - set(runs.columns)
     if missing:
-        raise ConfigError(f"{_where(folder)}: runs.parquet lacks the column(s) {', '.join(sorted(missing))}")
-    config = OmegaConf.to_container(OmegaConf.load(config_file), resolve=False)
-    if not isinstance(config, dict) or "sweep" not in config:
-        raise ConfigError(f"{_where(folder)}: .hydra/config.yaml has no sweep section")
-    sweep = SweepConfig(**config["sweep"])
-    seed = int(config.get("seed", 0))
+        raise DamagedResults(
+            f"'{folder.path / 'runs.parquet'}' lacks the column(s) {', '.join(sorted(missing))}"
+        )
+    config_file = folder.path / ".hydra" / "config.yaml"
+    if not config_file.is_file():
+        raise DamagedResults(f"'{config_file}' is missing (the sweep's config, beside runs.parquet)")
+    if not isinstance(folder.config.get("sweep"), dict):
+        raise DamagedResults(f"'{config_file}' has no sweep section")
+    try:
+        sweep = SweepConfig(**folder.config["sweep"])
+    except TypeError as err:
+        raise DamagedResults(f"'{config_file}': its sweep section does not fit the schema ({err})") from None
+    seed = int(folder.config.get("seed", 0))
     factors = parse_factors(sweep)
     design = design_table(sweep, factors, seed)
-    results = SweepResults(sweep, factors, design, runs, seed, folder)
+    results = SweepResults(sweep, factors, design, runs, seed, folder.path)
     check_complete(results)
     return results
+
+
+load = read_sweep
 
 
 def check_complete(results: SweepResults) -> None:
@@ -127,7 +65,7 @@ def check_complete(results: SweepResults) -> None:
     replicates = results.replicates
     if len(per_row) != n_rows or (per_row != replicates).any() or len(runs) != n_rows * replicates:
         raise ConfigError(
-            f"{_where(results.folder)}: {len(runs)} runs do not cover the design's {n_rows} rows x "
+            f"input '{results.folder}': {len(runs)} runs do not cover the design's {n_rows} rows x "
             f"{replicates} replicates; run the same orgsim sweep command again to finish it"
         )
 

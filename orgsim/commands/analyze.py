@@ -2,15 +2,15 @@
 finished sweep, written into the run directory beside the resolved config.
 
 `analyze_job` is the pure function (config in, tables out); `main` composes configs/analyze.yaml, checks
-everything, computes every table in memory and only then publishes the folder (orgsim.rundir), so bad input
-leaves one line on stderr, a non-zero exit and no partial tables.
+everything, computes every table in a staging folder and only then publishes the folder (orgsim.rundir), so
+bad input leaves one line on stderr, a non-zero exit and no partial tables; the sweep it reads is never
+written.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -262,10 +262,10 @@ JOBS = {"sensitivity": sensitivity, "discover": discover, "variance": variance}
 
 def analyze_job(cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
     """Check `cfg`, read its sweep, run its analysis: (tables by name, summary text, warnings)."""
-    from orgsim.analysis.results import load
+    from orgsim.analysis.results import read_sweep
 
     check(cfg)
-    return JOBS[cfg.analysis](load(cfg.input), cfg)
+    return JOBS[cfg.analysis](read_sweep(cfg.input), cfg)
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -329,27 +329,21 @@ def prepare(args: list[str]) -> tuple[AnalyzeConfig, Path, dict]:
 
 
 def run(args: list[str], echo=print) -> Path:
-    """The whole command: check, compute, then publish the run directory; its path."""
+    """The whole command: check, then compute and write in the run directory's staging folder, published
+    only when every table is written (orgsim.rundir.owned); its path. The run directory is never the
+    input sweep, one holding it or one inside it, nor another command's output, whatever overwrite says."""
     from orgsim import rundir
 
     cfg, target, config = prepare(args)
     check(cfg)
-    rundir.check_target(target)
-    tables, text, warnings = analyze_job(cfg)
-    for line in warnings:
-        print(f"orgsim analyze: warning: {line}", file=sys.stderr)
-    target = Path(os.path.realpath(target))  # a symlink to a folder: the folder is the target
-    with rundir.locked(target):
-        staging = rundir.stage(target, cfg.overwrite)
-        try:
-            write_outputs(staging.path, tables, text, config, args)
-        except BaseException:
-            staging.discard()
-            raise
-        staging.publish()
+    with rundir.owned(target, "analyze", cfg.overwrite, inputs=[cfg.input]) as staging:
+        tables, text, warnings = analyze_job(cfg)
+        for line in warnings:
+            print(f"orgsim analyze: warning: {line}", file=sys.stderr)
+        write_outputs(staging.path, tables, text, config, args)
     echo(text)
-    echo(f"outputs: {target}")
-    return target
+    echo(f"outputs: {staging.target}")
+    return staging.target
 
 
 def main(argv: list[str] | None = None) -> int:

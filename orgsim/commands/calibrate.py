@@ -103,7 +103,8 @@ def check_statistics(per_run: pd.DataFrame, names: list[str]) -> None:
 
 
 def fit(plan, accept: float) -> dict:
-    """ABC on a finished calibration sweep; writes the posterior files into the sweep folder."""
+    """ABC on a finished calibration sweep; writes the posterior files into the sweep folder, all of them
+    or none (the sweep's own store, locked by the caller)."""
     from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics
     from orgsim.calibration.targets import REPORTERS, TARGETS
     from orgsim.guards import NonFiniteOutcome
@@ -114,9 +115,12 @@ def fit(plan, accept: float) -> dict:
     sampled = [f for f in plan.factors if f.sampled]
     if not sampled or len(plan.factors) != len(sampled):
         raise ConfigError("calibrate needs a sampled design over ranges only (sweep.design=lhs or sobol)")
+    from orgsim.results import REPAIR, read_table
+    from orgsim.rundir import publish_files
+
     folder = plan.output_dir
-    runs = pd.read_parquet(folder / "runs.parquet")
-    timeseries = pd.read_parquet(folder / "timeseries.parquet")
+    runs = read_table(folder / "runs.parquet", REPAIR)
+    timeseries = read_table(folder / "timeseries.parquet", REPAIR)
     start_year = next(iter(plan.bases.values())).start_year
     per_run = per_run_statistics(runs, timeseries, start_year, TARGETS)
     stats = [Statistic(t.name, t.value, t.scale, t.population) for t in TARGETS]
@@ -149,13 +153,7 @@ def fit(plan, accept: float) -> dict:
             }
         )
     targets = pd.DataFrame(rows)
-    posterior.to_csv(folder / "posterior.csv", index=False)
-    accepted.reset_index().to_csv(folder / "accepted.csv", index=False)
-    accepted.reset_index().to_parquet(folder / "accepted.parquet", index=False)
-    targets.to_csv(folder / "targets.csv", index=False)
-    (folder / "calibrated_scenario.yaml").write_text(scenario_yaml(posterior, plan))
-    pairs_plot(params, accepted, priors, folder / "pairs.png")
-    return {
+    result = {
         "posterior": posterior,
         "targets": targets,
         "accepted": len(accepted),
@@ -164,6 +162,20 @@ def fit(plan, accept: float) -> dict:
         "max_distance": float(accepted["distance"].max()),
         "median_distance_all": float(np.median(dist)),
     }
+    text = report(result)
+    publish_files(  # the fit's files appear together or not at all
+        folder,
+        {
+            "posterior.csv": lambda p: posterior.to_csv(p, index=False),
+            "accepted.csv": lambda p: accepted.reset_index().to_csv(p, index=False),
+            "accepted.parquet": lambda p: accepted.reset_index().to_parquet(p, index=False),
+            "targets.csv": lambda p: targets.to_csv(p, index=False),
+            "calibrated_scenario.yaml": lambda p: p.write_text(scenario_yaml(posterior, plan)),
+            "pairs.png": lambda p: pairs_plot(params, accepted, priors, p),
+            "calibration.txt": lambda p: p.write_text(text + "\n"),
+        },
+    )
+    return {**result, "text": text}
 
 
 def _round(value: float, low: float, high: float) -> float:
@@ -259,10 +271,13 @@ def calibrate_job(args: list[str]) -> None:
         rest = ["experiment=calibration", *rest]
     plan = prepare(rest, command="calibrate")
     check_horizon(plan)
-    sweep_job(plan, progress=sys.stderr.isatty(), echo=lambda text: None)
-    text = report(fit(plan, own["accept"]))
-    (plan.output_dir / "calibration.txt").write_text(text + "\n")
-    print(text)
+    fitted = {}
+
+    def fit_in_store(plan, summary) -> None:  # while the sweep's store is still locked
+        fitted.update(fit(plan, own["accept"]))
+
+    sweep_job(plan, progress=sys.stderr.isatty(), echo=lambda text: None, then=fit_in_store)
+    print(fitted["text"])
     print(f"results: {plan.output_dir}")
 
 

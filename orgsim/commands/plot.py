@@ -62,6 +62,7 @@ class PlotSpec:
 class PlotRootConfig:
     plot: PlotSpec = field(default_factory=PlotSpec)
     input: str = ""  # a run folder (summary.json) or a sweep folder (runs.parquet)
+    overwrite: bool = False  # replace an earlier plot in hydra.run.dir (never another command's folder)
 
 
 def register_plot_configs() -> None:
@@ -138,11 +139,9 @@ def check_spec(spec: PlotSpec) -> None:
 
 
 def _read_table(folder: Path, name: str) -> pd.DataFrame:
-    path = folder / name
-    try:
-        table = pd.read_parquet(path)
-    except Exception as err:  # a truncated or foreign file: say which, not how pyarrow failed
-        raise ConfigError(f"input: cannot read {name} in '{folder}' ({type(err).__name__})") from None
+    from orgsim.results import read_table
+
+    table = read_table(folder / name)  # a missing, truncated or foreign file is named (orgsim.results)
     if table.empty:
         raise ConfigError(f"input: {name} in '{folder}' is empty; nothing to plot")
     return table
@@ -223,54 +222,28 @@ class Results:
 
 def read_results(input_path: str, table_kind: str | None = None) -> Results:
     """Read a run folder (summary.json, timeseries.parquet, departments.parquet), a sweep folder
-    (runs.parquet, timeseries.parquet) or, for an analysis table, any folder that holds it."""
-    import json
+    (runs.parquet, timeseries.parquet) or, for an analysis table, any folder that holds it, through the one
+    reader of results folders (orgsim.results)."""
+    from orgsim.results import input_folder, read_config, read_folder
 
-    import yaml
-
-    if not input_path:
-        raise ConfigError("input must name a run or sweep folder: input=PATH")
-    folder = Path(input_path).expanduser()
-    if not folder.exists():
-        raise ConfigError(
-            f"input must be an existing run or sweep folder; got '{input_path}' (no such folder)"
-        )
-    if not folder.is_dir():
-        raise ConfigError(f"input must be a run or sweep folder; got '{input_path}', which is a file")
-    config_file = folder / ".hydra" / "config.yaml"
-    config = (yaml.safe_load(config_file.read_text()) or {}) if config_file.is_file() else {}
+    folder = input_folder(input_path)
     if table_kind is not None:
         if not (folder / table_kind).is_file():
             raise ConfigError(
                 f"input: '{input_path}' holds no {table_kind}; the analysis writes it into its folder"
             )
-        return Results(folder, "tables", config, pd.DataFrame(), [], [])
-    if (folder / "runs.parquet").is_file():
-        runs = _read_table(folder, "runs.parquet")
+        return Results(folder, "tables", read_config(folder), pd.DataFrame(), [], [])
+    found = read_folder(folder)
+    if found.runs.empty:
+        raise ConfigError(f"input: the runs table in '{input_path}' is empty; nothing to plot")
+    if found.kind == "sweep":
+        runs, config = found.runs, found.config
         sweep = config.get("sweep") or {}
         levers = [k for k in _flat_factors(sweep.get("levers")) if k in runs.columns]
         uncertainties = [k for k in _flat_factors(sweep.get("uncertainties")) if k in runs.columns]
         sampled = [k for k in levers + uncertainties if _is_sampled(sweep, k)]
         return Results(folder, "sweep", config, runs, levers, levers + uncertainties, sampled)
-    if (folder / "summary.json").is_file():
-        summary = json.loads((folder / "summary.json").read_text())
-        records = summary.get("runs") or []
-        if not records:
-            raise ConfigError(f"input: summary.json in '{input_path}' lists no runs; nothing to plot")
-        runs = pd.DataFrame.from_records(records)
-        by_year = pd.DataFrame(runs.pop("marginalized_by_year").tolist(), index=runs.index).astype(bool)
-        runs = runs.join(by_year.add_prefix(BY_YEAR_PREFIX))
-        runs.insert(0, "run_id", runs["replicate"])
-        return Results(folder, "run", config, runs, [], [])
-    if (folder / "manifest.json").is_file():
-        raise ConfigError(
-            f"input: the sweep in '{input_path}' has not finished (no runs.parquet yet); "
-            "run the same orgsim sweep command again to finish it"
-        )
-    raise ConfigError(
-        f"input must be a run folder (with summary.json) or a sweep folder (with runs.parquet); "
-        f"'{input_path}' holds neither"
-    )
+    return Results(folder, "run", found.config, found.runs, [], [])
 
 
 # --- choosing rows and groups --------------------------------------------------------------------------
@@ -608,10 +581,14 @@ BUILDERS = {
 }
 
 
-def _spec_of(cfg: DictConfig) -> tuple[PlotSpec, str]:
-    plain = OmegaConf.to_container(cfg, resolve=True)
+def _plain(cfg: DictConfig) -> dict:
+    plain = OmegaConf.to_container(cfg, resolve=False)
     plain.pop("hydra", None)
-    root = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), plain))
+    return OmegaConf.to_container(OmegaConf.create(plain), resolve=True)
+
+
+def _spec_of(cfg: DictConfig) -> tuple[PlotSpec, str]:
+    root = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), _plain(cfg)))
     return root.plot, root.input
 
 
@@ -666,8 +643,14 @@ register_plot_configs()
 register_resolver()
 
 
+def task(cfg: DictConfig) -> list[Path]:
+    """The job on a composed config, in the staging folder orgsim.rundir gives it (orgsim.hydra_job)."""
+    return plot_job(cfg, Path(HydraConfig.get().runtime.output_dir))
+
+
 @hydra.main(config_path=str(config_dir()), config_name="plot", version_base="1.3")
 def hydra_app(cfg: DictConfig) -> None:
+    """Multirun (-m): Hydra's own sweep folders."""
     output_dir = Path(HydraConfig.get().runtime.output_dir)
     with one_line_errors("plot"):
         image, data = plot_job(cfg, output_dir)
@@ -691,6 +674,26 @@ def _run_hydra(args: list[str]) -> int:
     return 0
 
 
+def _plot_once(args: list[str], overrides: list[str], cfg: DictConfig) -> int:
+    """One plot: composed once, drawn in a staging folder and published as the run directory, which must
+    be new or an earlier plot (overwrite=true), never the input folder (orgsim.rundir.owned)."""
+    import time
+
+    from orgsim import cli, rundir
+    from orgsim.hydra_job import HydraJob
+
+    root = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), _plain(cfg)))
+    given = cli._dir_override(args, "hydra.run.dir")
+    default = (
+        Path("outputs") / "plot" / root.plot.name / f"{time.strftime('%Y-%m-%d_%H-%M-%S')}_{rundir.run_id()}"
+    )
+    job = HydraJob("plot", overrides, "plot")
+    with rundir.owned(given[1] if given else default, "plot", root.overwrite, inputs=[root.input]) as staging:
+        image, data = job.run(task, staging.path, cli._as_override("hydra.run.dir", staging.path))
+    print(f"outputs: {staging.target / image.name} ({data.name} holds the data drawn)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Check every variant of the overrides and the input before Hydra starts; then run the Hydra app."""
     from orgsim import cli, rundir
@@ -701,12 +704,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if overrides is None or any(cli._flag(a) in cli.NO_JOB_FLAGS for a in args):
             return _run_hydra(args)  # --help, --cfg and the like: Hydra prints and draws nothing
-        for variant in cli._sweep_variants(overrides, multirun=cli._is_multirun(args)):
+        variants = cli._sweep_variants(overrides, multirun=cli._is_multirun(args))
+        for variant in variants:
             prepare(compose_plot(variant))
-        given = cli._dir_override(args, "hydra.run.dir")
-        if given is not None:
-            rundir.check_target(given[1])
-        return _run_hydra(args)
+        single = None if cli._is_multirun(args) else cli._single_job_overrides(args)
+        if single is None:
+            given = cli._dir_override(args, "hydra.sweep.dir")
+            if given is not None:
+                rundir.check_target(given[1], "hydra.sweep.dir")
+            return _run_hydra(args)
+        return _plot_once(args, single, compose_plot(variants[0]))
     except BaseException as err:  # every failure becomes one line and an exit code
         if (debug_enabled() or os.environ.get("HYDRA_FULL_ERROR") == "1") and not isinstance(err, SystemExit):
             raise

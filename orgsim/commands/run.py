@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from omegaconf import DictConfig
 from orgsim.config.compose import config_dir, to_settings
 from orgsim.config.schema import register_configs
 from orgsim.errors import one_line_errors
-from orgsim.rundir import is_staging, register_resolver
+from orgsim.rundir import is_staging, publish_files, register_resolver
 
 OUTPUT_FILES = (
     "timeseries.parquet",
@@ -32,18 +31,8 @@ OUTPUT_FILES = (
 
 def _publish(output_dir: Path, writers: dict) -> None:
     """Write every output under a temporary name, then rename them all in order: a run leaves all of
-    its result files or none (an interruption removes what was written)."""
-    names = list(writers)
-    try:
-        for name in names:
-            writers[name](output_dir / f".partial-{name}")  # the suffix still picks the file format
-        for name in names:
-            os.replace(output_dir / f".partial-{name}", output_dir / name)
-    except BaseException:
-        for name in names:
-            (output_dir / f".partial-{name}").unlink(missing_ok=True)
-            (output_dir / name).unlink(missing_ok=True)
-        raise
+    its result files or none (orgsim.rundir.publish_files)."""
+    publish_files(output_dir, writers)
 
 
 def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import math
 import re
 import sys
@@ -330,18 +331,64 @@ def _chunk_size(plan: Plan, pending: int, workers: int) -> int:
     return max(1, min(25, math.ceil(pending / (workers * 8))))
 
 
-def sweep_job(plan: Plan, progress: bool = False, echo=print) -> dict:
-    """Run the plan's pending runs into its store, finalize the tables, and return the summary."""
+def design_keys(plan: Plan) -> dict[str, Any]:
+    """Each key that shapes the runs, with its value (a list over the scenario/policy groups where they
+    differ): what a resumed store compares to name the key of another design. Replicates, workers, the
+    executor, overwrite and force may change between sessions of one sweep; they are left out."""
+    from dataclasses import asdict
+
+    keys: dict[str, Any] = {"seed": plan.seed, "design rows": plan.n_rows}
+    for f in dataclasses.fields(SweepConfig):
+        keys[f"sweep.{f.name}"] = getattr(plan.sweep, f.name)
+    flat: dict[str, list] = {}
+    for _, base in sorted(plan.bases.items(), key=str):
+        for key, value in api.flatten(asdict(base)).items():
+            flat.setdefault(key, []).append(value)
+    for key, values in flat.items():
+        if key in ("replicates", "workers", "overwrite", "force"):
+            continue
+        keys[key] = values[0] if all(v == values[0] for v in values) else values
+    return json.loads(json.dumps(keys, default=str))
+
+
+def sweep_job(plan: Plan, progress: bool = False, echo=print, then=None) -> dict:
+    """Run the plan's pending runs into its store, finalize the tables, and return the summary.
+
+    The store is the sweep's own folder (orgsim.rundir.claim_store): a new folder, or this design's store
+    from an earlier session, resumed; anything else is refused before a run starts. The tables and the
+    printed counts cover exactly the runs the plan asks for (`replicates` of them per design row), though
+    the store may keep more from a session that asked for more replicates. `then(plan, summary)`, when
+    given, runs while the store is still locked (calibrate writes its fit there)."""
+    from orgsim import rundir
     from orgsim.sweep.executors import make_executor
-    from orgsim.sweep.store import Store, consecutive_chunks
+    from orgsim.sweep.store import Store
 
     fp = fingerprint(plan.design, plan.bases, plan.sweep, plan.seed)
-    store = Store(plan.output_dir, fp, plan.n_rows)
-    if not plan.resume and store.has_runs():
-        raise ConfigError(f"resume=false needs a new folder; {plan.output_dir} already holds runs")
-    executor = make_executor(plan.executor.kind, plan.executor.workers, plan.executor.address)
+    store = Store(plan.output_dir, fp, plan.n_rows, design_keys(plan), with_timeseries=bool(plan.reporters))
+
+    def create(folder: Path) -> None:
+        Store(folder, fp, plan.n_rows, store.design).create()
+        _write_config(plan, folder)
+        rundir.write_marker(folder, "sweep", **store.marker())
+
+    if not plan.resume and rundir.output_kind(plan.output_dir) == "sweep":
+        raise ConfigError(f"resume=false needs a new folder; {plan.output_dir} already holds a sweep store")
+    with rundir.claim_store(plan.output_dir, "sweep", create) as target:
+        plan.output_dir = store.folder = target
+        store.parts_dir = target / "parts"
+        summary = _run_store(plan, store, make_executor, progress, echo)
+        if then is not None:
+            then(plan, summary)
+    return summary
+
+
+def _run_store(plan: Plan, store, make_executor, progress: bool, echo) -> dict:
+    from orgsim import rundir
+    from orgsim.sweep.store import consecutive_chunks
+
     done = store.open()
-    _write_config(plan)
+    _write_config(plan, plan.output_dir)
+    executor = make_executor(plan.executor.kind, plan.executor.workers, plan.executor.address)
     pending = [i for i in range(plan.n_runs) if i not in done]
     bar = None
     started = time.perf_counter()
@@ -362,34 +409,46 @@ def sweep_job(plan: Plan, progress: bool = False, echo=print) -> dict:
         if bar is not None:
             bar.close()
     elapsed = time.perf_counter() - started
-    store.finalize(with_timeseries=bool(plan.reporters))
-    runs = store.runs()
+    beyond = store.stored_runs() - plan.n_runs
+    if beyond > 0:
+        print(
+            f"orgsim sweep: note: the store keeps {beyond} run(s) beyond the {plan.n_runs} asked for "
+            f"(replicates={plan.replicates}); the tables hold the {plan.n_runs}",
+            file=sys.stderr,
+        )
+    store.finalize(with_timeseries=bool(plan.reporters), below=plan.n_runs)
+    runs = store.runs(below=plan.n_runs)
     summary = summarize(plan, runs)
-    summary.update({"new_runs": len(pending), "seconds": elapsed, "resumed_runs": len(done)})
+    summary.update({"new_runs": len(pending), "seconds": elapsed, "resumed_runs": plan.n_runs - len(pending)})
     text = summary_text(plan, summary)
     indices = sensitivity(plan, runs)
+    files = {}
     if indices is not None:
         from orgsim.analysis.sensitivity import noise_warning, sensitivity_text
 
-        indices.to_csv(plan.output_dir / "sensitivity.csv", index=False)
-        indices.to_parquet(plan.output_dir / "sensitivity.parquet", index=False)
+        files["sensitivity.csv"] = lambda p: indices.to_csv(p, index=False)
+        files["sensitivity.parquet"] = lambda p: indices.to_parquet(p, index=False)
         text += "\n" + sensitivity_text(indices)
         warning = noise_warning(indices, plan.replicates)
         if warning:
             print(f"orgsim sweep: warning: {warning}", file=sys.stderr)
-    (plan.output_dir / "summary.txt").write_text(text + "\n")
+    files["summary.txt"] = lambda p: p.write_text(text + "\n")
+    rundir.publish_files(plan.output_dir, files)
     echo(text)
     return summary
 
 
-def _write_config(plan: Plan) -> None:
-    """The composed config next to the results, as Hydra's run directory would hold it."""
+def _write_config(plan: Plan, folder: Path) -> None:
+    """The composed config next to the results, as Hydra's run directory would hold it (the replicates of
+    this session: the tables hold those)."""
     from omegaconf import OmegaConf
 
-    hydra_dir = plan.output_dir / ".hydra"
+    from orgsim.rundir import write_atomic
+
+    hydra_dir = folder / ".hydra"
     hydra_dir.mkdir(parents=True, exist_ok=True)
-    (hydra_dir / "config.yaml").write_text(OmegaConf.to_yaml(plan.config))
-    (hydra_dir / "overrides.yaml").write_text(OmegaConf.to_yaml(plan.overrides))
+    write_atomic(hydra_dir / "config.yaml", OmegaConf.to_yaml(plan.config).encode())
+    write_atomic(hydra_dir / "overrides.yaml", OmegaConf.to_yaml(plan.overrides).encode())
 
 
 # --- the summary -------------------------------------------------------------------------------------
@@ -468,11 +527,12 @@ def summary_text(plan: Plan, summary: dict) -> str:
 def sensitivity(plan: Plan, runs: pd.DataFrame) -> pd.DataFrame | None:
     """The analysis module's sensitivity table (orgsim.analysis.sensitivity) of a sobol or morris sweep;
     None for other designs."""
-    from orgsim.analysis.results import SweepResults
     from orgsim.analysis.sensitivity import METHODS, sensitivity_table
 
     if plan.sweep.design not in METHODS:
         return None
+    from orgsim.results import SweepResults
+
     return sensitivity_table(
         SweepResults(plan.sweep, plan.factors, plan.design, runs, plan.seed, plan.output_dir)
     )

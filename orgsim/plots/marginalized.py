@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from orgsim.intervals import wilson_interval
 from orgsim.plots.figure import group_colors, groups_of, new_figure, titled
+from orgsim.results import BY_YEAR_PREFIX  # runs-table columns, one per year of the horizon
 
 
 def plot_marginalized_by_year(summary: dict, path: Path, *, title: str, start_year: int) -> Path:
@@ -51,8 +52,6 @@ def plot_marginalized_by_year(summary: dict, path: Path, *, title: str, start_ye
 
 
 # --- from a plot spec: per year of the horizon and per lever setting -------------------------------------
-
-BY_YEAR_PREFIX = "marginalized_by_year_"  # runs-table columns, one per year of the horizon (0: the first)
 
 
 def marginalized_by_year_table(runs: pd.DataFrame, *, start_year: int, group: str | None) -> pd.DataFrame:

@@ -263,7 +263,7 @@ def run_id(row: int, replicate: int, n_rows: int) -> int:
 
 def fingerprint(design: pd.DataFrame, bases: dict[tuple, OrgsimConfig], sweep: SweepConfig, seed: int) -> str:
     """What a resumed sweep must share with the stored one: the design, the base configs and the seed
-    (replicates and executor may change)."""
+    (replicates, executor, workers, overwrite and force may change)."""
     payload = {
         "design": design.to_json(orient="split"),
         "bases": {json.dumps(list(k)): asdict(v) for k, v in sorted(bases.items(), key=str)},
@@ -274,4 +274,7 @@ def fingerprint(design: pd.DataFrame, bases: dict[tuple, OrgsimConfig], sweep: S
     for base in payload["bases"].values():
         base["replicates"] = None  # may change between sessions of one sweep
         base["workers"] = None
+        for setting in ("overwrite", "force"):  # how to run, not what: as their defaults (older stores)
+            if setting in base:
+                base[setting] = False
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]

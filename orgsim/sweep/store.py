@@ -5,31 +5,42 @@ each written under a temporary name and renamed; then the manifest, rewritten th
 part is committed once the manifest lists it, so a sweep killed at any moment loses only the runs in
 flight, and a resumed one skips every committed run. Chunks hold consecutive run ids, so the parts sorted
 by their first id are the runs in order; the final tables are the parts concatenated in that order.
+
+A store opened again is checked first (orgsim.results reads and checks it): a part that is missing,
+truncated or of the wrong length is dropped and its runs run again; a manifest that cannot be read is
+rebuilt from the parts on disk when the folder's marker says it holds this very design. The manifest
+keeps the design's keys and values, so a resume with another design is refused naming the key.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orgsim.config.validate import ConfigError
-
-MANIFEST = "manifest.json"
+from orgsim.results import (
+    MANIFEST,
+    MANIFEST_KIND,
+    DamagedResults,
+    parquet_rows,
+    part_paths,
+    part_problem,
+    read_manifest,
+)
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".partial-{path.name}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    from orgsim.rundir import write_atomic
+
+    write_atomic(path, data)
 
 
 def _atomic_parquet(table: pd.DataFrame, path: Path) -> None:
@@ -38,46 +49,144 @@ def _atomic_parquet(table: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-class Store:
-    """A sweep folder: `manifest.json`, `parts/`, and at the end `runs.parquet` (+ `timeseries.parquet`)."""
+def _note(line: str) -> None:
+    print(f"orgsim sweep: note: {line}", file=sys.stderr)
 
-    def __init__(self, folder: Path, fingerprint: str, n_rows: int) -> None:
+
+class Store:
+    """A sweep folder: `manifest.json`, `parts/`, and at the end `runs.parquet` (+ `timeseries.parquet`).
+
+    `design` maps each key that shapes the runs (seed, sweep.*, the model's settings) to its value: what a
+    resume compares to name the key that differs."""
+
+    def __init__(
+        self,
+        folder: Path,
+        fingerprint: str,
+        n_rows: int,
+        design: dict[str, Any] | None = None,
+        with_timeseries: bool = False,
+        note: Callable[[str], None] = _note,
+    ) -> None:
         self.folder = Path(folder)
         self.parts_dir = self.folder / "parts"
         self.fingerprint, self.n_rows = fingerprint, n_rows
+        self.design = design or {}
+        self.with_timeseries = with_timeseries
+        self.note = note
         self.parts: list[dict] = []
 
     # --- opening -------------------------------------------------------------------------------------
 
     def has_runs(self) -> bool:
-        return (self.folder / MANIFEST).is_file() and bool(self._read_manifest().get("parts"))
+        if not (self.folder / MANIFEST).is_file():
+            return False
+        try:
+            return bool(read_manifest(self.folder)["parts"])
+        except DamagedResults:
+            return True  # a damaged store is still a store: never start anew over it
 
-    def _read_manifest(self) -> dict:
-        return json.loads((self.folder / MANIFEST).read_text())
+    def create(self) -> None:
+        """Start an empty store in a new folder."""
+        self.parts_dir.mkdir(parents=True, exist_ok=True)
+        self.parts = []
+        self._write_manifest()
+
+    def marker(self) -> dict:
+        """What the folder's output marker records of this store (orgsim.rundir)."""
+        return {"fingerprint": self.fingerprint, "n_rows": self.n_rows}
 
     def open(self) -> set[int]:
-        """Create or reopen the store; return the ids of the runs already committed."""
-        self.parts_dir.mkdir(parents=True, exist_ok=True)
-        if (self.folder / MANIFEST).is_file():
-            manifest = self._read_manifest()
-            if manifest["fingerprint"] != self.fingerprint or manifest["n_rows"] != self.n_rows:
-                raise ConfigError(
-                    f"{self.folder} holds a sweep with another design or config; rerun with resume=false "
-                    "for a new folder, or choose another hydra.run.dir"
-                )
-            self.parts = manifest["parts"]
-        else:
-            self._write_manifest()
+        """Reopen the store: check it, drop damaged parts (their runs run again), and return the ids of the
+        runs committed and whole. Refuses another design naming the key that differs."""
+        if not (self.folder / MANIFEST).is_file() and not self._rebuildable():
+            raise DamagedResults(
+                f"'{self.folder / MANIFEST}' is missing, and the folder's marker does not say it holds this "
+                "design; restore it, or rerun with resume=false for a new folder"
+            )
+        rebuilt = False
+        try:
+            manifest = read_manifest(self.folder)
+        except DamagedResults as err:
+            if not self._rebuildable():
+                raise DamagedResults(
+                    f"{err}; the folder's marker does not say it holds this design, so it cannot be rebuilt: "
+                    "restore it, or rerun with resume=false for a new folder"
+                ) from None
+            manifest = self._rebuild(str(err))
+            rebuilt = True
+        if manifest["fingerprint"] != self.fingerprint or manifest["n_rows"] != self.n_rows:
+            raise ConfigError(self._differs(manifest))
         for stale in self.folder.glob("**/.partial-*"):  # left by a kill mid-write
             stale.unlink()
+        self.parts_dir.mkdir(parents=True, exist_ok=True)
+        self.parts = []
+        for part in manifest["parts"]:
+            problem = part_problem(self.folder, part, self.with_timeseries)
+            if problem is None:
+                self.parts.append(part)
+                continue
+            self.note(f"'{problem[0]}' is damaged ({problem[1]}); its {part['runs']} run(s) run again")
+            for path in part_paths(self.folder, part, with_timeseries=True):
+                path.unlink(missing_ok=True)
+        if rebuilt or len(self.parts) != len(manifest["parts"]) or "design" not in manifest:
+            self._write_manifest()
         done: set[int] = set()
         for part in self.parts:
             done.update(range(part["first"], part["last"] + 1))
         return done
 
+    def _rebuildable(self) -> bool:
+        from orgsim.rundir import read_marker
+
+        marker = read_marker(self.folder)
+        return all(marker.get(k) == v for k, v in self.marker().items())
+
+    def _rebuild(self, problem: str) -> dict:
+        """A manifest listing the whole run parts on disk (each was renamed into place complete)."""
+        parts, last = [], -1
+        for path in sorted(self.parts_dir.glob("runs-*.parquet")):
+            rows = parquet_rows(path)
+            name = path.stem.removeprefix("runs-")
+            if rows is None or not name.isdigit() or int(name) <= last:
+                continue
+            first = int(name)
+            ids = pd.read_parquet(path, columns=["run_id"])["run_id"]
+            if len(ids) != rows or ids.min() != first or ids.max() != first + rows - 1:
+                continue
+            parts.append({"name": name, "first": first, "last": first + rows - 1, "runs": rows})
+            last = first + rows - 1
+        self.note(f"{problem}; rebuilt it from the {len(parts)} part(s) on disk")
+        return {"kind": MANIFEST_KIND, "fingerprint": self.fingerprint, "n_rows": self.n_rows, "parts": parts}
+
+    def _differs(self, manifest: dict) -> str:
+        stored = manifest.get("design")
+        advice = "rerun with resume=false for a new folder, or choose another hydra.run.dir"
+        if isinstance(stored, dict) and self.design:
+            for key in sorted(set(stored) | set(self.design), key=str):
+                if key in ("sweep.name",):
+                    continue
+                if stored.get(key) != self.design.get(key):
+                    there, here = (
+                        json.dumps(v, default=str)[:60] for v in (stored.get(key), self.design.get(key))
+                    )
+                    return (
+                        f"{self.folder} holds a sweep of another design: {key} is {there} there and {here} "
+                        f"here (a resume may change only replicates and the executor); {advice}"
+                    )
+        return f"{self.folder} holds a sweep with another design or config; {advice}"
+
     def _write_manifest(self) -> None:
-        manifest = {"fingerprint": self.fingerprint, "n_rows": self.n_rows, "parts": self.parts}
-        _atomic_write_bytes(self.folder / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+        manifest = {
+            "kind": MANIFEST_KIND,
+            "fingerprint": self.fingerprint,
+            "n_rows": self.n_rows,
+            "parts": self.parts,
+            "design": self.design,
+        }
+        _atomic_write_bytes(
+            self.folder / MANIFEST, (json.dumps(manifest, indent=1, default=str) + "\n").encode()
+        )
 
     # --- writing -------------------------------------------------------------------------------------
 
@@ -97,31 +206,41 @@ class Store:
 
     # --- final tables --------------------------------------------------------------------------------
 
-    def _ordered(self) -> list[dict]:
-        return sorted(self.parts, key=lambda p: p["first"])
+    def _ordered(self, below: int | None = None) -> list[dict]:
+        parts = sorted(self.parts, key=lambda p: p["first"])
+        return [p for p in parts if below is None or p["first"] < below]
 
-    def runs(self) -> pd.DataFrame:
-        """Every committed run, by run id."""
-        frames = [pd.read_parquet(self.parts_dir / f"runs-{p['name']}.parquet") for p in self._ordered()]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    def stored_runs(self) -> int:
+        return sum(p["runs"] for p in self.parts)
 
-    def finalize(self, with_timeseries: bool) -> list[Path]:
-        """Write `runs.parquet` (and stream `timeseries.parquet` part by part); return the paths."""
+    def runs(self, below: int | None = None) -> pd.DataFrame:
+        """Every committed run (with a run id below `below`, when given), by run id."""
+        frames = [pd.read_parquet(self.parts_dir / f"runs-{p['name']}.parquet") for p in self._ordered(below)]
+        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if below is not None and not table.empty:
+            table = table[table["run_id"] < below].reset_index(drop=True)
+        return table
+
+    def finalize(self, with_timeseries: bool, below: int | None = None) -> list[Path]:
+        """Write `runs.parquet` (and stream `timeseries.parquet` part by part) of the runs with an id below
+        `below` (all when None): the design asked for, though the store may hold more replicates."""
         written = [self.folder / "runs.parquet"]
-        _atomic_parquet(self.runs(), written[0])
+        _atomic_parquet(self.runs(below), written[0])
         if with_timeseries:
             path = self.folder / "timeseries.parquet"
             tmp = path.with_name(f".partial-{path.name}")
-            join_parquet([self.parts_dir / f"timeseries-{p['name']}.parquet" for p in self._ordered()], tmp)
+            parts = [self.parts_dir / f"timeseries-{p['name']}.parquet" for p in self._ordered(below)]
+            join_parquet(parts, tmp, below=below)
             os.replace(tmp, path)
             written.append(path)
         return written
 
 
-def join_parquet(parts: list[Path], path: Path) -> None:
+def join_parquet(parts: list[Path], path: Path, below: int | None = None) -> None:
     """Stream parquet `parts`, in order, into one file at `path`, a row group per part: memory holds one
     part at a time. A column whose type differs between parts (int64 in one, float64 in another, as
-    pandas infers per table) takes the common type, as pandas.concat would give."""
+    pandas infers per table) takes the common type, as pandas.concat would give. With `below`, only the
+    rows whose run_id is below it."""
     if not parts:
         pq.write_table(pa.table({}), path)
         return
@@ -132,7 +251,12 @@ def join_parquet(parts: list[Path], path: Path) -> None:
         schema = unified.with_metadata(schema.metadata)
     with pq.ParquetWriter(path, schema) as writer:
         for part in parts:
-            writer.write_table(pq.ParquetFile(part).read().cast(schema))  # not read_table: no dataset import
+            table = pq.ParquetFile(part).read().cast(schema)  # not read_table: no dataset import
+            if below is not None:
+                import pyarrow.compute as pc
+
+                table = table.filter(pc.less(table["run_id"], below))
+            writer.write_table(table)
 
 
 def write_part(folder: Path, name: str, first: int, table: pd.DataFrame) -> Path:
