@@ -171,14 +171,15 @@ def baseline(r: Results) -> list[str]:
     months = np.array([np.nan if v is None else v for v in months], dtype=float)
     by_year = " / ".join(f"{y['share']:.1%}" for y in agg["marginalized_by_year"])
     thresholds = agg["threshold_sensitivity"]
+    lines = list(thresholds)  # the custodian line -0.05, as set, +0.05
     out += [
         f"`orgsim run scenario=baseline_2012` ({n} organizations, {summary['months']} months, policy "
         f"{summary['policy']}).{r.timing('baseline')}",
         "",
-        f"- IT ends marginalized (mean it_influence of the final 12 months below 0.35) in {m['count']} of {n} "
+        f"- IT ends marginalized (mean it_influence of the final 12 months below {lines[1]}) in {m['count']} of {n} "
         f"runs: {m['share']:.1%} (95% CI {m['ci95'][0]:.1%}-{m['ci95'][1]:.1%}); by year of the horizon {by_year}.",
-        f"- With the custodian line at 0.30 / 0.40 instead: {thresholds['0.3']['share']:.1%} / "
-        f"{thresholds['0.4']['share']:.1%}.",
+        f"- With the custodian line at {lines[0]} / {lines[2]} instead: {thresholds[lines[0]]['share']:.1%} / "
+        f"{thresholds[lines[2]]['share']:.1%}.",
         f"- Shadow and BYOT deployments become the majority (for 6 months running) in month {median_ci(months)} "
         f"(median, 95% CI; {agg['month_shadow_majority']['runs_reaching_majority']} of {n} runs reach it).",
         f"- Final shadow share and final IT influence correlate at r = {agg['correlation_shadow_share_influence']:.2f} "
@@ -478,9 +479,10 @@ def sensitivity_to_assumptions(r: Results) -> list[str]:
         thresholds = r.summary("baseline", "run", "summary.json")["aggregate"]["threshold_sensitivity"]
         out.append(
             "- The verdict depends on where the custodian line is drawn: at baseline the share marginalized is "
-            + " / ".join(f"{thresholds[k]['share']:.1%}" for k in ("0.3", "0.35", "0.4"))
-            + " with the line at 0.30 / 0.35 / 0.40 of it_influence; the line and the weights of it_influence are "
-            "assumptions, not fitted to data."
+            + " / ".join(f"{v['share']:.1%}" for v in thresholds.values())
+            + f" with the line at {' / '.join(thresholds)} of it_influence; the line is fitted to the State of the "
+            "CIO 2016 share of functional CIOs (docs/ODD.md section 2.0), the weights of it_influence are "
+            "assumptions."
         )
     table = r.table("global_sensitivity", "sensitivity", "sensitivity.parquet")
     if table is not None:

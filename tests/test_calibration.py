@@ -13,7 +13,7 @@ import yaml
 
 from orgsim import api
 from orgsim.calibration.abc import Statistic, distances, posterior_summary, reject, row_statistics
-from orgsim.calibration.targets import REPORTERS, TARGETS, run_statistics, window
+from orgsim.calibration.targets import FIT_TARGETS, REPORTERS, TARGETS, run_statistics, window
 
 
 def test_window_is_the_calendar_year():
@@ -24,27 +24,35 @@ def test_window_is_the_calendar_year():
 
 
 def test_target_statistics_of_a_known_table():
-    months = np.arange(61)
+    months = np.arange(73)
+    n = len(months)
     table = pd.DataFrame(
         {
             "month": months,
-            "business_tech_spend_share": np.full(61, 0.25),  # outside / IT = 1/3
-            "marketing_tech_spend": np.full(61, 500.0),
-            "it_budget": np.full(61, 1000.0),
-            "it_discretionary_spend": np.full(61, 1000.0),
-            "outside_managed_share": np.full(61, 0.4),
+            "business_tech_spend_share": np.full(n, 0.25),  # outside / IT = 1/3
+            "marketing_tech_spend": np.full(n, 500.0),
+            "it_budget": np.full(n, 1000.0),
+            "outside_managed_share": np.full(n, 0.4),
             "it_decision_share": np.where(months <= 36, 0.6, 0.4),  # controls most in 2014, not 2015
-            "shadow_share": months / 60.0,
+            "shadow_share": months / 72.0,
+            "it_influence": np.where(months <= 60, 0.3, 0.5),
+            "active_deployments": np.full(n, 10.0),
+            "deployments_byot": np.full(n, 3.0),
+            "deployments_shadow": np.full(n, 2.0),
+            "deployments_created": months * 2.0,  # two a month
+            "deployments_retired": months * 2.0,  # ... and two retire: the stock stays at 10, half outside
+            "shut_down": np.zeros(n),
         }
     )
     stats = run_statistics(table, 2012)
     assert set(stats) == {t.name for t in TARGETS}
     assert stats["outside_over_it_2013"] == pytest.approx(1 / 3)
     assert stats["outside_share_2015"] == pytest.approx(0.25)
-    assert stats["marketing_over_it_2016"] == pytest.approx(0.5)
+    assert stats["marketing_over_it_2016"] == pytest.approx(0.5)  # against the WHOLE IT budget
     assert stats["it_involved_2012"] == pytest.approx(0.6)
     assert stats["cio_controls_most_2014"] == 1.0 and stats["cio_controls_most_2015"] == 0.0
-    assert stats["shadow_majority_2015"] == pytest.approx(np.mean(np.arange(37, 49)) / 60.0)
+    assert stats["shadow_primary_path_2015"] == pytest.approx(0.5)  # the flow: retirements replaced alike
+    assert stats["cio_functional_2016"] == pytest.approx(0.3) and stats["cio_functional_2017"] == 0.5
     assert set(REPORTERS) <= set(table.columns)
 
 
@@ -115,11 +123,12 @@ def test_calibrate_end_to_end_and_resume(tmp_path):
     first = orgsim(*args)
     assert first.returncode == 0, first.stderr
     posterior = pd.read_csv(out / "posterior.csv")
-    assert len(posterior) == 9 and (posterior["low90"] <= posterior["median"]).all()
+    assert len(posterior) == 8 and (posterior["low90"] <= posterior["median"]).all()
+    assert (posterior["width_ratio"] > 0).all()
     assert (posterior["median"] <= posterior["high90"]).all()
     assert len(pd.read_csv(out / "accepted.csv")) == 2
     targets = pd.read_csv(out / "targets.csv")
-    assert set(targets["target"]) == {t.name for t in TARGETS}
+    assert set(targets["target"]) == {t.name for t in FIT_TARGETS}  # forecasts and held-out rows: never
     assert (out / "pairs.png").stat().st_size > 0
     scenario = yaml.safe_load((out / "calibrated_scenario.yaml").read_text())
     values = dict(_dotted(scenario))

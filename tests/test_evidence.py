@@ -12,10 +12,17 @@ from orgsim.calibration.targets import TARGETS
 from orgsim.cli import main
 
 
-def _run(replicate: int, decision: float, months: int = 61) -> pd.DataFrame:
+def _run(replicate: int, decision: float, months: int = 73) -> pd.DataFrame:
     m = np.arange(months)
     return pd.DataFrame(
         {
+            "it_influence": 0.2 + 0.05 * replicate,
+            "active_deployments": 10.0,
+            "deployments_byot": 3.0,
+            "deployments_shadow": 3.0,
+            "deployments_created": 2.0 * m,
+            "deployments_retired": 2.0 * m,
+            "shut_down": 0.0,
             "replicate": replicate,
             "month": m,
             "business_tech_spend_share": 0.31,
@@ -34,18 +41,35 @@ def _run(replicate: int, decision: float, months: int = 61) -> pd.DataFrame:
 def test_published_rows_hold_the_known_values_and_the_pass_rule():
     # 10 organizations; IT makes most decisions in 7 of them
     timeseries = pd.concat([_run(r, 0.6 if r < 7 else 0.4) for r in range(10)], ignore_index=True)
-    rows = {r["check"].split(": ")[1]: r for r in evidence.published_rows(timeseries, 2012)}
+    from orgsim.config.schema import MetricsConfig
+
+    lines = MetricsConfig(custodian_threshold=0.33, strategic_threshold=0.6)
+    rows = {r["check"].split(": ")[1]: r for r in evidence.published_rows(timeseries, 2012, lines)}
     assert set(rows) == {t.name for t in TARGETS}
     assert rows["outside_share_2015"]["model"] == pytest.approx(0.31)
     assert rows["outside_over_it_2013"]["model"] == pytest.approx(0.31 / 0.69)
-    assert rows["marketing_over_it_2016"]["model"] == pytest.approx(0.9)
+    assert rows["marketing_over_it_2016"]["model"] == pytest.approx(900.0 / 4000.0)  # the whole IT budget
+    assert not rows["marketing_over_it_2016"]["passed"]
+    # influence 0.20, 0.25, ..., 0.65: three below 0.33, two at or above 0.6
+    assert rows["cio_functional_2016"]["model"] == pytest.approx(0.3)
+    assert rows["cio_strategic_2016"]["model"] == pytest.approx(0.2)
+    assert (
+        rows["cio_functional_2016"]["flag"] == "line,analogue"
+        and rows["it_involved_2012"]["flag"] == "input,analogue"
+    )
+    assert rows["outside_share_2015"]["flag"] == "check,forecast,analogue"
+    assert rows["cio_controls_most_2015"]["flag"] == "held-out"
+    assert "declared before the fit" in rows["cio_controls_most_2015"]["tolerance"]
+    # the primary-path forecast is an inequality on the flow: 0.6 of new deployments outside IT
+    assert rows["shadow_primary_path_2015"]["model"] == pytest.approx(0.6)
+    assert rows["shadow_primary_path_2015"]["passed"]
     assert rows["cio_controls_most_2014"]["model"] == pytest.approx(0.7)
     for r in rows.values():
         assert r["low"] <= r["model"] <= r["high"]
     # 0.31 against 0.35 +- 0.05 with no spread: inside the band
     assert rows["outside_share_2015"]["passed"]
-    # 0.31/0.69 = 0.45 against 0.40 +- 0.10: inside; 0.9 against 1.0 +- 0.15: inside
-    assert rows["outside_over_it_2013"]["passed"] and rows["marketing_over_it_2016"]["passed"]
+    # 0.31/0.69 = 0.45 against 0.40 +- 0.10: inside
+    assert rows["outside_over_it_2013"]["passed"]
     far = pd.concat([_run(r, 0.6).assign(business_tech_spend_share=0.6) for r in range(10)])
     rows = {r["check"].split(": ")[1]: r for r in evidence.published_rows(far, 2012)}
     assert not rows["outside_share_2015"]["passed"]
@@ -115,6 +139,7 @@ def test_validate_runs_the_published_and_hypotheses_checks(tmp_path, capsys):
     assert code == 0
     table = pd.read_csv(out / "validation.csv")
     assert len(table) == len(TARGETS) + 2 + 2
+    assert set(table.loc[table["check"].str.startswith("input:"), "flag"]) == {"input"}
     assert table["check"].str.startswith(("published:", "input:", "hypothesis:")).all()
     assert (table["low"] <= table["model"] + 1e-12).all() and (table["model"] <= table["high"] + 1e-12).all()
     assert (out / "published.png").stat().st_size > 10_000

@@ -11,6 +11,14 @@ from orgsim.model.industry import by_size, draw_organization, total_headcount
 from orgsim.model.organization import Organization
 from orgsim.runner import replicate_seeds, run_replicates, tables
 
+NO_SPREAD = ("org.size_spread=0", "org.mix_spread=0")  # the calibrated defaults draw an industry (issue 22)
+
+
+def one_org(make_settings, *overrides: str):
+    """Settings with no size or mix spread unless the overrides set one."""
+    given = {o.split("=", 1)[0] for o in overrides}
+    return make_settings(*(o for o in NO_SPREAD if o.split("=", 1)[0] not in given), *overrides)
+
 
 def _headcounts(setting, replicates: int = 8) -> pd.Series:
     ts, _ = tables(run_replicates(setting, replicates, base_seed=5, workers=1))
@@ -18,17 +26,19 @@ def _headcounts(setting, replicates: int = 8) -> pd.Series:
 
 
 def test_size_spread_draws_a_size_per_organization(make_settings):
-    fixed = _headcounts(make_settings("years=1"))
-    drawn = _headcounts(make_settings("years=1", "org.size_spread=0.5"))
+    fixed = _headcounts(one_org(make_settings, "years=1", "org.size_spread=0"))
+    drawn = _headcounts(one_org(make_settings, "years=1", "org.size_spread=0.5"))
     assert fixed.nunique() == 1 and fixed.iloc[0] == 2000
     assert drawn.nunique() == len(drawn)
     assert drawn.min() < 2000 < drawn.max()
-    pd.testing.assert_series_equal(drawn, _headcounts(make_settings("years=1", "org.size_spread=0.5")))
+    pd.testing.assert_series_equal(
+        drawn, _headcounts(one_org(make_settings, "years=1", "org.size_spread=0.5"))
+    )
 
 
 def test_drawn_cio_stance_follows_the_survey_shares(make_settings):
     """With draw on, CIOs aspire with probability 0.6 and are willing with 0.1 (Deloitte 2011/12)."""
-    setting = make_settings("years=1", "org.employees.enabled=false")
+    setting = one_org(make_settings, "years=1", "org.employees.enabled=false")
     cios = [Organization(setting, seed).it for seed in replicate_seeds(11, 400)]
     aspiration = np.array([it.aspiration for it in cios])
     willingness = np.array([it.willingness for it in cios])
@@ -45,8 +55,8 @@ def _per_head(setting) -> dict[str, float]:
 
 @pytest.mark.parametrize("size", [200, 2000, 20_000, 100_000])
 def test_org_size_scales_every_headcount_and_budget_alike(make_settings, size):
-    base = make_settings()
-    setting, draw = draw_organization(make_settings(f"org.size={size}"), np.random.default_rng(0))
+    base = one_org(make_settings)
+    setting, draw = draw_organization(one_org(make_settings, f"org.size={size}"), np.random.default_rng(0))
     # rounding each of nine groups moves the total by at most 4.5 people, plus the 1-person floor
     assert abs(total_headcount(setting) - size) <= 5
     assert draw.size_factor == pytest.approx(size / 2000)
@@ -59,7 +69,7 @@ def test_org_size_scales_every_headcount_and_budget_alike(make_settings, size):
 
 
 def test_no_industry_settings_draw_nothing(make_settings):
-    setting = make_settings()
+    setting = one_org(make_settings)
     rng = np.random.default_rng(4)
     state = rng.bit_generator.state
     same, draw = draw_organization(setting, rng)
@@ -68,8 +78,8 @@ def test_no_industry_settings_draw_nothing(make_settings):
 
 
 def test_mix_spread_redraws_the_department_mix_at_the_same_total(make_settings):
-    setting = make_settings("org.mix_spread=0.5")
-    base = _per_head(make_settings())
+    setting = one_org(make_settings, "org.mix_spread=0.5")
+    base = _per_head(one_org(make_settings))
     shares = []
     for seed in range(20):
         drawn, draw = draw_organization(setting, np.random.default_rng(seed))
@@ -85,7 +95,7 @@ def test_mix_spread_redraws_the_department_mix_at_the_same_total(make_settings):
 
 
 def test_industry_runs_report_marginalization_by_size(make_settings):
-    setting = make_settings("years=1", "org.size_spread=0.8", "org.mix_spread=0.3")
+    setting = one_org(make_settings, "years=1", "org.size_spread=0.8", "org.mix_spread=0.3")
     ts, _ = tables(run_replicates(setting, 9, base_seed=2, workers=1))
     last = ts[ts["month"] == ts["month"].max()]
     rows = by_size(last["headcount"].to_numpy(), (last["it_role"] == "infrastructure_custodian").to_numpy())

@@ -132,7 +132,18 @@ def test_the_cloud_push_lowers_its_influence(effects):
     assert row["final_it_influence_high"] < 0
 
 
-@pytest.mark.parametrize("lever", ["innovation_partner", "acting_cio"])
+ACTING_CIO_UNDER_ISSUE_22_CALIBRATION = pytest.mark.xfail(
+    strict=True,
+    reason="a finding, not a flake: at the issue-22 calibrated defaults the acting CIO keeps about a third "
+    "of its effect on influence with the spend share held (0.037 of 0.111 at 80 paired organizations, "
+    "seed 5; 0.41-0.47 of it with core_decisions or the IT budget at their hand-set values), so most of "
+    "its effect runs through the innovation line it funds. Passed at issue 9's defaults.",
+)
+
+
+@pytest.mark.parametrize(
+    "lever", ["innovation_partner", pytest.param("acting_cio", marks=ACTING_CIO_UNDER_ISSUE_22_CALIBRATION)]
+)
 def test_innovation_levers_keep_most_of_their_effect_with_the_spend_share_held(effects, lever):
     """Budget moved into IT's innovation line is IT's measured spend: without that line in it_influence
     the lever must still raise IT's influence by more than half as much."""

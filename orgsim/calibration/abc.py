@@ -70,7 +70,9 @@ def reject(
 
 def posterior_summary(accepted: pd.DataFrame, priors: dict[str, tuple[float, float]]) -> pd.DataFrame:
     """Per parameter: prior range, posterior median and 90% interval, and how much the data narrowed it
-    (`identified`: 1 - the 90% interval's width over the prior's middle 90%; near 0: not identified)."""
+    (`identified`: 1 - the 90% interval's width over the prior's middle 90%; near 0: not identified;
+    `width_ratio`: the 90% interval's width over the prior's whole width, under 0.5: narrowed to under half
+    its prior range)."""
     rows = []
     for key, (low, high) in priors.items():
         values = accepted[key].to_numpy(dtype=float)
@@ -84,6 +86,7 @@ def posterior_summary(accepted: pd.DataFrame, priors: dict[str, tuple[float, flo
                 "low90": float(q05),
                 "high90": float(q95),
                 "identified": float(1.0 - (q95 - q05) / (0.9 * (high - low))),
+                "width_ratio": float((q95 - q05) / (high - low)),
             }
         )
     return pd.DataFrame(rows)

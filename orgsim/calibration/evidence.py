@@ -17,29 +17,56 @@ from orgsim.calibration.targets import TARGETS, run_statistics
 from orgsim.intervals import mean_interval, share_interval
 
 
-def published_rows(timeseries: pd.DataFrame, start_year: int) -> list[dict]:
-    """One row per published figure: the model's value over the runs in `timeseries`."""
+def _row(t, values: np.ndarray, model=None) -> dict:
+    """A published figure's row: the model's value and 95% interval (Wilson for a share of
+    organizations), the pass rule (near: the interval meets value +- scale; above: it lies above value)."""
+    values = values[np.isfinite(values)]
+    if t.population:
+        mean, low, high = share_interval(values > 0.5)
+    else:
+        mean, low, high = mean_interval(values) if len(values) else (np.nan, np.nan, np.nan)
+    if t.relation == "above":
+        passed = bool(low > t.value)
+        tolerance = f"interval above {t.value:g} (an inequality)"
+    else:
+        passed = bool(low <= t.value + t.scale and high >= t.value - t.scale)
+        declared = " (held-out tolerance, declared before the fit)" if t.use == "held_out" else ""
+        tolerance = f"interval meets {t.value:g} +- {t.scale:g}{declared}"
+    note = f"analogue: {t.analogue}" if t.analogue else "measured as the source measured it"
+    if t.reason:
+        note += f"; {t.reason}"
+    return {
+        "check": f"published: {t.name}",
+        "reference": f"{t.source}: {t.claim}",
+        "target": t.value,
+        "model": mean,
+        "low": low,
+        "high": high,
+        "tolerance": tolerance,
+        "passed": passed,
+        "note": note,
+        "flag": t.flags,
+    }
+
+
+def published_rows(timeseries: pd.DataFrame, start_year: int, metrics=None, targets=TARGETS) -> list[dict]:
+    """One row per published figure: the model's value over the runs in `timeseries`.
+
+    Role-line figures (State of the CIO) need `metrics` (the role lines); without it they are left out.
+    A target past the table's last year is left out too."""
+    last_year = start_year + (int(timeseries["month"].max()) - 1) // 12
+    chosen = [t for t in targets if t.year <= last_year and (metrics is not None or not t.line)]
     per_run = pd.DataFrame.from_records(
-        [run_statistics(t, start_year) for _, t in timeseries.groupby("replicate", sort=True)]
+        [run_statistics(t, start_year, chosen) for _, t in timeseries.groupby("replicate", sort=True)]
     )
     rows = []
-    for t in TARGETS:
+    for t in chosen:
         values = per_run[t.name].to_numpy(dtype=float)
-        mean, low, high = share_interval(values > 0.5) if t.population else mean_interval(values)
-        note = f"analogue: {t.analogue}"
-        rows.append(
-            {
-                "check": f"published: {t.name}",
-                "reference": f"{t.source}: {t.claim}",
-                "target": t.value,
-                "model": mean,
-                "low": low,
-                "high": high,
-                "tolerance": f"interval meets {t.value:g} +- {t.scale:g} (target scale)",
-                "passed": low <= t.value + t.scale and high >= t.value - t.scale,
-                "note": note,
-            }
-        )
+        if t.line == "custodian":
+            values = (values < metrics.custodian_threshold).astype(float)
+        elif t.line == "strategic":
+            values = (values >= metrics.strategic_threshold).astype(float)
+        rows.append(_row(t, values))
     return rows
 
 
@@ -63,6 +90,7 @@ def deloitte_rows(timeseries: pd.DataFrame, aspiration: float, willingness: floa
                 "tolerance": "target inside the 95% interval",
                 "passed": low <= value <= high,
                 "note": "an input: checks that each organization's CIO is drawn as the survey says",
+                "flag": "input",
             }
         )
     return rows

@@ -63,9 +63,9 @@ def per_run_statistics(
 def check_horizon(plan, targets=None) -> None:
     """Refuse, before any run, a calibration whose runs do not cover every target's calendar year: its
     statistic would be undefined (NaN) in every run."""
-    from orgsim.calibration.targets import TARGETS
+    from orgsim.calibration.targets import FIT_TARGETS
 
-    targets = TARGETS if targets is None else targets
+    targets = FIT_TARGETS if targets is None else targets  # forecasts and held-out rows are not fitted
     years = [int(y) for y in plan.design["years"]] if "years" in plan.design else []
     for base in plan.bases.values():
         start = base.start_year
@@ -106,12 +106,15 @@ def fit(plan, accept: float) -> dict:
     """ABC on a finished calibration sweep; writes the posterior files into the sweep folder, all of them
     or none (the sweep's own store, locked by the caller)."""
     from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics
-    from orgsim.calibration.targets import REPORTERS, TARGETS
+    from orgsim.calibration.targets import FIT_REPORTERS
+    from orgsim.calibration.targets import FIT_TARGETS as TARGETS  # forecasts and held-out rows: never fitted
     from orgsim.guards import NonFiniteOutcome
 
-    missing = [r for r in REPORTERS if r not in plan.reporters]
+    missing = [r for r in FIT_REPORTERS if r not in plan.reporters]
     if missing:
-        raise ConfigError(f"sweep.timeseries must keep {', '.join(REPORTERS)}; missing {', '.join(missing)}")
+        raise ConfigError(
+            f"sweep.timeseries must keep {', '.join(FIT_REPORTERS)}; missing {', '.join(missing)}"
+        )
     sampled = [f for f in plan.factors if f.sampled]
     if not sampled or len(plan.factors) != len(sampled):
         raise ConfigError("calibrate needs a sampled design over ranges only (sweep.design=lhs or sobol)")
@@ -245,13 +248,15 @@ def report(result: dict) -> str:
         f"accepted {result['accepted']} of {result['rows']} parameter sets ({result['runs_per_row']} runs "
         f"each); distance of the last accepted {result['max_distance']:.2f} (median of all "
         f"{result['median_distance_all']:.2f})",
-        "parameter                                  prior            posterior median [90%]    identified",
+        "parameter                                  prior            posterior median [90%]    identified"
+        "  width/prior",
     ]
     for r in result["posterior"].itertuples():
         lines.append(
             f"{r.parameter:42s} [{r.prior_low:g}, {r.prior_high:g}]".ljust(60)
             + f"{r.median:.4g} [{r.low90:.4g}, {r.high90:.4g}]".ljust(28)
-            + f"{r.identified:.2f}"
+            + f"{r.identified:.2f}".ljust(12)
+            + f"{r.width_ratio:.2f}"
         )
     lines.append("target                      value  prior median  posterior median [90%]")
     for r in result["targets"].itertuples():

@@ -68,6 +68,17 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
         summary["workers"] = default_workers(workers, setting.replicates, setting.years * 12)
         check_summary(summary)
         summary["verdict"] = verdict(summary)
+        if setting.posterior_sets:
+            from orgsim.calibration.posterior import posterior_verdict
+
+            over = posterior_verdict(
+                setting, setting.posterior_sets, setting.replicates, setting.seed, workers
+            )
+            summary["posterior_verdict"] = {
+                "share": over.share, "ci95": [over.low, over.high], "sets": over.sets,
+                "organizations": over.organizations,
+            }  # fmt: skip
+            summary["verdict"] += " Over the calibration posterior: " + over.describe() + "."
         _write_outputs(setting, output_dir, summary, plotted, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -659,6 +659,10 @@ class OrgsimConfig:
     workers: int = bounded(0, 0, 1024)  # 0: one per CPU core
     overwrite: bool = False  # replace complete results in hydra.run.dir (kept until the new run completes)
     force: bool = False  # run even when the memory estimate exceeds what the machine can spare
+    # orgsim run: also give the verdict over the calibration posterior, drawing this many of the accepted
+    # calibration sets (configs/calibrated/abc_2012_posterior.csv; replicates / sets organizations each):
+    # the share marginalized with an interval of chance plus parameter uncertainty. 0: off.
+    posterior_sets: int = bounded(0, 0, 1000)
 
 
 VALIDATION_SIZES = ("full", "quick")

@@ -34,6 +34,15 @@ class CheckResult:
     tolerance: str | float
     passed: bool
     note: str = ""
+    # what kind of row it is (issue 22): "fit" (a calibration target), "held-out" (kept out of every fit,
+    # tolerance declared before it), "forecast", "analogue", "input" or "line" (met by the model's own
+    # inputs or by construction of the role lines: shown, not counted); comma-separated, "" for none
+    flag: str = ""
+
+    @property
+    def counted(self) -> bool:
+        """Whether the row counts in the verdict (rows met by the inputs or by construction do not)."""
+        return not {"input", "line"} & set(self.flag.split(","))
 
 
 @dataclass

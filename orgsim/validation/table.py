@@ -29,7 +29,7 @@ def _number(x: float | None) -> str:
 
 def format_table(results: list[CheckResult]) -> str:
     """A fixed-width table: check, reference, target, model [interval], tolerance, pass/fail."""
-    head = ("check", "reference", "target", "model [interval]", "tolerance", "result")
+    head = ("check", "reference", "target", "model [interval]", "tolerance", "result", "flags")
     lines = []
     for r in results:
         interval = "" if r.low == r.high else f" [{_number(r.low)}, {_number(r.high)}]"
@@ -41,7 +41,8 @@ def format_table(results: list[CheckResult]) -> str:
                 _number(r.target),
                 _number(r.model) + interval,
                 tolerance,
-                "pass" if r.passed else "FAIL",
+                ("pass" if r.passed else "FAIL") + ("" if r.counted else " (not counted)"),
+                r.flag,
             )
         )
     widths = [max(len(row[i]) for row in [head, *lines]) for i in range(len(head))]
@@ -51,7 +52,20 @@ def format_table(results: list[CheckResult]) -> str:
 
 
 def verdict(results: list[CheckResult]) -> str:
-    failed = [r.check for r in results if not r.passed]
+    """Pass count over the counted rows (rows met by the model's inputs or by construction are shown but
+    not counted), with the held-out and forecast rows' own counts."""
+    counted = [r for r in results if r.counted]
+    shown = len(results) - len(counted)
+    aside = f"; {shown} rows met by inputs or by construction shown, not counted" if shown else ""
+    parts = []
+    for flag in ("held-out", "forecast"):
+        rows = [r for r in counted if flag in r.flag.split(",")]
+        if rows:
+            parts.append(f"{flag}: {sum(r.passed for r in rows)} of {len(rows)} pass")
+    extra = f" ({'; '.join(parts)})" if parts else ""
+    failed = [r.check for r in counted if not r.passed]
     if not failed:
-        return f"all {len(results)} validation rows passed"
-    return f"{len(failed)} of {len(results)} validation rows FAILED: {', '.join(failed)}"
+        return f"all {len(counted)} counted validation rows passed{extra}{aside}"
+    return (
+        f"{len(failed)} of {len(counted)} counted validation rows FAILED{extra}: {', '.join(failed)}{aside}"
+    )

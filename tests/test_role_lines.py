@@ -1,0 +1,96 @@
+"""Issue 22: the role lines fitted to the role surveys, the verdict over the posterior, and the honest
+targets' bookkeeping (forecasts never fitted, inputs and rows met by construction not counted)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from orgsim.calibration import posterior, roles
+from orgsim.calibration.targets import FIT_TARGETS, HELD_OUT, LINE_TARGETS, TARGETS
+from orgsim.validation.registry import CheckResult
+from orgsim.validation.table import verdict
+
+
+def test_only_measured_figures_are_fitted_and_held_out_ones_declare_their_tolerance():
+    assert {t.name for t in FIT_TARGETS} == {"outside_over_it_2013", "cio_controls_most_2014"}
+    assert all(t.kind == "figure" for t in FIT_TARGETS)
+    assert {t.kind for t in TARGETS if t.name in ("outside_share_2015", "shadow_primary_path_2015")} == {
+        "forecast"
+    }
+    assert len(HELD_OUT) >= 2
+    for t in HELD_OUT:
+        assert "declared before the fit" in t.reason and t.scale > 0
+    # a held-out year is never a fitted year of the same series
+    assert not {t.year for t in HELD_OUT if t.source.startswith("Logicalis")} & {
+        t.year for t in FIT_TARGETS if t.source.startswith("Logicalis")
+    }
+    assert {t.line for t in LINE_TARGETS} == {"custodian", "strategic"}
+    assert not any(t.counted for t in TARGETS if t.use in ("input", "line"))
+
+
+def test_the_verdict_leaves_out_rows_met_by_inputs_or_by_construction():
+    rows = [
+        CheckResult("a", "r", 0.5, 0.5, 0.4, 0.6, 0.1, True, flag="fit"),
+        CheckResult("b", "r", 0.5, 0.9, 0.8, 1.0, 0.1, False, flag="input"),
+        CheckResult("c", "r", 0.2, 0.2, 0.1, 0.3, 0.05, True, flag="held-out"),
+        CheckResult("d", "r", 0.3, 0.3, 0.3, 0.3, 0.05, False, flag="line"),
+    ]
+    text = verdict(rows)
+    assert text.startswith("all 2 counted validation rows passed") and "held-out: 1 of 1 pass" in text
+    assert "2 rows met by inputs or by construction shown, not counted" in text
+
+
+def test_lines_are_the_surveys_quantiles_and_the_held_out_share_uses_the_fitted_line():
+    rng = np.random.default_rng(1)
+    n = 4000
+    y2016 = pd.Series(rng.uniform(0, 1, n))
+    y2017 = y2016 + 0.1  # every organization gains 0.1: fewer below the 2016 line
+    fitted = roles.fit_lines(y2016, None, 0.27, 0.27, {"2017": y2017}, resamples=200)
+    assert fitted.custodian == pytest.approx(0.27, abs=0.03)
+    assert fitted.strategic == pytest.approx(0.73, abs=0.03)
+    assert fitted.custodian_interval[0] <= fitted.custodian <= fitted.custodian_interval[1]
+    assert roles.share_below(y2016.to_numpy(), fitted.custodian) == pytest.approx(0.27, abs=0.002)
+    share, low, high = fitted.held_out["2017"]
+    assert share == pytest.approx(0.17, abs=0.03) and low <= share <= high
+
+
+def test_the_posterior_interval_widens_with_parameter_uncertainty():
+    """Two sets of organizations that differ (0.1 vs 0.5 marginalized): the two-level bootstrap over the
+    sets gives a wider interval than one set with the pooled share."""
+    flags = pd.Series([1] * 10 + [0] * 90 + [1] * 50 + [0] * 50)
+    groups = pd.Series([0] * 100 + [1] * 100)
+    apart = posterior.bootstrap_share(flags, groups, resamples=500)
+    pooled = posterior.bootstrap_share(flags, pd.Series([0] * 200), resamples=500)
+    assert apart.share == pytest.approx(0.3) == pooled.share
+    assert apart.high - apart.low > 1.5 * (pooled.high - pooled.low)
+    assert "chance plus parameters" in apart.describe()
+
+
+def test_the_shipped_posterior_sets_are_the_calibrated_parameters():
+    from omegaconf import OmegaConf
+
+    sets = posterior.load_sets()
+    assert len(sets) >= 20
+    calibrated = OmegaConf.load(posterior.POSTERIOR_SETS.parent / "abc_2012.yaml")
+    for key in sets.columns:
+        median = OmegaConf.select(calibrated, key)
+        assert median is not None, key
+        assert sets[key].min() <= median <= sets[key].max()
+    assert calibrated.metrics.custodian_threshold < calibrated.metrics.strategic_threshold
+
+
+def test_the_posterior_draws_only_what_the_calibration_set():
+    """A scenario's or a user's own value is kept; the calibrated ones are drawn from the posterior."""
+    from orgsim import api
+
+    sets = posterior.load_sets()
+    default = api.base_settings()
+    assert set(posterior.calibrated_keys(default, sets)) == set(sets.columns)
+    mine = api.apply(default, {"it.budget": 3100.0})
+    assert "it.budget" not in posterior.calibrated_keys(mine, sets)
+    small = api.apply(default, {"years": 1})
+    verdict = posterior.posterior_verdict(small, 3, 6, seed=1)
+    assert verdict.sets == 3 and verdict.organizations == 6
+    assert verdict.low <= verdict.share <= verdict.high
