@@ -140,6 +140,18 @@ def test_prim_finds_the_worlds_where_the_preferred_policy_loses() -> None:
     assert 0.55 <= boxes["low"].iloc[0] <= 0.7
 
 
+def test_chance_regret_is_twice_the_standard_error_of_a_paired_difference() -> None:
+    # two replicates per cell, each cell's values differ by 2: within-cell variance 2, R = 2
+    runs = runs_table({"A": [[0.0, 5.0], [2.0, 7.0]], "B": [[1.0, 1.0], [3.0, 3.0]]})
+    policy = runs["policy"]
+    assert rb.chance_regret(runs, policy, "world", "y") == pytest.approx(2 * np.sqrt(2 * 2.0 / 2))
+    single = runs_table({"A": [1.0], "B": [2.0]})  # one replicate per cell: no noise estimate
+    assert rb.chance_regret(single, single["policy"], "world", "y") == 0.0
+    # noise alone: B better than A by less than the chance regret in world 0 does not count as a switch
+    tables = rb.robustness_tables(runs, objectives={"y": "up"}, draws=20)
+    assert tables["preferred"]["switched"].tolist() == [False, False]
+
+
 # --- end to end --------------------------------------------------------------------------------------
 
 

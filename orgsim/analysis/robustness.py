@@ -176,7 +176,7 @@ def robustness_tables(
     objectives: Mapping[str, str] | None = None,
     thresholds: Mapping[str, float] | None = None,
     primary: str | None = None,
-    regret_threshold: float = 0.0,
+    regret_threshold: float | None = None,
     percentile: float = TAIL_PERCENTILE,
     draws: int = 1000,
     seed: int = 0,
@@ -191,7 +191,8 @@ def robustness_tables(
       (how many policies dominate it);
     - regret: one row per policy, world and objective: world mean and regret (the heat map's cells);
     - preferred: one row per world: its parameters, the best policy on the primary objective, the regret
-      there of the policy preferred on average, and `switched` (that regret above `regret_threshold`);
+      there of the policy preferred on average, and `switched` (that regret above `regret_threshold`; by
+      default `chance_regret`, twice the standard error replicate noise alone gives a regret);
     - switch_boxes: PRIM boxes (prim_boxes schema) of the world parameters where `switched` is concentrated;
       empty when no box reaches `prim_threshold` or nothing switches.
 
@@ -259,6 +260,8 @@ def _switching(runs, policy, world, world_params, directions, primary, regret_th
     if primary not in directions:
         raise RobustnessError(f"primary objective {primary!r} is not among {', '.join(directions)}")
     table = world_means(runs, policy, world, primary)
+    if regret_threshold is None:
+        regret_threshold = chance_regret(runs, policy, world, primary)
     regrets = pd.DataFrame(regret(table.to_numpy(), directions[primary]), table.index, table.columns)
     preferred = table.mean(axis=1).idxmax() if directions[primary] == UP else table.mean(axis=1).idxmin()
     best = table.idxmax(axis=0) if directions[primary] == UP else table.idxmin(axis=0)
@@ -271,6 +274,7 @@ def _switching(runs, policy, world, world_params, directions, primary, regret_th
         }
     )
     out["switched"] = out["preferred_regret"] > regret_threshold
+    out["regret_threshold"] = regret_threshold
     params = list(world_params or [])
     if params:
         values = runs[[world, *params]].drop_duplicates(world).set_index(world)
@@ -281,6 +285,18 @@ def _switching(runs, policy, world, world_params, directions, primary, regret_th
         found = prim.find_boxes(X, out["switched"].to_numpy(), threshold=prim_threshold)
         boxes = prim.boxes_table(X, found, f"regret of {preferred} on {primary} > {regret_threshold:g}")
     return out, boxes
+
+
+def chance_regret(runs: pd.DataFrame, policy: pd.Series, world: str, objective: str) -> float:
+    """Twice the standard error of the difference of two policies' world means from replicate noise alone
+    (pooled within-cell variance, R replicates per cell): a regret above it is unlikely to be chance.
+    0 with one replicate per cell."""
+    cells = pd.DataFrame({"p": policy.to_numpy(), "w": runs[world].to_numpy(), "y": runs[objective]})
+    grouped = cells.astype({"y": float}).groupby(["p", "w"])["y"]
+    replicates = grouped.size().min()
+    if replicates < 2:
+        return 0.0
+    return float(2.0 * np.sqrt(2.0 * grouped.var(ddof=1).mean() / replicates))
 
 
 # --- a sweep folder ----------------------------------------------------------------------------------
