@@ -244,6 +244,7 @@ def tiny_sobol(quick) -> Path:
     return quick / "global_sensitivity" / "sweep"
 
 
+@pytest.mark.slow
 def test_every_experiment_runs_at_toy_size_into_tables_and_a_report(quick) -> None:
     for table in (
         "policy_comparison/variance/variance.parquet",
@@ -302,6 +303,7 @@ def analyze(*args: str) -> tuple[int, list[str]]:
     return code, err.getvalue().strip().splitlines()
 
 
+@pytest.mark.slow
 def test_the_command_writes_each_analysis_as_parquet_and_csv_beside_its_config(
     tiny_sweep, tiny_sobol, tmp_path
 ):
@@ -346,6 +348,7 @@ def _empty_copy(folder: Path, target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -45,6 +45,7 @@ def test_policy_and_scenario_may_be_given_as_parameters() -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("params", "override"),
     [
@@ -162,6 +163,7 @@ POINTS = [{"years": 1, "it.unit_cost": c} for c in (20.0, 30.0, 45.0)] + [
 ]
 
 
+@pytest.mark.slow
 def test_runner_gives_the_serial_results_and_keeps_its_pool() -> None:
     serial = [api.run_one({k: v for k, v in p.items() if k != "seed"}, seed=p.get("seed", 0)) for p in POINTS]
     with api.Runner(workers=2) as runner:
@@ -185,6 +187,7 @@ def _map_in_worker(_: int) -> tuple[int, list[dict]]:
         return runner.workers, runner.map(POINTS[:2])
 
 
+@pytest.mark.slow
 def test_runner_inside_a_daemonic_worker_runs_serially() -> None:
     # EMA's MultiprocessingEvaluator and Dask run functions in daemonic processes, which may not start
     # children ("daemonic processes are not allowed to have children").

@@ -100,6 +100,7 @@ def orgsim(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
@@ -117,6 +118,7 @@ def test_bad_input_is_one_line(tmp_path, args, needle):
     assert not (tmp_path / "c" / "posterior.csv").exists()
 
 
+@pytest.mark.slow
 def test_calibrate_end_to_end_and_resume(tmp_path):
     out = tmp_path / "cal"
     args = ("calibrate", "sweep.n=8", "replicates=2", "accept=0.25", f"hydra.run.dir={out}")

@@ -63,6 +63,7 @@ def cli_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     return orgsim("run", "years=1", "replicates=2", f"hydra.run.dir={run_dir}"), run_dir
 
 
+@pytest.mark.slow
 def test_run_writes_every_output_and_the_composed_config(cli_run) -> None:
     proc, run_dir = cli_run
     assert proc.returncode == 0, proc.stderr
@@ -75,6 +76,7 @@ def test_run_writes_every_output_and_the_composed_config(cli_run) -> None:
     assert not list(run_dir.glob(".partial-*"))
 
 
+@pytest.mark.slow
 def test_run_prints_the_verdict(cli_run) -> None:
     proc, _ = cli_run
     verdicts = [line for line in proc.stdout.splitlines() if "infrastructure custodian in" in line]
@@ -84,6 +86,7 @@ def test_run_prints_the_verdict(cli_run) -> None:
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_run_summary_has_the_expected_keys_and_a_wilson_interval(cli_run) -> None:
     _, run_dir = cli_run
     summary = json.loads((run_dir / "summary.json").read_text())
@@ -98,6 +101,7 @@ def test_run_summary_has_the_expected_keys_and_a_wilson_interval(cli_run) -> Non
     assert marginalized["count"] == sum(r["marginalized"] for r in summary["runs"])
 
 
+@pytest.mark.slow
 def test_run_tables_have_one_row_per_replicate_and_month(cli_run) -> None:
     _, run_dir = cli_run
     timeseries = pd.read_parquet(run_dir / "timeseries.parquet")
@@ -109,6 +113,7 @@ def test_run_tables_have_one_row_per_replicate_and_month(cli_run) -> None:
     assert len(departments) == 2 * 13 * n_departments
 
 
+@pytest.mark.slow
 def test_command_and_in_process_job_write_identical_tables(cli_run, tmp_path) -> None:
     """A fresh interpreter (other hash seed, other process) gives the same tables as run_job here."""
     _, run_dir = cli_run
@@ -126,6 +131,7 @@ def _hydra_files(run_dir: Path) -> dict[str, str]:
     return files
 
 
+@pytest.mark.slow
 def test_a_run_composes_its_config_once_and_writes_what_hydra_main_writes(tmp_path, monkeypatch) -> None:
     """`orgsim run` composes once (it composed three times: the CLI's check, then @hydra.main's mode probe
     and its job) and still writes the .hydra/ files Hydra's own entry point writes for the same input."""
@@ -176,6 +182,7 @@ def test_bad_input_exits_2_with_one_line_naming_the_key(capsys, tmp_path, overri
     assert not out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("override", ["policy=nope", "it.cio.wilingness=0.5"])
 def test_bad_input_in_a_real_process_has_no_traceback(tmp_path, override: str) -> None:
     run_dir = tmp_path / "run"
@@ -197,6 +204,7 @@ def test_unknown_command_exits_2_and_help_exits_0(capsys) -> None:
 # --- run_job in-process -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_job_writes_outputs_and_returns_the_summary(tmp_path) -> None:
     out = tmp_path / "nested" / "job"
     summary = run_job(compose(["years=1", "replicates=3", "workers=1", "scenario=locked_down"]), out)

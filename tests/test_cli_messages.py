@@ -38,6 +38,7 @@ def test_help_flags_go_to_hydra_unchecked():
     assert cli._user_overrides(["-m", "policy=a,b", "--cfg", "job", "hydra.run.dir=x"]) == ["policy=a,b"]
 
 
+@pytest.mark.slow
 def test_multirun_writes_one_complete_job_per_choice_in_the_default_sweep_dir(tmp_path):
     import subprocess
     import sys

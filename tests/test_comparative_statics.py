@@ -12,6 +12,9 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow
 
 Z = 2.0
 

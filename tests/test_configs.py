@@ -140,6 +140,7 @@ BAD_VALUES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("overrides", "key", "value"), BAD_VALUES, ids=[c[1] for c in BAD_VALUES])
 def test_bad_value_raises_config_error_naming_the_key(overrides: list[str], key: str, value: str) -> None:
     with pytest.raises(ConfigError) as err:

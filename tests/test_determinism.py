@@ -71,6 +71,7 @@ def job_outputs(tmp_path_factory) -> dict[int, Path]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["timeseries.parquet", "departments.parquet"])
 def test_run_job_writes_byte_identical_tables_for_any_worker_count(job_outputs, name: str) -> None:
     serial, parallel = (job_outputs[w] / name for w in (1, 2))
@@ -78,6 +79,7 @@ def test_run_job_writes_byte_identical_tables_for_any_worker_count(job_outputs, 
     assert len(pd.read_parquet(serial)) > 0
 
 
+@pytest.mark.slow
 def test_run_job_summary_differs_only_in_worker_count(job_outputs) -> None:
     serial, parallel = (json.loads((job_outputs[w] / "summary.json").read_text()) for w in (1, 2))
     assert (serial.pop("workers"), parallel.pop("workers")) == (1, 2)

@@ -130,6 +130,7 @@ def test_hypothesis_rows_pass_only_when_most_organizations_show_it():
     assert not evidence.marginalized_row(half, "x")["passed"]
 
 
+@pytest.mark.slow
 def test_validate_runs_the_published_and_hypotheses_checks(tmp_path, capsys):
     out = tmp_path / "v"
     code = main(
@@ -147,6 +148,7 @@ def test_validate_runs_the_published_and_hypotheses_checks(tmp_path, capsys):
     assert "hypothesis: social comes back to the CIO" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_published_check_runs_the_commands_own_config():
     # `orgsim validate it.budget=...` must move the published rows: the check runs ctx.settings itself
     from orgsim.config.compose import load_settings

@@ -53,6 +53,7 @@ def _per_head(setting) -> dict[str, float]:
     return {**budgets, "it": setting.it.budget / setting.it.headcount}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [200, 2000, 20_000, 100_000])
 def test_org_size_scales_every_headcount_and_budget_alike(make_settings, size):
     base = one_org(make_settings)

@@ -180,7 +180,8 @@ def test_the_api_warns_before_big_work(monkeypatch):
 
 
 def test_the_estimate_counts_org_size_and_the_networks_degree():
-    base = api.apply(api.base_settings(), {"replicates": 10, "years": 1})
+    one = {"replicates": 10, "years": 1, "org.size_spread": 0.0, "org.mix_spread": 0.0}  # no size draws
+    base = api.apply(api.base_settings(), one)
     million = api.apply(base, {"org.size": 1_000_000})
     small, big = guards.estimate(base, 1), guards.estimate(million, 1)
     assert big.employees == 1_000_000 and "x 1000000 employees" in big.describe()
@@ -202,9 +203,12 @@ def test_the_estimate_counts_org_size_and_the_networks_degree():
         (
             ["years=2"],
             "target cio_controls_most_2014 needs the year 2014, outside the horizon 2012-2013 "
-            "(start_year=2012, years=2) (and 4 more target(s)); set years=5 or more",
+            "(start_year=2012, years=2); set years=3 or more",
         ),
-        (["start_year=2014"], "target it_involved_2012 needs the year 2012, outside the horizon 2014-2018"),
+        (
+            ["start_year=2014"],
+            "target outside_over_it_2013 needs the year 2013, outside the horizon 2014-2016",
+        ),
     ],
 )
 def test_calibrate_refuses_targets_outside_the_horizon_before_any_run(tmp_path, capsys, args, line):
@@ -222,7 +226,7 @@ def test_calibrate_refuses_a_non_finite_statistic_and_publishes_no_posterior(tmp
         "undefined_2013", "test", "a statistic that is never defined", 2013, 0.5, 0.1, "none",
         lambda table, start: math.nan,
     )  # fmt: skip
-    monkeypatch.setattr(targets, "TARGETS", (*targets.TARGETS, undefined))
+    monkeypatch.setattr(targets, "FIT_TARGETS", (*targets.FIT_TARGETS, undefined))
     target = tmp_path / "cal"
     assert cli.main(["calibrate", "sweep.n=2", "replicates=1", f"hydra.run.dir={target}"]) == 1
     err = capsys.readouterr().err.strip()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from orgsim.model.organization import Organization
 from orgsim.report import summarize, wilson_interval
+
+pytestmark = pytest.mark.slow
 
 
 def test_cio_draws_give_60_percent_aspiring_and_10_percent_acting(make_settings) -> None:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow
 
 Z = 3.0
 

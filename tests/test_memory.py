@@ -6,8 +6,12 @@ import gc
 import weakref
 from pathlib import Path
 
+import pytest
+
 from orgsim.model.organization import Organization
 from orgsim.runner import replicate_seeds, run_replicates
+
+pytestmark = pytest.mark.slow
 
 # A small organization for one year: the leak is one whole model per replicate, whatever its size.
 SMALL = ("years=1", "org.size=300", "org.employees.enabled=false")

@@ -119,6 +119,7 @@ def draw(spec: str, folder: Path, out: Path, *overrides: str) -> tuple[Path, pd.
 SMALL = ("plot.width=6", "plot.height=4", "plot.dpi=40")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("spec", "source"),
     [
@@ -143,6 +144,7 @@ def test_every_spec_renders_a_non_empty_image_of_the_requested_size(spec, source
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{spec}.csv", f"{spec}.png"]
 
 
+@pytest.mark.slow
 def test_svg_and_pdf_are_written_when_asked(folders, tmp_path):
     svg, _ = draw("trajectories", folders["run"], tmp_path, "plot.format=svg")
     pdf, _ = draw("trajectories", folders["run"], tmp_path, "plot.format=pdf")
@@ -155,6 +157,7 @@ def _monthly(sweep_folder: Path) -> pd.DataFrame:
     return pd.read_parquet(sweep_folder / "timeseries.parquet").merge(runs, on="run_id")
 
 
+@pytest.mark.slow
 def test_trajectory_means_and_band_are_the_runs_per_policy_and_month(folders, tmp_path):
     _, data = draw(
         "trajectories", folders["sweep"], tmp_path, "plot.group=policy", "plot.outcome=shadow_share"
@@ -167,6 +170,7 @@ def test_trajectory_means_and_band_are_the_runs_per_policy_and_month(folders, tm
     assert set(data["runs"]) == {8}
 
 
+@pytest.mark.slow
 def test_a_run_folder_plots_calendar_years_from_its_start_year(folders, tmp_path):
     _, data = draw("trajectories", folders["run"], tmp_path)
     timeseries = pd.read_parquet(folders["run"] / "timeseries.parquet")
@@ -176,6 +180,7 @@ def test_a_run_folder_plots_calendar_years_from_its_start_year(folders, tmp_path
     assert set(data["runs"]) == {6}
 
 
+@pytest.mark.slow
 def test_role_components_are_the_six_measures_of_the_timeseries(folders, tmp_path):
     _, data = draw("role_components", folders["run"], tmp_path)
     timeseries = pd.read_parquet(folders["run"] / "timeseries.parquet")
@@ -187,6 +192,7 @@ def test_role_components_are_the_six_measures_of_the_timeseries(folders, tmp_pat
         np.testing.assert_allclose(part["mean"], timeseries.groupby("month")[component].mean().to_numpy())
 
 
+@pytest.mark.slow
 def test_marginalized_by_year_of_a_run_matches_its_summary(folders, tmp_path):
     _, data = draw("marginalized_by_year", folders["run"], tmp_path)
     years = json.loads((folders["run"] / "summary.json").read_text())["aggregate"]["marginalized_by_year"]
@@ -195,6 +201,7 @@ def test_marginalized_by_year_of_a_run_matches_its_summary(folders, tmp_path):
     np.testing.assert_allclose(data[["ci_low", "ci_high"]].to_numpy(), [y["ci95"] for y in years])
 
 
+@pytest.mark.slow
 def test_marginalized_by_year_of_a_sweep_is_the_share_per_setting_and_year(folders, tmp_path):
     _, data = draw("marginalized_by_year", folders["sweep"], tmp_path, "plot.group=policy")
     runs = pd.read_parquet(folders["sweep"] / "runs.parquet")
@@ -204,6 +211,7 @@ def test_marginalized_by_year_of_a_sweep_is_the_share_per_setting_and_year(folde
         assert (row.ci_low, row.ci_high) == pytest.approx(wilson_interval(int(arm.sum()), len(arm)))
 
 
+@pytest.mark.slow
 def test_channel_areas_are_the_mean_deployments_per_month(folders, tmp_path):
     _, data = draw("channels", folders["run"], tmp_path)
     timeseries = pd.read_parquet(folders["run"] / "timeseries.parquet")
@@ -212,6 +220,7 @@ def test_channel_areas_are_the_mean_deployments_per_month(folders, tmp_path):
         np.testing.assert_allclose(data[channel], means.to_numpy())
 
 
+@pytest.mark.slow
 def test_policy_comparison_bars_and_boxes_are_the_runs_per_policy(folders, tmp_path):
     _, data = draw("policy_comparison", folders["sweep"], tmp_path)
     runs = pd.read_parquet(folders["sweep"] / "runs.parquet")
@@ -223,6 +232,7 @@ def test_policy_comparison_bars_and_boxes_are_the_runs_per_policy(folders, tmp_p
     assert list(data["runs"]) == [8, 8]
 
 
+@pytest.mark.slow
 def test_heatmap_matrix_is_the_share_marginalized_per_cell(folders, tmp_path):
     x, y = "it.cio.willingness", "environment.saas_maturity.midpoint_year"
     _, data = draw("heatmap", folders["sweep"], tmp_path, f"plot.x={x}", f"plot.y={y}")
@@ -233,6 +243,7 @@ def test_heatmap_matrix_is_the_share_marginalized_per_cell(folders, tmp_path):
     assert set(data["runs"]) == {4}
 
 
+@pytest.mark.slow
 def test_heatmap_of_a_number_is_its_mean_per_cell(folders, tmp_path):
     _, data = draw("heatmap", folders["sweep"], tmp_path, "plot.x=policy", "plot.y=it.cio.willingness",
                    "plot.outcome=final_it_influence")  # fmt: skip
@@ -241,11 +252,13 @@ def test_heatmap_of_a_number_is_its_mean_per_cell(folders, tmp_path):
     np.testing.assert_allclose(data.set_index(["policy", "it.cio.willingness"])["value"], expected)
 
 
+@pytest.mark.slow
 def test_a_filter_keeps_only_the_matching_runs(folders, tmp_path):
     _, data = draw("policy_comparison", folders["sweep"], tmp_path, "plot.filters={it.cio.willingness: 0.9}")
     assert list(data["runs"]) == [4, 4]
 
 
+@pytest.mark.slow
 def test_network_nodes_are_the_departments_at_the_month(folders, tmp_path):
     _, data = draw("network", folders["run"], tmp_path, "plot.month=12")
     departments = pd.read_parquet(folders["run"] / "departments.parquet")
@@ -257,6 +270,7 @@ def test_network_nodes_are_the_departments_at_the_month(folders, tmp_path):
     np.testing.assert_allclose(data["outside_share"], outside / total.sum().sum(axis=1).reindex(data.index))
 
 
+@pytest.mark.slow
 def test_sensitivity_bars_are_the_table_indices_ranked_by_total_index(folders, tmp_path):
     _, data = draw("sensitivity", folders["analysis"], tmp_path, "plot.outcome=marginalized")
     table = sensitivity_table()
@@ -272,6 +286,7 @@ def test_sensitivity_bars_are_the_table_indices_ranked_by_total_index(folders, t
     np.testing.assert_allclose(merged["conf"], merged["conf_table"])
 
 
+@pytest.mark.slow
 def test_sensitivity_caption_gives_the_seed_share_and_flags_noisy_indices(folders):
     figure = prepare(
         compose_plot(["plot=sensitivity", f"input={folders['analysis']}", "plot.outcome=marginalized"])
@@ -299,6 +314,7 @@ def test_morris_bars_rank_parameters_by_mu_star_and_skip_missing_intervals():
     assert len(errorbars) == 1 and len(errorbars[0].lines[2][0].get_segments()) == 1  # only a's mu* has one
 
 
+@pytest.mark.slow
 def test_prim_ranges_are_scaled_to_the_full_range(folders, tmp_path):
     _, data = draw("prim", folders["analysis"], tmp_path)
     numeric = data[data["kind"] == "numeric"]
@@ -312,6 +328,7 @@ def test_prim_ranges_are_scaled_to_the_full_range(folders, tmp_path):
     assert set(pd.read_csv(tmp_path / "box2" / "prim.csv")["box"]) == {2}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("spec", "source", "overrides", "expected"),
     [
@@ -333,6 +350,7 @@ def test_bad_specs_are_refused_with_a_line_naming_the_key(spec, source, override
     assert expected in str(refused.value) and "\n" not in str(refused.value)
 
 
+@pytest.mark.slow
 def test_sampled_parameters_are_neither_heatmap_axes_nor_colour_groups(sweep_folder, tmp_path):
     import shutil
 
@@ -352,6 +370,7 @@ def test_sampled_parameters_are_neither_heatmap_axes_nor_colour_groups(sweep_fol
     assert set(data["group"]) == {"gatekeeper", "laissez_faire"}
 
 
+@pytest.mark.slow
 def test_sensitivity_without_marginalized_needs_an_outcome(folders):
     # The table holds two outcomes, marginalized among them: that one is the default.
     figure = prepare(compose_plot(["plot=sensitivity", f"input={folders['analysis']}", "plot.outcome=null"]))
@@ -375,6 +394,7 @@ def _refused(done: subprocess.CompletedProcess, out: Path, *words: str) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_a_missing_folder_is_one_line(tmp_path):
     out = tmp_path / "figures"
     done = orgsim(
@@ -383,6 +403,7 @@ def test_a_missing_folder_is_one_line(tmp_path):
     _refused(done, out, "input must be a run or sweep folder", "which does not exist")
 
 
+@pytest.mark.slow
 def test_an_empty_table_is_one_line(run_folder, tmp_path):
     empty = tmp_path / "empty_run"
     empty.mkdir()
@@ -393,6 +414,7 @@ def test_an_empty_table_is_one_line(run_folder, tmp_path):
     _refused(done, out, "timeseries.parquet", "is empty")
 
 
+@pytest.mark.slow
 def test_an_unknown_outcome_is_one_line_listing_the_outcomes(run_folder, tmp_path):
     out = tmp_path / "figures"
     done = orgsim(
@@ -406,6 +428,7 @@ def test_an_unknown_outcome_is_one_line_listing_the_outcomes(run_folder, tmp_pat
     _refused(done, out, "plot.outcome must be one of", "shadow_share", "got 'nosuch'")
 
 
+@pytest.mark.slow
 def test_the_command_writes_figure_data_and_resolved_config_into_the_run_dir(sweep_folder, tmp_path):
     out = tmp_path / "figures"
     done = orgsim(
@@ -419,6 +442,7 @@ def test_the_command_writes_figure_data_and_resolved_config_into_the_run_dir(swe
     assert "outputs:" in done.stdout
 
 
+@pytest.mark.slow
 def test_figures_and_the_plot_command_import_nothing_of_the_model(tmp_path):
     code = (
         "import sys, orgsim.commands.plot, orgsim.plots.network, orgsim.plots.comparison, "
@@ -430,6 +454,7 @@ def test_figures_and_the_plot_command_import_nothing_of_the_model(tmp_path):
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_debug_shows_the_traceback_behind_the_one_line(tmp_path) -> None:
     plain = orgsim("plot", "plot=trajectories", f"input={tmp_path / 'missing'}", cwd=tmp_path)
     debug = orgsim("--debug", "plot", "plot=trajectories", f"input={tmp_path / 'missing'}", cwd=tmp_path)

@@ -15,6 +15,9 @@ DUP_POLICY = (
 )
 ROOT = "defaults:\n  - config\n  - _self_\n"
 
+# the calibrated defaults draw each organization's size: the estimate then sizes the largest
+ONE_SIZE = ["org.size_spread=0", "org.mix_spread=0"]
+
 
 @pytest.fixture
 def config_dir(tmp_path: Path) -> Path:
@@ -64,7 +67,7 @@ CASES = [
     (["it.split.run=0.9"], ["it.split.run + it.split.innovation + it.split.security must sum to 1"]),
     (["metrics.custodian_threshold=0.9"], ["metrics.custodian_threshold must be below"]),
     (
-        [f"metrics.weight_{w}=0" for w in ("spend", "decisions", "innovation", "satisfaction")],
+        [f"metrics.weight_{w}=0" for w in ("spend", "decisions", "innovation", "satisfaction", "reliance")],
         ["metrics.weight_* must not all be zero"],
     ),
     (["environment.saas_maturity.end=0.1"], ["environment.saas_maturity.end must be at least"]),
@@ -98,6 +101,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("args", "expected"), CASES, ids=[" ".join(a) for a, _ in CASES])
 def test_bad_input_is_one_line_exit_2_and_leaves_no_folder(tmp_path, config_dir, capsys, args, expected):
     run_dir = tmp_path / "run"
@@ -144,6 +148,7 @@ def _path_cases(tmp_path: Path) -> list[tuple[str, Path, str]]:
     ]
 
 
+@pytest.mark.slow
 def test_every_path_problem_is_one_line_exit_2_and_changes_nothing(tmp_path, capsys):
     for name, path, expected in _path_cases(tmp_path):
         before = sorted(str(p) for p in tmp_path.rglob("*"))
@@ -181,7 +186,7 @@ def test_a_folder_in_use_by_another_run_is_refused(tmp_path, capsys):
 def test_a_run_larger_than_memory_is_refused_before_anything_is_written(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(guards, "available_memory", lambda: 2e9)
     run_dir = tmp_path / "big"
-    assert cli.main(["run", "replicates=100000", "years=100", f"hydra.run.dir={run_dir}"]) == 2
+    assert cli.main(["run", "replicates=100000", "years=100", *ONE_SIZE, f"hydra.run.dir={run_dir}"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1, err
     assert "replicates=100000 x 1200 months x 2000 employees" in err
@@ -189,6 +194,7 @@ def test_a_run_larger_than_memory_is_refused_before_anything_is_written(tmp_path
     assert not run_dir.exists() and not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_the_estimate_grows_with_replicates_months_and_ties(make_settings):
     small = guards.estimate(make_settings("replicates=10", "years=1"), 1)
     assert guards.estimate(make_settings("replicates=100", "years=1"), 1).bytes > small.bytes
@@ -227,12 +233,12 @@ def test_a_long_run_prints_its_estimate_before_it_starts(tmp_path, capsys, monke
 
     monkeypatch.setattr("orgsim.runner.iter_replicates", stop)  # what run_job runs the replicates with
     run_dir = tmp_path / "long"
-    assert cli.main(["run", "replicates=2000", "years=10", f"hydra.run.dir={run_dir}"]) == 130
+    assert cli.main(["run", "replicates=6000", "years=10", *ONE_SIZE, f"hydra.run.dir={run_dir}"]) == 130
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[-1] == "orgsim run: interrupted; no results written"
     assert any(
         line.startswith("orgsim run: note: about ")
-        and "for replicates=2000 x 120 months x 2000 employees" in line
+        and "for replicates=6000 x 120 months x 2000 employees" in line
         and line.endswith("(estimate)")
         for line in lines
     ), lines

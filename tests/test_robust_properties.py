@@ -31,6 +31,8 @@ from orgsim.guards import check_finite, estimate
 from orgsim.model.agents import BusinessDepartment
 from orgsim.model.organization import Organization
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("ORGSIM_FUZZ_EXAMPLES", "12"))
 DEPARTMENTS = ("marketing", "sales", "finance", "hr")
 TOOLS = ("salesforce", "sharepoint", "jive")

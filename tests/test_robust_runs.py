@@ -21,6 +21,8 @@ from orgsim.commands.run import OUTPUT_FILES, run_job
 from orgsim.config.compose import compose
 from orgsim.guards import NULL_BY_DESIGN, NonFiniteOutcome
 
+pytestmark = pytest.mark.slow
+
 QUICK = ["years=1", "replicates=2", "workers=1"]
 
 

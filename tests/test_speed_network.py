@@ -59,6 +59,7 @@ def _mean_clustering(adjacency) -> float:
     return nx.average_clustering(nx.from_scipy_sparse_array(adjacency))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rewire", [0.05, 0.2])
 def test_clustering_and_path_length_match_networkx(rewire: float) -> None:
     """Same family: mean clustering and path length agree with networkx's graphs of the same parameters."""

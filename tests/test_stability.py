@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from orgsim.report import summarize
+
+pytestmark = pytest.mark.slow
 
 
 def test_default_verdict_varies_across_seeds_less_than_its_interval(make_settings, run_arm) -> None:

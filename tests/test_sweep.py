@@ -110,6 +110,7 @@ def test_chunks_hold_consecutive_ids() -> None:
 # --- executors and the store ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_runs_table_has_one_row_per_run_with_paired_seeds(serial_runs) -> None:
     folder, runs = serial_runs
     assert len(runs) == 5 * 2 and runs["run_id"].tolist() == list(range(10))
@@ -120,6 +121,7 @@ def test_runs_table_has_one_row_per_run_with_paired_seeds(serial_runs) -> None:
     assert (folder / ".hydra" / "config.yaml").is_file()
 
 
+@pytest.mark.slow
 def test_processes_and_a_dask_local_cluster_give_identical_tables(serial_runs, tmp_path) -> None:
     folder, _ = serial_runs
     expected = (folder / "runs.parquet").read_bytes()
@@ -129,6 +131,7 @@ def test_processes_and_a_dask_local_cluster_give_identical_tables(serial_runs, t
     assert (tmp_path / "dask" / "runs.parquet").read_bytes() == expected
 
 
+@pytest.mark.slow
 def test_adding_replicates_later_keeps_the_earlier_runs(serial_runs, tmp_path) -> None:
     _, runs = serial_runs
     more = run_sweep(tmp_path / "more", "replicates=1")
@@ -153,6 +156,7 @@ def test_a_resume_with_fewer_replicates_prints_and_tabulates_the_same_runs(seria
     assert again["runs"] == 10 and again["new_runs"] == 0  # the runs kept beyond were not lost
 
 
+@pytest.mark.slow
 def test_the_same_command_again_runs_nothing_and_another_design_is_refused(serial_runs, tmp_path) -> None:
     folder, runs = serial_runs
     plan = prepare([*SMALL, f"hydra.run.dir={folder}"])
@@ -201,6 +205,7 @@ def committed_parts(folder: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_tables(uninterrupted, tmp_path) -> None:
     killed = tmp_path / "killed"
     proc = orgsim_sweep(*KILL_ARGS, f"hydra.run.dir={killed}")
@@ -220,6 +225,7 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_tables(uninter
     pd.testing.assert_frame_equal(resumed, uninterrupted)
 
 
+@pytest.mark.slow
 def test_a_dask_worker_killed_mid_sweep_loses_no_run(uninterrupted, tmp_path) -> None:
     from distributed import Client, LocalCluster
 
@@ -257,6 +263,7 @@ def test_a_dask_worker_killed_mid_sweep_loses_no_run(uninterrupted, tmp_path) ->
 # --- shipped experiments ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("experiment", "runs"),
     [
@@ -276,6 +283,7 @@ def test_every_shipped_experiment_composes_and_validates(experiment: str, runs: 
 # --- bad experiment configs ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -330,6 +338,7 @@ def test_without_dask_the_dask_executor_says_how_to_install_it(monkeypatch, tmp_
     )
 
 
+@pytest.mark.slow
 def test_the_command_prints_one_line_and_exits_2(tmp_path) -> None:
     proc = subprocess.run(
         [

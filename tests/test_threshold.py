@@ -229,6 +229,7 @@ def test_networkx_builder_offers_the_new_families_with_the_same_mean_degree(netw
         assert adjacency.nnz / 2000 == pytest.approx(6, rel=0.1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("update", ["synchronous", "fixed_point"])
 def test_the_organization_runs_under_the_threshold_rule(make_settings, update: str) -> None:
     from orgsim.model.organization import Organization

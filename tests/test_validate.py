@@ -87,6 +87,7 @@ def test_check_seeds_depend_on_the_seed_and_check_name_only() -> None:
 # --- the command --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_validate_job_writes_the_table_csv_and_a_figure_per_check(tmp_path, capsys) -> None:
     settings = load_settings(
         ["validate.size=quick", "validate.replicates=8", f"seed={SEED}", "workers=1",
@@ -128,6 +129,7 @@ def test_the_command_runs_any_registered_check(monkeypatch, tmp_path, capsys) ->
     assert (tmp_path / "out" / "toy.txt").read_text() == "0.33"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "override", "line"),
     [

@@ -20,6 +20,7 @@ from orgsim.viz.model import CONTROLS, PageOrganization, page_overrides, startin
 ONE_YEAR = ("years=1",)
 
 
+@pytest.mark.slow
 def test_page_model_matches_orgsim_run_first_year(tmp_path):
     from orgsim.commands.run import run_job
 
@@ -57,6 +58,7 @@ def test_controls_start_at_the_composed_config_and_add_only_what_changed():
         page_overrides({"capacity": 3})
 
 
+@pytest.mark.slow
 def test_untouched_controls_keep_the_chosen_scenarios_values():
     model = PageOrganization(scenario_name="locked_down")
     assert model.overrides == ["scenario=locked_down"]
@@ -111,6 +113,7 @@ def test_outside_share_counts_byot_and_shadow():
     assert views.outside_share(dict.fromkeys(row, 0)) == 0.0
 
 
+@pytest.mark.slow
 def test_page_steps_server_side():
     solara = pytest.importorskip("solara", reason="needs the viz extra: pip install -e '.[viz]'")
     pytest.importorskip("altair", reason="needs the viz extra: pip install -e '.[viz]'")

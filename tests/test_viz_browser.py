@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("solara", reason="needs the viz extra: pip install -e '.[viz]'")
 pytest.importorskip("altair", reason="needs the viz extra: pip install -e '.[viz]'")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the PyPI playwright package")

@@ -307,7 +307,12 @@ def horizon_values(runs: pd.DataFrame, timeseries: pd.DataFrame, reporters: Sequ
     reporter, under its own name: these reporters are totals or means so far)."""
     last = timeseries.sort_values("month").groupby("run_id").tail(1).set_index("run_id")
     present = [r for r in reporters if r in last.columns and r not in runs.columns]
-    return runs.join(last[present], on="run_id")
+    joined = runs.join(last[present], on="run_id")
+    if "mean_wait_months" in present:
+        # no request delivered yet: every request waited at least the whole run (empty by design in the
+        # table, but the worst value for a strategist comparing speed)
+        joined["mean_wait_months"] = joined["mean_wait_months"].fillna(float(last["month"].max()))
+    return joined
 
 
 def sweep_tables(folder: str | Path, **options) -> dict[str, pd.DataFrame]:
