@@ -18,6 +18,8 @@ from orgsim.runner import replicate_seeds
 ARCHETYPES = ("regulated_bank_2012", "consumer_brand_2012", "software_firm_2012", "public_agency_2012")
 MIDSIZE = "baseline_2012"
 REPORTERS = ("marketing_tech_spend", "it_discretionary_spend", "mean_wait_months")
+pytestmark = pytest.mark.slow  # every test runs organizations of each archetype
+
 REPLICATES = 12
 
 

@@ -127,6 +127,7 @@ def effects():
     return get
 
 
+@pytest.mark.slow
 def test_the_cloud_push_lowers_its_influence(effects):
     row = effects("cloud_push")
     assert row["final_it_influence_high"] < 0
@@ -154,6 +155,7 @@ def test_innovation_levers_keep_most_of_their_effect_with_the_spend_share_held(e
     assert held["final_it_influence_effect"] > 0.5 * full
 
 
+@pytest.mark.slow
 def test_laissez_faire_marginalizes_without_a_request_ban(effects):
     """Requests stay possible; IT serving them late and unintegrated is what lowers its influence, with or
     without open BYOT (docs/ODD.md 4: open BYOT alone does not lower it)."""
