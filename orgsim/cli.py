@@ -343,7 +343,8 @@ def _single_job_overrides(args: list[str]) -> list[str] | None:
 def _check_resources(command: str, settings, start_workers: bool) -> None:
     """Refuse a run beyond the machine before any folder exists (the job prints the estimate itself;
     `validate` sizes and checks its own work in its job, whose staging folder a refusal discards)."""
-    from orgsim.guards import check_resources, effective_workers
+    from orgsim.guards import check_resources
+    from orgsim.runner import effective_workers
 
     if command in ROOT_CONFIGS:
         return
@@ -378,6 +379,10 @@ def _launch(command: str, args: list[str]) -> int:
     config_name = source.pop("config_name", None) or "config"
     job = HydraJob(command, overrides, config_name, **source)
     settings = to_settings(job.cfg, ROOT_SCHEMAS.get(config_name, ROOT_SCHEMAS["config"]))
+    if isinstance(settings, ROOT_SCHEMAS["validate"]):
+        from orgsim.validation import select
+
+        select(settings.validate.checks)  # an unknown check is refused before any folder exists
     _check_resources(command, settings, start_workers=True)
     given = _dir_override(args, "hydra.run.dir")
     target = given[1] if given else rundir.default_run_dir(command, settings.scenario.name)

@@ -188,13 +188,6 @@ def capped_workers(setting: OrgsimConfig) -> tuple[int, str | None]:
     return setting.workers, None
 
 
-def effective_workers(setting: OrgsimConfig) -> int:
-    """The worker processes the runner will start for `setting`, after the cap."""
-    from orgsim.runner import default_workers
-
-    return default_workers(capped_workers(setting)[0], setting.replicates, setting.years * 12)
-
-
 def employees_of(setting: OrgsimConfig) -> int:
     """The organization's headcount, IT's included: `org.size` when set, else the configured headcounts."""
     if setting.org.size > 0:

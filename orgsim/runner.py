@@ -162,6 +162,13 @@ def chunk_size(replicates: int) -> int:
 POOL_BREAK_EVEN_MONTHS = 3000
 
 
+def effective_workers(setting: OrgsimConfig) -> int:
+    """The worker processes the runner will start for `setting`, after the cap at the cores (guards)."""
+    from orgsim.guards import capped_workers
+
+    return default_workers(capped_workers(setting)[0], setting.replicates, setting.years * 12)
+
+
 def default_workers(requested: int, replicates: int, months: int = 60) -> int:
     """Worker processes for a run: `requested`, or with 0 one per core, but serial (1) while the run is
     too small for a pool to pay (replicates x months below POOL_BREAK_EVEN_MONTHS); never more than

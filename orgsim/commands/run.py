@@ -41,9 +41,9 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
     Refuses (before writing anything) a config that fails validation or needs more memory than the machine
     can spare (unless force=true); fails without writing when an outcome is NaN or inf.
     """
-    from orgsim.guards import capped_workers, check_resources, check_summary, effective_workers
+    from orgsim.guards import capped_workers, check_resources, check_summary
     from orgsim.report import summarize_runs, verdict
-    from orgsim.runner import default_workers
+    from orgsim.runner import default_workers, effective_workers
 
     setting = to_settings(cfg)
     workers, note = capped_workers(setting)

@@ -9,7 +9,7 @@ import dataclasses
 import math
 from typing import Any
 
-from orgsim.config.schema import CATEGORIES, PLAIN_TYPES, OrgsimConfig, ValidateRootConfig
+from orgsim.config.schema import CATEGORIES, PLAIN_TYPES, OrgsimConfig
 
 
 class ConfigError(ValueError):
@@ -177,8 +177,6 @@ def validate(cfg: OrgsimConfig) -> OrgsimConfig:
     """Check every range, choice and cross-reference; raise ConfigError naming the first bad key."""
     _walk("", cfg)
     _check_cross_references(cfg)
-    if isinstance(cfg, ValidateRootConfig):
-        from orgsim.validation import select
-
-        select(cfg.validate.checks)  # names a registered check each
+    # validate.checks names registered checks: orgsim.validation.select checks that (the CLI before any
+    # folder exists, the validate job again), so the schema layer imports nothing above it
     return cfg
