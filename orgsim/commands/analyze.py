@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +54,7 @@ keys:
 
 @dataclass
 class AnalyzeConfig:
-    analysis: str = "sensitivity"  # sensitivity | discover | variance
+    analysis: str = field(default="sensitivity", metadata={"choices": ANALYSES})
     input: str | None = None  # the sweep folder
     outcome: str | None = None  # one outcome; none: the analysis' default set
     below: float | None = None  # discover on a numeric outcome: runs below this count as true
@@ -77,26 +76,6 @@ def register_analyze_configs() -> None:
 
 
 # --- checking ----------------------------------------------------------------------------------------
-
-
-def _explain(err: Exception) -> str:
-    """One line for a composition error, naming the key and what is allowed."""
-    msg = str(err) + (f"\n{err.__cause__}" if err.__cause__ is not None else "")
-    keys = ", ".join(f.name for f in dataclasses.fields(AnalyzeConfig))
-    unknown = re.search(r"Could not override '([^']+)'", msg) or re.search(r"Key '([^']+)' not in", msg)
-    if unknown:
-        return f"unknown key '{unknown.group(1)}'; keys: {keys}"
-    convert = re.search(r"Value '([^']*)' (?:of type '\w+' )?could not be converted to (\w+)", msg)
-    full_key = re.search(r"full_key: (\S+)", msg)
-    if convert and full_key:
-        value, kind = convert.groups()
-        return f"{full_key.group(1)} must be a {kind.lower()}; got '{value}'"
-    boolean = re.search(r"override ([\w.]+)=\S*\s+Value '([^']*)' is not a valid bool", msg)
-    if boolean:
-        return f"{boolean.group(1)} must be a boolean (true or false); got '{boolean.group(2)}'"
-    if "mismatched input" in msg or "no viable alternative" in msg or "extraneous input" in msg:
-        return "cannot parse an override; use key=value"
-    return msg.splitlines()[0]
 
 
 def check(cfg: AnalyzeConfig) -> None:
@@ -271,14 +250,8 @@ def analyze_job(cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[
 # --- writing -----------------------------------------------------------------------------------------
 
 
-def write_outputs(folder: Path, tables: dict[str, pd.DataFrame], text: str, config: dict, args: list[str]):
-    """Tables as Parquet and CSV, the summary, the config in .hydra/; summary.json last (complete)."""
-    from omegaconf import OmegaConf
-
-    hydra_dir = folder / ".hydra"
-    hydra_dir.mkdir(parents=True, exist_ok=True)
-    (hydra_dir / "config.yaml").write_text(OmegaConf.to_yaml(config))
-    (hydra_dir / "overrides.yaml").write_text(OmegaConf.to_yaml(list(args)))
+def write_outputs(folder: Path, tables: dict[str, pd.DataFrame], text: str, config: dict):
+    """Tables as Parquet and CSV and the summary; summary.json last (complete)."""
     files = []
     for name, table in tables.items():
         table.to_parquet(folder / f"{name}.parquet", index=False)
@@ -289,64 +262,27 @@ def write_outputs(folder: Path, tables: dict[str, pd.DataFrame], text: str, conf
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
 
 
-def _compose(overrides: list[str]):
-    from hydra import compose, initialize_config_dir
-    from hydra.core.utils import setup_globals
+# --- the command ---------------------------------------------------------------------------------------
 
-    from orgsim.config.compose import config_dir
-
-    register_analyze_configs()
-    setup_globals()  # the ${now:} resolver of the default run dir
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return compose(config_name="analyze", overrides=list(overrides), return_hydra_config=True)
+SCHEMA = AnalyzeConfig  # the root config's schema (configs/analyze.yaml)
+register = register_analyze_configs
 
 
-def prepare(args: list[str]) -> tuple[AnalyzeConfig, Path, dict]:
-    """Compose and check the command line: the config, the run directory, the config as plain data."""
-    from hydra.errors import HydraException
+def settings_of(cfg) -> AnalyzeConfig:
     from omegaconf import OmegaConf
-    from omegaconf.errors import OmegaConfBaseException
 
-    if not args or "=" in args[0]:
-        raise ConfigError(
-            f"analysis must be one of {', '.join(ANALYSES)}; got none (orgsim analyze ANALYSIS ...)"
-        )
-    if args[0] not in ANALYSES:
-        raise ConfigError(f"analysis must be one of {', '.join(ANALYSES)}; got '{args[0]}'")
-    overrides = [f"analysis={args[0]}", *args[1:]]
-    bad = [a for a in overrides if "=" not in a]
-    if bad:
-        raise ConfigError(f"cannot parse '{bad[0]}'; give key=value overrides (orgsim analyze --help)")
-    try:
-        cfg = _compose(overrides)
-        plain = OmegaConf.to_container(cfg, resolve=False)
-        plain.pop("hydra", None)
-        config = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(AnalyzeConfig), plain))
-        run_dir = Path(str(cfg.hydra.run.dir)).expanduser()
-    except (HydraException, OmegaConfBaseException, ValueError) as err:
-        raise ConfigError(_explain(err)) from None
-    return config, run_dir, dataclasses.asdict(config)
+    plain = OmegaConf.to_container(cfg, resolve=False)
+    plain.pop("hydra", None)
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(AnalyzeConfig), plain))
 
 
-def run(args: list[str], echo=print) -> Path:
-    """The whole command: check, then compute and write in the run directory's staging folder, published
-    only when every table is written (orgsim.rundir.owned); its path. The run directory is never the
-    input sweep, one holding it or one inside it, nor another command's output, whatever overwrite says."""
-    from orgsim import rundir
+def task(cfg) -> None:
+    """The job on a composed config, in the run directory orgsim.cli owns for it (never the sweep read)."""
+    from hydra.core.hydra_config import HydraConfig
 
-    cfg, target, config = prepare(args)
-    check(cfg)
-    with rundir.owned(target, "analyze", cfg.overwrite, inputs=[cfg.input]) as staging:
-        tables, text, warnings = analyze_job(cfg)
-        for line in warnings:
-            print(f"orgsim analyze: warning: {line}", file=sys.stderr)
-        write_outputs(staging.path, tables, text, config, args)
-    echo(text)
-    echo(f"outputs: {staging.target}")
-    return staging.target
-
-
-def main(argv: list[str] | None = None) -> int:
-    from orgsim.errors import key_value_command
-
-    return key_value_command("analyze", list(sys.argv[1:] if argv is None else argv), HELP, run)
+    settings = settings_of(cfg)
+    tables, text, warnings = analyze_job(settings)
+    for line in warnings:
+        print(f"orgsim analyze: warning: {line}", file=sys.stderr)
+    write_outputs(Path(HydraConfig.get().runtime.output_dir), tables, text, dataclasses.asdict(settings))
+    print(text)

@@ -10,7 +10,6 @@ tables a run or sweep wrote, never the model.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -587,14 +586,13 @@ def _plain(cfg: DictConfig) -> dict:
     return OmegaConf.to_container(OmegaConf.create(plain), resolve=True)
 
 
-def _spec_of(cfg: DictConfig) -> tuple[PlotSpec, str]:
-    root = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), _plain(cfg)))
-    return root.plot, root.input
+def root_of(cfg: DictConfig) -> PlotRootConfig:
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), _plain(cfg)))
 
 
-def prepare(cfg: DictConfig) -> Prepared:
+def prepare_root(root: PlotRootConfig) -> Prepared:
     """Check the spec and the input folder and choose the data; ConfigError (one line) for anything wrong."""
-    spec, input_path = _spec_of(cfg)
+    spec, input_path = root.plot, root.input
     check_spec(spec)
     results = read_results(input_path, TABLE_KINDS.get(spec.kind))
     if results.kind not in KINDS[spec.kind]:
@@ -604,6 +602,11 @@ def prepare(cfg: DictConfig) -> Prepared:
             f"{results.kind} folder (kinds for it: {', '.join(fitting)})"
         )
     return BUILDERS[spec.kind](results, spec)
+
+
+def prepare(cfg: DictConfig) -> Prepared:
+    """The figure of a composed plot config (prepare_root)."""
+    return prepare_root(root_of(cfg))
 
 
 def plot_job(cfg: DictConfig, output_dir: Path) -> list[Path]:
@@ -641,88 +644,26 @@ def compose_plot(overrides: list[str]) -> DictConfig:
 
 register_plot_configs()
 register_resolver()
+SCHEMA = PlotRootConfig  # the root config's schema (configs/plot.yaml)
+register = register_plot_configs
+
+
+def check(settings: PlotRootConfig) -> None:
+    """The spec and its input folder, checked before any folder exists."""
+    prepare_root(settings)
 
 
 def task(cfg: DictConfig) -> list[Path]:
-    """The job on a composed config, in the staging folder orgsim.rundir gives it (orgsim.hydra_job)."""
-    return plot_job(cfg, Path(HydraConfig.get().runtime.output_dir))
+    """The job on a composed config, in the run directory orgsim.cli owns for it."""
+    image, data = plot_job(cfg, Path(HydraConfig.get().runtime.output_dir))
+    print(f"figure: {image.name} ({data.name} holds the data drawn)")
+    return [image, data]
 
 
 @hydra.main(config_path=str(config_dir()), config_name="plot", version_base="1.3")
-def hydra_app(cfg: DictConfig) -> None:
+def main(cfg: DictConfig) -> None:
     """Multirun (-m): Hydra's own sweep folders."""
     output_dir = Path(HydraConfig.get().runtime.output_dir)
     with one_line_errors("plot"):
         image, data = plot_job(cfg, output_dir)
     print(f"outputs: {image} ({data.name} holds the data drawn)")
-
-
-def _run_hydra(args: list[str]) -> int:
-    saved_argv, saved_env = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
-    sys.argv = ["orgsim plot", *args]
-    os.environ["HYDRA_FULL_ERROR"] = "1"
-    try:
-        hydra_app()
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    finally:
-        sys.argv = saved_argv
-        if saved_env is None:
-            os.environ.pop("HYDRA_FULL_ERROR", None)
-        else:
-            os.environ["HYDRA_FULL_ERROR"] = saved_env
-    return 0
-
-
-def _plot_once(args: list[str], overrides: list[str], cfg: DictConfig) -> int:
-    """One plot: composed once, drawn in a staging folder and published as the run directory, which must
-    be new or an earlier plot (overwrite=true), never the input folder (orgsim.rundir.owned)."""
-    import time
-
-    from orgsim import cli, rundir
-    from orgsim.hydra_job import HydraJob
-
-    root = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), _plain(cfg)))
-    given = cli._dir_override(args, "hydra.run.dir")
-    default = (
-        Path("outputs") / "plot" / root.plot.name / f"{time.strftime('%Y-%m-%d_%H-%M-%S')}_{rundir.run_id()}"
-    )
-    job = HydraJob("plot", overrides, "plot")
-    with rundir.owned(given[1] if given else default, "plot", root.overwrite, inputs=[root.input]) as staging:
-        image, data = job.run(task, staging.path, cli._as_override("hydra.run.dir", staging.path))
-    print(f"outputs: {staging.target / image.name} ({data.name} holds the data drawn)")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Check every variant of the overrides and the input before Hydra starts; then run the Hydra app."""
-    from orgsim import cli, rundir
-    from orgsim.errors import debug_enabled, describe
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    overrides = cli._user_overrides(args)
-    try:
-        if overrides is None or any(cli._flag(a) in cli.NO_JOB_FLAGS for a in args):
-            return _run_hydra(args)  # --help, --cfg and the like: Hydra prints and draws nothing
-        variants = cli._sweep_variants(overrides, multirun=cli._is_multirun(args))
-        for variant in variants:
-            prepare(compose_plot(variant))
-        single = None if cli._is_multirun(args) else cli._single_job_overrides(args)
-        if single is None:
-            given = cli._dir_override(args, "hydra.sweep.dir")
-            if given is not None:
-                rundir.check_target(given[1], "hydra.sweep.dir")
-            return _run_hydra(args)
-        return _plot_once(args, single, compose_plot(variants[0]))
-    except BaseException as err:  # every failure becomes one line and an exit code
-        if (debug_enabled() or os.environ.get("HYDRA_FULL_ERROR") == "1") and not isinstance(err, SystemExit):
-            raise
-        if "Could not override 'plot.filters." in str(err):
-            err = ConfigError(  # the dict is empty by default, so each filter is a new key
-                "plot.filters: add a filter with '+' (+plot.filters.COLUMN=VALUE) or give them all: "
-                "plot.filters={COLUMN: VALUE, COLUMN: [VALUE, VALUE]}"
-            )
-        code, line = describe(err, overrides or [], {"config_name": "plot"})
-        if line:
-            print(f"orgsim plot: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
-        return code

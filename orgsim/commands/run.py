@@ -1,6 +1,7 @@
 """`orgsim run`: run the chosen scenario for `replicates` seeds and write tables, summary and figures.
 
-`run_job` is the pure function (config in, files out); `main` is the thin Hydra entry point.
+`run_job` is the pure function (config in, files out); `task` is the job orgsim.cli runs in the run
+directory it owns, `main` Hydra's app for multirun.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from orgsim.config.compose import config_dir, to_settings
-from orgsim.config.schema import register_configs
+from orgsim.config.schema import OrgsimConfig, register_configs
 from orgsim.errors import one_line_errors
 from orgsim.rundir import is_staging, publish_files, register_resolver
 
@@ -160,6 +161,8 @@ def _write_outputs(setting, output_dir: Path, summary: dict, plotted, staging: P
 
 register_configs()
 register_resolver()
+SCHEMA = OrgsimConfig  # the root config's schema (configs/config.yaml)
+register = register_configs
 
 
 def task(cfg: DictConfig) -> None:

@@ -72,6 +72,15 @@ def validate_job(cfg: DictConfig | ValidateRootConfig, output_dir: Path) -> list
 
 register_configs()
 register_resolver()
+SCHEMA = ValidateRootConfig  # the root config's schema (configs/validate.yaml)
+register = register_configs
+
+
+def check(settings: ValidateRootConfig) -> None:
+    """An unknown check is refused before any folder exists."""
+    from orgsim.validation import select
+
+    select(settings.validate.checks)
 
 
 def task(cfg: DictConfig) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from orgsim.config.schema import OrgsimConfig, ValidateRootConfig, register_configs
-from orgsim.config.validate import validate
+from orgsim.config.validate import check_ranges, validate
 from orgsim.rundir import register_resolver
 
 # configs/config.yaml names its run and sweep dirs with ${orgsim_run_id:}: every Hydra app that reads it
@@ -91,13 +91,36 @@ def search_path(primary_dir: str | None = None, extra_dir: str | None = None):
     return path
 
 
+def compose_job(
+    task_name: str,
+    overrides: list[str],
+    config_name: str = "config",
+    primary_dir: str | None = None,
+    extra_dir: str | None = None,
+):
+    """Hydra's app object and the job's composed config (the `hydra` node included), as `@hydra.main`
+    composes them for one run: the same search path, task name and logging configuration."""
+    from hydra import version
+    from hydra._internal.hydra import Hydra
+    from hydra.types import RunMode
+
+    version.setbase("1.3")
+    register_configs()
+    register_resolver()
+    path = search_path(primary_dir, extra_dir)
+    with global_hydra():  # create_main_hydra2 installs its Hydra globally; only the job's run should
+        hydra = Hydra.create_main_hydra2(task_name=task_name, config_search_path=path)
+        cfg = hydra.compose_config(
+            config_name, list(overrides), run_mode=RunMode.RUN, with_log_configuration=True
+        )
+    return hydra, cfg
+
+
 def _compose_with_search_path(
     overrides: list[str], config_name: str, primary_dir: str | None, extra_dir: str | None
 ) -> DictConfig:
     """What `@hydra.main` composes for --config-path / --config-dir, without the `hydra` node."""
-    from orgsim.hydra_job import HydraJob
-
-    cfg = HydraJob("orgsim", overrides, config_name, primary_dir, extra_dir).cfg
+    _, cfg = compose_job("orgsim", overrides, config_name, primary_dir, extra_dir)
     with open_dict(cfg):
         cfg.pop("hydra", None)  # its interpolations need a running Hydra app
     return cfg
@@ -123,7 +146,7 @@ def to_settings(cfg: DictConfig, schema: type = OrgsimConfig) -> OrgsimConfig:
         settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
         if len(_VALIDATED) >= 16:
             _VALIDATED.pop(next(iter(_VALIDATED)))
-        _VALIDATED[key] = validate(settings)
+        _VALIDATED[key] = validate(settings) if isinstance(settings, OrgsimConfig) else check_ranges(settings)
     return copy.deepcopy(_VALIDATED[key])  # a private copy: callers may change theirs
 
 

@@ -173,6 +173,12 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
             )
 
 
+def check_ranges(node: Any) -> Any:
+    """Check every range and choice the schema of `node` (any settings dataclass) declares."""
+    _walk("", node)
+    return node
+
+
 def validate(cfg: OrgsimConfig) -> OrgsimConfig:
     """Check every range, choice and cross-reference; raise ConfigError naming the first bad key."""
     _walk("", cfg)
