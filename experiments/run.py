@@ -76,7 +76,7 @@ STUDIES = {
         "Which levers and uncertainties move the outcomes most (Sobol)?",
         experiment="global_sensitivity",
         quick=["sweep.n=2", "replicates=2", "years=1"],
-        analyses=[["sensitivity"]],
+        analyses=[["sensitivity", "emulator=true"]],
         plots=[["sensitivity"]],
     ),
     "scenario_discovery": Study(
@@ -117,7 +117,7 @@ for _archetype, _scenario in ARCHETYPES.items():
             "years=1",
             "sweep.levers={policy:[gatekeeper,broker],policy.governance:[neutral],it.cio.willingness:[0.0,0.9]}",
         ],
-        analyses=[["robustness"]],
+        analyses=[["robustness"], ["variance"]],
         plots=[["tradeoff"], ["regret"]],
     )
 

@@ -174,3 +174,22 @@ def test_a_satisficing_threshold_for_no_objective_is_refused(toy_sweep, tmp_path
     with pytest.raises(ConfigError, match="satisfice: wait must be one of the objectives"):
         run(["robustness", f"input={toy_sweep}", "satisfice={wait: 3}", f"hydra.run.dir={target}"])
     assert not target.exists()
+
+
+def test_report_sections_are_regenerated_in_place_and_the_others_kept(tmp_path) -> None:
+    import importlib.util
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("experiments_report", root / "experiments" / "report.py")
+    report = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = report
+    spec.loader.exec_module(report)
+    kept = "## Baseline 2012: does BYOT marginalize IT?\n\nhand-written numbers stay\n"
+    old = f"# title\n\nintro\n\n## Global sensitivity (Sobol)\n\nstale numbers\n\n{kept}"
+    (tmp_path / "REPORT.md").write_text(old)
+    report.write_sections(tmp_path, ["robustness", "global_sensitivity"])
+    text = (tmp_path / "REPORT.md").read_text()
+    assert text.startswith("# title\n\nintro\n\n" + report.ROBUSTNESS_HEADING)  # a new section leads
+    assert "stale numbers" not in text and text.count("## Global sensitivity (Sobol)") == 1
+    assert text.endswith(kept)

@@ -63,6 +63,8 @@ keys:
                       IT influence 0.35, marginalized 0.5, satisfaction 0.5, else the median world mean)
   min_mass=0.05 alpha=0.05 paste_alpha=0.05 max_boxes=3   discover: PRIM's support, peel and paste steps
   bootstrap=500 seed=0        bootstrap draws for intervals
+  emulator=true       sensitivity: also S1 from an emulator (SALib HDMR, first order) fitted to the
+                      replicate means, with its 5-fold cross-validated R^2 (method hdmr in the table)
   hydra.run.dir=PATH  where the tables go (default outputs/analyze/ANALYSIS/<time>_<id>); overwrite=true
 """
 
@@ -85,6 +87,7 @@ class AnalyzeConfig:
     regret: float | None = None  # robustness: regret above which the preferred policy counts as beaten
     # robustness: {objective: threshold}; typed Any with no default dict so that satisfice={...} replaces it
     satisfice: Any = None
+    emulator: bool = False  # sensitivity: also first-order indices from an HDMR emulator of the row means
     overwrite: bool = False
 
 
@@ -163,9 +166,17 @@ def _outcomes(results, cfg: AnalyzeConfig, allowed: list[str]) -> list[str]:
 def sensitivity(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
     from orgsim.analysis.sensitivity import noise_warning, sensitivity_table, sensitivity_text
 
-    table = sensitivity_table(results, _outcomes(results, cfg, results.outcomes()), cfg.bootstrap)
+    outcomes = _outcomes(results, cfg, results.outcomes())
+    table = sensitivity_table(results, outcomes, cfg.bootstrap)
     warning = noise_warning(table, results.replicates)
-    return {"sensitivity": table}, sensitivity_text(table), [warning] if warning else []
+    text = sensitivity_text(table)
+    if cfg.emulator:
+        from orgsim.analysis.emulator import emulator_text, sweep_emulator_table
+
+        emulated = sweep_emulator_table(results, outcomes, seed=cfg.seed)
+        table = pd.concat([table, emulated], ignore_index=True)
+        text += "\n" + emulator_text(emulated)
+    return {"sensitivity": table}, text, [warning] if warning else []
 
 
 def _discover_target(results, cfg: AnalyzeConfig) -> tuple[str, np.ndarray, str]:
