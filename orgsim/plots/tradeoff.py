@@ -63,7 +63,7 @@ def _axis_name(objective: str, direction: str) -> str:
 
 
 def _value(x: float) -> str:
-    return f"{x:.3g}"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
 def tradeoff_figure(
