@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 METHOD = "hdmr"
+MIN_ROWS = 300  # SALib's HDMR refuses fewer samples
 CV = "(emulator cv)"  # the table row holding the cross-validated R^2 of an outcome's emulator
 
 
@@ -98,7 +99,8 @@ def emulator_table(problem: dict, X: np.ndarray, Y: np.ndarray, bootstrap: int =
 def sweep_emulator_table(results, outcomes: list[str], bootstrap: int = 20, seed: int = 0) -> pd.DataFrame:
     """emulator_table for each outcome (and each block of a sweep with several lever settings or listed
     worlds) of a finished sweep, in the sensitivity table's columns with method `hdmr`; an outcome whose
-    row means are constant or not all finite (a month never reached) is left out."""
+    row means are constant or not all finite (a month never reached) is left out, and so is a block of
+    fewer than MIN_ROWS design rows."""
     from orgsim.analysis.results import row_means
     from orgsim.analysis.sensitivity import COLUMNS, blocks
     from orgsim.sweep.design import problem_of
@@ -109,6 +111,8 @@ def sweep_emulator_table(results, outcomes: list[str], bootstrap: int = 20, seed
     all_blocks = blocks(results)
     frames = []
     for setting, block, rows in all_blocks:
+        if len(rows) < MIN_ROWS:
+            continue
         X = design.loc[rows, problem["names"]].to_numpy(dtype=float)
         for outcome in outcomes:
             Y = means.loc[rows, outcome].to_numpy(dtype=float)

@@ -169,14 +169,21 @@ def sensitivity(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], s
     outcomes = _outcomes(results, cfg, results.outcomes())
     table = sensitivity_table(results, outcomes, cfg.bootstrap)
     warning = noise_warning(table, results.replicates)
+    warnings = [warning] if warning else []
     text = sensitivity_text(table)
     if cfg.emulator:
-        from orgsim.analysis.emulator import emulator_text, sweep_emulator_table
+        from orgsim.analysis.emulator import MIN_ROWS, emulator_text, sweep_emulator_table
 
         emulated = sweep_emulator_table(results, outcomes, seed=cfg.seed)
-        table = pd.concat([table, emulated], ignore_index=True)
-        text += "\n" + emulator_text(emulated)
-    return {"sensitivity": table}, text, [warning] if warning else []
+        if emulated.empty:
+            warnings.append(
+                f"emulator: no outcome fitted; the HDMR emulator needs at least {MIN_ROWS} design rows of a "
+                f"finite, varying outcome per block (raise sweep.n)"
+            )
+        else:
+            table = pd.concat([table, emulated], ignore_index=True)
+            text += "\n" + emulator_text(emulated)
+    return {"sensitivity": table}, text, warnings
 
 
 def _discover_target(results, cfg: AnalyzeConfig) -> tuple[str, np.ndarray, str]:
