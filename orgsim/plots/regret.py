@@ -50,7 +50,8 @@ def _name(objective: str) -> str:
 
 
 def _policy_order(table: pd.DataFrame) -> list[str]:
-    """Policies by their mean scaled maximum regret over the objectives: the most robust on top."""
+    """Policies by the mean of their scaled cells (maximum regrets over the objectives, or regrets over the
+    worlds): the most robust on top."""
     return list(table.groupby("policy")["scaled"].mean().sort_values(kind="stable").index)
 
 
@@ -99,7 +100,7 @@ def regret_figure(
         fig,
         title,
         f"{context}; cell: {what}, in the objective's unit (0: the best policy there); colour: that regret "
-        "as a share of the objective's spread; policies ordered by their mean scaled maximum regret (most "
+        "as a share of the objective's spread; policies ordered by the mean of their row's colours (most "
         "robust on top)",
     )
     return fig, drawn
