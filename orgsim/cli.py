@@ -433,6 +433,9 @@ def help_text(name: str, source: dict | None = None) -> str:
         for group, options in groups.items():
             shown = [f"{o} (default)" if o == defaults.get(group) else o for o in options]
             lines.append(f"  {group}: {', '.join(shown)}")
+    details = getattr(module, "DETAILS", "")
+    if details:
+        lines += ["", details.strip("\n")]
     lines += ["", "keys of this command (key=value):", *_key_lines(module.SCHEMA)]
     hints = typing.get_type_hints(module.SCHEMA)
     for node in spec.own_nodes:

@@ -358,7 +358,7 @@ def _empty_copy(folder: Path, target: Path) -> Path:
         (["discover", "input={sweep}", "outcome=nope"], "outcome must be one of marginalized, "),
         (["variance", "input={sweep}", "outcome=nope"], "outcome must be one of marginalized, final_"),
         (["discover", "input={sweep}", "outcome=final_it_influence"], "give below=VALUE or above=VALUE"),
-        (["trends", "input={sweep}"], "analysis must be one of sensitivity, discover, variance; got 'trends'"),
+        (["trends", "input={sweep}"], "analysis must be one of sensitivity, discover, variance, robustness; got 'trends'"),
         (["discover", "input={sweep}", "thresold=0.5"], "unknown key 'thresold'; keys at the top level: analysis, input, outcome"),
         (["discover", "input={sweep}", "threshold=1.5"], "threshold must be in (0, 1]; got 1.5"),
         (["variance"], "input is required: input=<sweep folder>"),

@@ -1,5 +1,5 @@
-"""`orgsim analyze sensitivity|discover|variance input=<sweep folder>`: tables (CSV and Parquet) from a
-finished sweep, written into the run directory beside the resolved config.
+"""`orgsim analyze sensitivity|discover|variance|robustness input=<sweep folder>`: tables (CSV and
+Parquet) from a finished sweep, written into the run directory beside the resolved config.
 
 `analyze_job` is the pure function (config in, tables out); `main` composes configs/analyze.yaml, checks
 everything, computes every table in a staging folder and only then publishes the folder (orgsim.rundir), so
@@ -14,22 +14,23 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from orgsim.config.validate import ConfigError
 
-ANALYSES = ("sensitivity", "discover", "variance")
+ANALYSES = ("sensitivity", "discover", "variance", "robustness")
 OUTPUTS = {
     "sensitivity": ("sensitivity",),
     "discover": ("prim_boxes", "prim_peeling"),
     "variance": ("variance", "variance_by_policy"),
+    "robustness": ("robustness", "pareto", "regret", "preferred", "switch_boxes"),
 }
 
-HELP = """usage: orgsim analyze ANALYSIS input=<sweep folder> [key=value ...]
-
-analyses:
+# What --help adds to the sections every command has (orgsim.cli.help_text).
+DETAILS = """analyses:
   sensitivity  Sobol S1/ST (sweep.design=sobol) or Morris mu_star/sigma (sweep.design=morris) of each
                outcome, replicates averaged per design row, with the share of variance due to seeds
                -> sensitivity.parquet/.csv
@@ -40,14 +41,28 @@ analyses:
                split into the CIO type drawn (cio) and what remains (chance) when the runs keep
                cio_aspiration and cio_willingness; the same split within each policy when policy is a
                lever -> variance.parquet/.csv, variance_by_policy.parquet/.csv
+  robustness   every lever setting (policy) across the sweep's worlds, per declared objective: mean,
+               worse-tail percentile, maximum regret, share of worlds meeting a satisficing threshold,
+               each with a bootstrap 95% interval over worlds; the Pareto set; the worlds where another
+               policy beats the one preferred on average, and PRIM boxes of them
+               -> robustness, pareto, regret, preferred, switch_boxes (.parquet/.csv)
 
 keys:
   input=PATH          the sweep folder (runs.parquet and .hydra/config.yaml)
   outcome=NAME        one outcome (default: marginalized and every final_* outcome; discover: marginalized)
   below=X / above=X   discover on a numeric outcome: the runs that count as true
-  threshold=0.8       discover: the least density a box must reach
+  threshold=0.8       discover, robustness: the least density a (PRIM) box must reach
+  percentile=10       robustness: the worse-tail percentile (10: the 10th for an objective to raise,
+                      the 90th for one to lower)
+  regret=X            robustness: the regret of the preferred policy (on outcome=, default
+                      final_it_influence) above which a world counts as switched (default: twice the
+                      standard error replicate noise alone gives)
+  satisfice={final_it_influence: 0.4}   robustness: satisficing thresholds per objective (defaults:
+                      IT influence 0.35, marginalized 0.5, satisfaction 0.5, else the median world mean)
   min_mass=0.05 alpha=0.05 paste_alpha=0.05 max_boxes=3   discover: PRIM's support, peel and paste steps
   bootstrap=500 seed=0        bootstrap draws for intervals
+  emulator=true       sensitivity: also S1 from an emulator (SALib HDMR, first order) fitted to the
+                      replicate means, with its 5-fold cross-validated R^2 (method hdmr in the table)
   hydra.run.dir=PATH  where the tables go (default outputs/analyze/ANALYSIS/<time>_<id>); overwrite=true
 """
 
@@ -66,6 +81,11 @@ class AnalyzeConfig:
     max_boxes: int = 3  # discover: boxes in the covering sequence
     bootstrap: int = 500  # bootstrap draws for the intervals
     seed: int = 0
+    percentile: float = 10.0  # robustness: the worse-tail percentile
+    regret: float | None = None  # robustness: regret above which the preferred policy counts as beaten
+    # robustness: {objective: threshold}; typed Any with no default dict so that satisfice={...} replaces it
+    satisfice: Any = None
+    emulator: bool = False  # sensitivity: also first-order indices from an HDMR emulator of the row means
     overwrite: bool = False
 
 
@@ -94,6 +114,18 @@ def check(cfg: AnalyzeConfig) -> None:
         raise ConfigError(f"max_boxes must be at least 1; got {cfg.max_boxes}")
     if cfg.bootstrap < 0:
         raise ConfigError(f"bootstrap must be at least 0; got {cfg.bootstrap}")
+    if not 0 < cfg.percentile <= 50:
+        raise ConfigError(f"percentile must be in (0, 50]; got {cfg.percentile:g}")
+    if cfg.regret is not None and cfg.regret < 0:
+        raise ConfigError(f"regret must be at least 0; got {cfg.regret:g}")
+    if cfg.satisfice is not None and not (
+        isinstance(cfg.satisfice, dict)
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in cfg.satisfice.values())
+    ):
+        raise ConfigError(
+            f"satisfice must be a mapping {{objective: number}} (satisfice={{final_it_influence: 0.4}}); "
+            f"got {cfg.satisfice!r}"
+        )
     if cfg.below is not None and cfg.above is not None:
         raise ConfigError(f"give below or above, not both; got below={cfg.below:g}, above={cfg.above:g}")
 
@@ -112,9 +144,24 @@ def _outcomes(results, cfg: AnalyzeConfig, allowed: list[str]) -> list[str]:
 def sensitivity(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
     from orgsim.analysis.sensitivity import noise_warning, sensitivity_table, sensitivity_text
 
-    table = sensitivity_table(results, _outcomes(results, cfg, results.outcomes()), cfg.bootstrap)
+    outcomes = _outcomes(results, cfg, results.outcomes())
+    table = sensitivity_table(results, outcomes, cfg.bootstrap)
     warning = noise_warning(table, results.replicates)
-    return {"sensitivity": table}, sensitivity_text(table), [warning] if warning else []
+    warnings = [warning] if warning else []
+    text = sensitivity_text(table)
+    if cfg.emulator:
+        from orgsim.analysis.emulator import MIN_ROWS, emulator_text, sweep_emulator_table
+
+        emulated = sweep_emulator_table(results, outcomes, seed=cfg.seed)
+        if emulated.empty:
+            warnings.append(
+                f"emulator: no outcome fitted; the HDMR emulator needs at least {MIN_ROWS} design rows of a "
+                f"finite, varying outcome per block (raise sweep.n)"
+            )
+        else:
+            table = pd.concat([table, emulated], ignore_index=True)
+            text += "\n" + emulator_text(emulated)
+    return {"sensitivity": table}, text, warnings
 
 
 def _discover_target(results, cfg: AnalyzeConfig) -> tuple[str, np.ndarray, str]:
@@ -236,7 +283,37 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
     return {"variance": table, "variance_by_policy": within}, "\n".join(lines), notes
 
 
-JOBS = {"sensitivity": sensitivity, "discover": discover, "variance": variance}
+def robustness(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
+    from orgsim.analysis.robustness import RobustnessError, results_tables, summary_text
+
+    options = dict(
+        thresholds=dict(cfg.satisfice or {}),
+        primary=cfg.outcome,
+        regret_threshold=cfg.regret,
+        percentile=cfg.percentile,
+        draws=max(cfg.bootstrap, 1),
+        seed=cfg.seed,
+        prim_threshold=cfg.threshold,
+    )
+    try:
+        tables = results_tables(results, **options)
+    except RobustnessError as err:
+        raise ConfigError(f"input '{results.folder}': {err}") from None
+    objectives = list(dict.fromkeys(tables["robustness"]["objective"]))
+    unknown = [k for k in options["thresholds"] if k not in objectives]
+    if unknown:
+        raise ConfigError(f"satisfice: {unknown[0]} must be one of the objectives {', '.join(objectives)}")
+    notes = []
+    preferred = tables["preferred"]
+    if tables["switch_boxes"].empty and preferred["switched"].any() and not preferred["switched"].all():
+        notes.append(
+            f"no PRIM box of the world parameters reaches density {cfg.threshold:g} for the worlds where "
+            f"{preferred['preferred_policy'].iloc[0]} is beaten; lower threshold= to see weaker ones"
+        )
+    return tables, summary_text(tables), notes
+
+
+JOBS = {"sensitivity": sensitivity, "discover": discover, "variance": variance, "robustness": robustness}
 
 
 def analyze_job(cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:

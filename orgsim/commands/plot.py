@@ -81,8 +81,15 @@ KINDS = {
     "network": ("run",),
     "sensitivity": ("tables",),
     "prim": ("tables",),
+    "tradeoff": ("tables",),
+    "regret": ("tables",),
 }
-TABLE_KINDS = {"sensitivity": "sensitivity.parquet", "prim": "prim_boxes.parquet"}
+TABLE_KINDS = {
+    "sensitivity": "sensitivity.parquet",
+    "prim": "prim_boxes.parquet",
+    "tradeoff": "pareto.parquet",
+    "regret": "regret.parquet",
+}
 SENSITIVITY_COLUMNS = ("method", "outcome", "parameter", "index", "value", "conf")
 MAX_GROUPS = 12  # a listed lever with more values than this is not a colour group
 MAX_CELLS = 25  # heatmap values a side
@@ -567,6 +574,52 @@ def _prim(results: Results, spec: PlotSpec) -> Prepared:
     )
 
 
+def _tradeoff(results: Results, spec: PlotSpec) -> Prepared:
+    from orgsim.outcomes import objectives
+    from orgsim.plots.tradeoff import tradeoff_figure
+
+    pareto = _analysis_table(results, "pareto.parquet", ("policy", "pareto", "dominated_by"))
+    # the directions the analysis used (robustness.parquet), else the outcome registry's
+    if (results.folder / "robustness.parquet").is_file():
+        used = _analysis_table(results, "robustness.parquet", ("objective", "direction"))
+        directions = dict(zip(used["objective"], used["direction"], strict=True))
+    else:
+        directions = {o.name: o.direction for o in objectives()}
+    directions = {o: d for o, d in directions.items() if o in pareto.columns}
+    if len(directions) < 2:
+        raise ConfigError(
+            f"input: pareto.parquet in '{results.folder}' holds {len(directions)} objective(s); a trade-off "
+            "needs at least two"
+        )
+    title = spec.title or "Trade-offs between the objectives: every policy's mean over the worlds"
+    return Prepared(
+        spec,
+        lambda: tradeoff_figure(
+            pareto, directions, title=title, context=_context(results, spec), **_size(spec)
+        ),
+    )
+
+
+def _regret(results: Results, spec: PlotSpec) -> Prepared:
+    from orgsim.plots.regret import REGRET_COLUMNS, regret_figure
+
+    table = _analysis_table(results, "regret.parquet", REGRET_COLUMNS)
+    outcome = spec.outcome
+    if outcome is not None:
+        _pick("plot.outcome", table, "objective", outcome)
+    title = spec.title or (
+        "Regret: how far each policy falls short of the best, at worst over the worlds"
+        if outcome is None
+        else f"Regret on {outcome} in each world"
+    )
+    return Prepared(
+        spec,
+        lambda: regret_figure(
+            table, outcome=outcome, title=title, context=_context(results, spec), **_size(spec)
+        ),
+    )
+
+
 BUILDERS = {
     "trajectories": _over_time,
     "role_components": _over_time,
@@ -577,6 +630,8 @@ BUILDERS = {
     "network": _network,
     "sensitivity": _sensitivity,
     "prim": _prim,
+    "tradeoff": _tradeoff,
+    "regret": _regret,
 }
 
 

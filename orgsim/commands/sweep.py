@@ -41,14 +41,12 @@ from orgsim.sweep.design import (
 REQUIRED_OUTCOMES = ("marginalized", "month_shadow_majority")  # the summary needs these (and final_*)
 RUN_COLUMNS = ("run_id", "row", "setting", "world", "replicate", "seed")
 
-HELP = """usage: orgsim sweep experiment=NAME [key=value ...]
-
-Runs an experiment design (configs/experiment/NAME.yaml) and writes runs.parquet (one row per run: ids,
+# What --help adds to the sections every command has (orgsim.cli.help_text).
+DETAILS = """Runs an experiment design (configs/experiment/NAME.yaml) and writes runs.parquet (one row per run: ids,
 lever and uncertainty values, replicate, seed, run-summary outcomes) and, when sweep.timeseries lists
 reporters, timeseries.parquet, into outputs/sweep/<sweep.name>/ (hydra.run.dir=PATH to choose). Finished
 runs are stored in chunks as they complete: the same command again resumes; resume=false starts anew.
 
-experiments: {experiments}
 executor=serial|processes|dask   executor.workers=N (0: one per core)   executor.chunk_size=N
 executor.address=tcp://host:port (dask; without it a LocalCluster starts here)
 design keys: sweep.design=factorial|lhs|sobol|morris sweep.n=N replicates=N seed=N years=N

@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 
 from orgsim.plots.figure import new_figure, titled
 
-INDICES = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma")}
+# hdmr: the emulator's indices (orgsim analyze sensitivity emulator=true), the same shares as Sobol's
+INDICES = {"sobol": ("S1", "ST"), "hdmr": ("S1", "ST"), "morris": ("mu_star", "sigma")}
 INDEX_LABELS = {
     "S1": "first-order (S1)",
     "ST": "total (ST)",
@@ -75,7 +76,7 @@ def sensitivity_figure(
     ax.axvline(0, color="0.3", linewidth=0.8)
     ax.set_xlabel(
         "share of the outcome's variance (Sobol index)"
-        if method == "sobol"
+        if method in ("sobol", "hdmr")
         else f"effect on {outcome} (outcome units)"
     )
     ax.grid(axis="x", alpha=0.3)
