@@ -391,20 +391,24 @@ def _type_name(kind) -> str:
 
 
 def _key_lines(schema, prefix: str = "") -> list[str]:
+    """One line per plain key of `schema` (the model's parameters left out: `orgsim params` lists them)."""
     from dataclasses import MISSING
+
+    from orgsim.config.schema import ModelConfig
 
     lines = []
     hints = typing.get_type_hints(schema)
+    parameters = ModelConfig.__dataclass_fields__ if issubclass(schema, ModelConfig) else {}
     for f in dataclasses.fields(schema):
         kind = hints[f.name]
-        if dataclasses.is_dataclass(kind):
+        if dataclasses.is_dataclass(kind) or f.name in parameters:
             continue
         default = f.default if f.default is not MISSING else (
             f.default_factory() if f.default_factory is not MISSING else "(required)"
         )  # fmt: skip
         shown = "null" if default is None else str(default).lower() if isinstance(default, bool) else default
         meaning = f.metadata.get("doc", "")
-        if "choices" in f.metadata:
+        if "choices" in f.metadata and not meaning:
             meaning = (meaning + "; " if meaning else "") + "one of " + " | ".join(f.metadata["choices"])
         lines.append(f"  {prefix}{f.name}={shown}".ljust(34) + f" {_type_name(kind)}  {meaning}".rstrip())
     return lines
@@ -436,14 +440,16 @@ def help_text(name: str, source: dict | None = None) -> str:
     details = getattr(module, "DETAILS", "")
     if details:
         lines += ["", details.strip("\n")]
-    lines += ["", "keys of this command (key=value):", *_key_lines(module.SCHEMA)]
+    lines += ["", "keys of this command (key=value; run settings, not model parameters):"]
+    lines += _key_lines(module.SCHEMA)
     hints = typing.get_type_hints(module.SCHEMA)
     for node in spec.own_nodes:
         lines += _key_lines(hints[node], prefix=f"{node}.")
     if groups.keys() & {"policy", "scenario"}:
         lines += [
             "",
-            "Every model parameter is a key too (it.cio.willingness=0.8): `orgsim params` lists them.",
+            "model parameters: every key of the model is set the same way (years=8, it.cio.willingness=0.8);",
+            "`orgsim params` lists them with their ranges, sources and meaning.",
         ]
     lines += ["", "examples:", *(f"  {e}" for e in spec.examples)]
     lines += ["", "--cfg job prints the composed config; --debug shows tracebacks."]

@@ -53,7 +53,7 @@ def test_help_has_the_same_sections_for_every_command(capsys, name):
     assert cli.main([name, "--help"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"orgsim {name}: ")
-    for section in (f"usage: orgsim {name}", "writes: ", "keys of this command (key=value):", "examples:"):
+    for section in (f"usage: orgsim {name}", "writes: ", "keys of this command (key=value", "examples:"):
         assert section in out, section
     for example in cli.COMMANDS[name].examples:
         assert example.startswith(f"orgsim {name}")

@@ -643,7 +643,9 @@ class MetricsConfig:
 
 
 @dataclass
-class OrgsimConfig:
+class ModelConfig:
+    """The model's parameters: everything `Organization` reads, and nothing about how it is run."""
+
     scenario: ScenarioConfig = MISSING
     policy: PolicyConfig = MISSING
     org: OrgConfig = MISSING
@@ -652,17 +654,39 @@ class OrgsimConfig:
     environment: EnvironmentConfig = field(default_factory=EnvironmentConfig)
     decision: DecisionConfig = field(default_factory=DecisionConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
-    start_year: int = bounded(2012, 1900, 2200)
-    years: int = bounded(5, 1, 100)
-    replicates: int = bounded(400, 1, 100_000)
-    seed: int = bounded(0, 0, 2**63 - 1)
-    workers: int = bounded(0, 0, 1024)  # 0: one per CPU core
-    overwrite: bool = False  # replace complete results in hydra.run.dir (kept until the new run completes)
-    force: bool = False  # run even when the memory estimate exceeds what the machine can spare
+    start_year: int = bounded(2012, 1900, 2200, doc="calendar year of the first month")
+    years: int = bounded(5, 1, 100, doc="horizon in years")
+
+
+@dataclass
+class OrgsimConfig(ModelConfig):
+    """The root of `orgsim run`: the model's parameters plus the run settings, which the model never
+    reads (how many organizations, from which seed, on how many processes, into which folder)."""
+
+    replicates: int = bounded(400, 1, 100_000, doc="organizations simulated (one seed each)")
+    seed: int = bounded(0, 0, 2**63 - 1, doc="base seed; replicate i runs with its own seed drawn from it")
+    workers: int = bounded(0, 0, 1024, doc="worker processes; 0: one per CPU core")
+    overwrite: bool = field(
+        default=False,
+        metadata={
+            "doc": "replace this command's earlier results in hydra.run.dir (kept until the new ones are in)"
+        },
+    )
+    force: bool = field(
+        default=False, metadata={"doc": "run even when the estimate exceeds what the machine can spare"}
+    )
     # orgsim run: also give the verdict over the calibration posterior, drawing this many of the accepted
     # calibration sets (configs/calibrated/abc_2012_posterior.csv; replicates / sets organizations each):
     # the share marginalized with an interval of chance plus parameter uncertainty. 0: off.
-    posterior_sets: int = bounded(0, 0, 1000)
+    posterior_sets: int = bounded(
+        0, 0, 1000, doc="also give the verdict over this many calibration posterior sets (0: off)"
+    )
+
+
+# The run settings: keys of the root config that are not the model's parameters.
+RUN_SETTINGS = tuple(
+    f for f in OrgsimConfig.__dataclass_fields__ if f not in ModelConfig.__dataclass_fields__
+)
 
 
 VALIDATION_SIZES = ("full", "quick")
