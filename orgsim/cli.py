@@ -166,7 +166,6 @@ SOURCE_FLAGS = {
     "--config-dir": "extra_dir", "-cd": "extra_dir",
 }  # fmt: skip
 MULTIRUN_FLAGS = ("-m", "--multirun")
-HYDRA_ONLY_FLAGS = ("--hydra-help", "--info", "-i", "--shell-completion", "-sc", "--package", "-p")
 CFG_PARTS = ("job", "hydra", "all")
 
 
@@ -179,7 +178,6 @@ class Invocation:
     help: bool = False
     cfg: str | None = None
     multirun: bool = False
-    hydra_flags: list[str] = field(default_factory=list)  # passed on to the command's @hydra.main app
 
     @property
     def user_overrides(self) -> list[str]:
@@ -202,8 +200,6 @@ def parse(name: str, args: list[str]) -> Invocation:
     spec = COMMANDS[name]
     inv = Invocation(overrides=[], source={})
     allowed = [*FLAGS, *SOURCE_FLAGS, *(MULTIRUN_FLAGS if spec.multirun else ())]
-    if spec.multirun:
-        allowed += HYDRA_ONLY_FLAGS
     i = 0
     first_word = True
     while i < len(args):
@@ -226,7 +222,7 @@ def parse(name: str, args: list[str]) -> Invocation:
         if flag not in allowed:
             shown = ", ".join(dict.fromkeys(a for a in allowed if a.startswith("--")))
             raise _usage_error(f"unknown flag {flag}; orgsim {name} takes {shown} and key=value overrides")
-        takes_value = flag in ("--cfg", "-c", "--package", "-p") or flag in SOURCE_FLAGS
+        takes_value = flag in ("--cfg", "-c") or flag in SOURCE_FLAGS
         if takes_value and not has_value:
             if i + 1 >= len(args) or args[i + 1].startswith("-"):
                 raise _usage_error(f"{flag} needs a value: {flag} VALUE")
@@ -248,8 +244,6 @@ def parse(name: str, args: list[str]) -> Invocation:
             inv.source[SOURCE_FLAGS[flag]] = value
         elif flag in MULTIRUN_FLAGS:
             inv.multirun = True
-        elif flag in HYDRA_ONLY_FLAGS:
-            inv.hydra_flags += [flag, value] if flag in ("--package", "-p") else [flag]
     if spec.positional is not None and spec.positional[1] == () and not inv.help and inv.cfg is None:
         key = spec.positional[0]
         if not any(_key_of(o) == key for o in inv.overrides):
@@ -350,6 +344,23 @@ def sweep_variants(overrides: list[str], multirun: bool) -> list[list[str]]:
             variant[i] = f"{parsed[i].get_key_element()}={value}"
             variants.append(variant)
     return variants
+
+
+def multirun_jobs(overrides: list[str]) -> list[list[str]]:
+    """Every combination of the comma-separated values of a multirun, in Hydra's order (the last
+    override varies fastest)."""
+    import itertools
+
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    choices = [
+        [f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()]
+        if o.is_sweep_override()
+        else [o.input_line]
+        for o in parsed
+    ]
+    return [list(combination) for combination in itertools.product(*choices)]
 
 
 def compose_settings(name: str, overrides: list[str], source: dict):
@@ -501,35 +512,19 @@ def as_override(key: str, path: Path) -> str:
     return f"{key}='" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _default_target(job) -> Path:
-    """The run directory the composed config names (its ${now:} and ${orgsim_run_id:} filled in)."""
+def _default_target(job, key: str = "hydra.run.dir") -> Path:
+    """The run (or sweep) directory the composed config names (its ${now:} and ${orgsim_run_id:} filled
+    in)."""
     from hydra.core.hydra_config import HydraConfig
     from hydra.core.utils import setup_globals
     from omegaconf import OmegaConf
 
     setup_globals()
     HydraConfig.instance().set_config(job.cfg)  # ${hydra:job.name} in the path reads it
-    return Path(str(OmegaConf.select(job.cfg, "hydra.run.dir"))).expanduser()
+    return Path(str(OmegaConf.select(job.cfg, key))).expanduser()
 
 
 # --- launching ----------------------------------------------------------------------------------------
-
-
-def _run_hydra_app(name: str, inv: Invocation, args: list[str]) -> int:
-    """Multirun and Hydra's own flags: the command's `@hydra.main` app, after the checks."""
-    module = _module(name)
-    saved_argv, saved_env = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
-    sys.argv = [f"orgsim {name}", *args]
-    os.environ["HYDRA_FULL_ERROR"] = "1"
-    try:
-        module.main()
-    finally:
-        sys.argv = saved_argv
-        if saved_env is None:
-            os.environ.pop("HYDRA_FULL_ERROR", None)
-        else:
-            os.environ["HYDRA_FULL_ERROR"] = saved_env
-    return 0
 
 
 def _check_resources(settings, start_workers: bool) -> None:
@@ -555,42 +550,52 @@ def _print_cfg(job, part: str) -> None:
 
 
 def _launch(name: str, args: list[str]) -> int:
-    from orgsim import rundir
-
     spec = COMMANDS[name]
     inv = parse(name, args)
     if inv.help:
         print(help_text(name, inv.source))
         return 0
     check(name, inv)
-    if inv.multirun or inv.hydra_flags:
-        for variant in sweep_variants(inv.overrides, inv.multirun):
-            _, settings = compose_settings(name, variant, inv.source)
-        if inv.multirun and spec.estimate:
-            _check_resources(settings, start_workers=False)
-        sweep = dir_override(args, "hydra.sweep.dir")
-        if sweep is not None:
-            rundir.check_target(sweep[1], "hydra.sweep.dir")
-        return _run_hydra_app(name, inv, args)
-    job, settings = compose_settings(name, inv.overrides, inv.source)
+    variants = multirun_jobs(inv.overrides) if inv.multirun else [inv.overrides]
+    jobs = [compose_settings(name, variant, inv.source) for variant in variants]  # all checked first
     if inv.cfg is not None:
-        _print_cfg(job, inv.cfg)
+        for job, _ in jobs:
+            _print_cfg(job, inv.cfg)
         return 0
     module = _module(name)
-    if hasattr(module, "check"):
-        module.check(settings)  # what only the job can check (its input folder, the names of checks)
-    if spec.estimate:
-        _check_resources(settings, start_workers=name == "run")
+    for _, settings in jobs:
+        if hasattr(module, "check"):
+            module.check(settings)  # what only the job can check (its input folder, the names of checks)
+        if spec.estimate:
+            _check_resources(settings, start_workers=name == "run" and len(jobs) == 1)
     if spec.folder != "run":
-        module.job(job.cfg, inv.overrides)
+        module.job(jobs[0][0].cfg, inv.overrides)
         return 0
-    given = dir_override(args, "hydra.run.dir")
-    target = given[1] if given else _default_target(job)
-    inputs = [getattr(settings, key) for key in spec.inputs]
+    if not inv.multirun:
+        given = dir_override(args, "hydra.run.dir")
+        _run_owned(name, module, *jobs[0], given[1] if given else _default_target(jobs[0][0]))
+        return 0
+    # Multirun: one job per combination, each in its own folder under the sweep folder, staged and
+    # published like a single run, so a stopped multirun leaves only complete jobs.
+    from orgsim import rundir
+
+    given = dir_override(args, "hydra.sweep.dir")
+    sweep_dir = given[1] if given else _default_target(jobs[0][0], "hydra.sweep.dir")
+    rundir.check_target(sweep_dir, "hydra.sweep.dir")
+    for num, (job, settings) in enumerate(jobs):
+        print(f"job {num}: {' '.join(variants[num])}", flush=True)
+        _run_owned(name, module, job, settings, sweep_dir / str(num))
+    return 0
+
+
+def _run_owned(name: str, module, job, settings, target: Path) -> None:
+    """The job run in a staging folder and published as `target` (orgsim.rundir.owned)."""
+    from orgsim import rundir
+
+    inputs = [getattr(settings, key) for key in COMMANDS[name].inputs]
     with rundir.owned(target, name, settings.overwrite, inputs=inputs) as staging:
         job.run(module.task, staging.path, as_override("hydra.run.dir", staging.path))
     print(f"outputs: {staging.target}")
-    return 0
 
 
 def launch(name: str, args: list[str]) -> int:

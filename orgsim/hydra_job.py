@@ -4,8 +4,7 @@
 composed it a third time to check the user's input before any folder exists. `HydraJob` composes it once,
 with the same search path, task name and logging configuration as `@hydra.main`; the CLI validates that
 config, picks the run folder, then runs the task function on it through Hydra's own `run_job` (which
-writes `.hydra/`, configures logging and sets `HydraConfig`). Multirun still goes through `@hydra.main`:
-its sweeper composes every job anyway.
+writes `.hydra/`, configures logging and sets `HydraConfig`). A multirun is one such job per combination.
 """
 
 from __future__ import annotations

@@ -264,6 +264,7 @@ def test_every_experiment_runs_at_toy_size_into_tables_and_a_report(quick) -> No
     assert "Not run yet" not in report
 
 
+@pytest.mark.slow
 def test_the_variance_command_splits_the_cio_from_chance_within_each_policy(tmp_path) -> None:
     """A toy scenario_discovery sweep (2 policies x 2 budgets x 3 worlds x 3 replicates, one year) through
     `orgsim sweep` and `orgsim analyze variance`: the CIO draw is kept, cio + chance = seeds in both

@@ -16,15 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import hydra
 import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from orgsim.analysis.prim import BOX_COLUMNS
-from orgsim.config.compose import config_dir
 from orgsim.config.validate import ConfigError
-from orgsim.errors import one_line_errors
 from orgsim.outcomes import MONTHLY
 from orgsim.outcomes import outcome as outcome_of
 from orgsim.plots.channels import CHANNEL_STYLES
@@ -713,12 +710,3 @@ def task(cfg: DictConfig) -> list[Path]:
     image, data = plot_job(cfg, Path(HydraConfig.get().runtime.output_dir))
     print(f"figure: {image.name} ({data.name} holds the data drawn)")
     return [image, data]
-
-
-@hydra.main(config_path=str(config_dir()), config_name="plot", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    """Multirun (-m): Hydra's own sweep folders."""
-    output_dir = Path(HydraConfig.get().runtime.output_dir)
-    with one_line_errors("plot"):
-        image, data = plot_job(cfg, output_dir)
-    print(f"outputs: {image} ({data.name} holds the data drawn)")
