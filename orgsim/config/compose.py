@@ -33,22 +33,15 @@ def compose(
     primary_dir: str | None = None,
     extra_dir: str | None = None,
 ) -> DictConfig:
-    """Compose the root config with Hydra's compose API (no run directory, no logging set-up).
+    """The root config composed as every command composes it (compose_job), without Hydra's own node
+    (no run directory, no logging set-up).
 
     `primary_dir` and `extra_dir` play the parts of Hydra's --config-path and --config-dir flags.
     """
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-
-    register_configs()
-    register_resolver()
-    if primary_dir is None and extra_dir is None:
-        with (
-            global_hydra(),
-            initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"),
-        ):
-            return hydra_compose(config_name=config_name, overrides=list(overrides))
-    return _compose_with_search_path(list(overrides), config_name, primary_dir, extra_dir)
+    _, cfg = compose_job("orgsim", list(overrides), config_name, primary_dir, extra_dir)
+    with open_dict(cfg):
+        cfg.pop("hydra", None)  # its interpolations need a running Hydra app
+    return cfg
 
 
 @contextlib.contextmanager
@@ -114,16 +107,6 @@ def compose_job(
             config_name, list(overrides), run_mode=RunMode.RUN, with_log_configuration=True
         )
     return hydra, cfg
-
-
-def _compose_with_search_path(
-    overrides: list[str], config_name: str, primary_dir: str | None, extra_dir: str | None
-) -> DictConfig:
-    """What `@hydra.main` composes for --config-path / --config-dir, without the `hydra` node."""
-    _, cfg = compose_job("orgsim", overrides, config_name, primary_dir, extra_dir)
-    with open_dict(cfg):
-        cfg.pop("hydra", None)  # its interpolations need a running Hydra app
-    return cfg
 
 
 # The schema of each shipped root config (`orgsim validate` composes validate.yaml)
