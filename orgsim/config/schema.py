@@ -570,9 +570,21 @@ class DecisionConfig:
 # --- policy --------------------------------------------------------------------------------------------
 
 
+def only_for(policies: tuple[str, ...], spec):
+    """`spec` (a field) read only by these policies' behaviour: a value set for another policy, which would
+    change nothing, is refused (orgsim.config.validate)."""
+    spec.metadata = {**spec.metadata, "policies": policies}  # dataclasses.field keeps a mapping proxy
+    return spec
+
+
 @dataclass
 class PolicyConfig:
-    """What a policy sets: what departments may do, how IT responds, who funds and who curates."""
+    """What a policy sets: what departments may do, how IT responds, who funds and who curates.
+
+    One schema for every policy, with each policy's own keys marked (`only_for`): a key another policy
+    reads is refused. The keys every policy reads (request delay, integration service, innovation shift,
+    scouting) are the pathways the switched-off study (orgsim.analysis.mechanisms) moves between policies.
+    """
 
     name: str = field(default=MISSING, metadata={"choices": POLICIES})
     governance: str = one_of("neutral", GOVERNANCE)
@@ -584,17 +596,22 @@ class PolicyConfig:
     integration_service: bool = True
     # innovation_partner: the funding the policy brings (share of IT budget moved run -> innovation at start)
     innovation_shift: float = bounded(0.0, 0.0, 1.0)
-    catalogue_max_risk: float = unit(0.5)  # broker: tools at or below this risk are in the app store
+    # broker: tools at or below this risk are in the app store; social_coe: the risk line of the CoE's rules
+    catalogue_max_risk: float = only_for(("broker", "social_coe"), unit(0.5))
     # broker: IT's curation and integration work per brokered deployment, as a share of its deploy effort
-    curation_share: float = unit(
-        0.5,
-        plausible=(0.25, 1.0),
-        doc="broker: IT work per brokered deployment, as a share of its deploy effort",
+    curation_share: float = only_for(
+        ("broker",),
+        unit(
+            0.5,
+            plausible=(0.25, 1.0),
+            doc="broker: IT work per brokered deployment, as a share of its deploy effort",
+        ),
     )
     scouting_rate: float = unit(0.0)  # innovation_partner: monthly chance IT proposes a tool to a department
-    coe_lead: str = one_of("marketing", ("marketing", "it"))
-    coe_capacity: float = positive(0.0)  # social_coe: work units per month the CoE's members contribute
-    coe_review_months: float = positive(0.0)  # social_coe: delay of the CoE's decision
+    coe_lead: str = only_for(("social_coe",), one_of("marketing", ("marketing", "it")))
+    # social_coe: work units per month the CoE's members contribute
+    coe_capacity: float = only_for(("social_coe",), positive(0.0))
+    coe_review_months: float = only_for(("social_coe",), positive(0.0))  # social_coe: delay of its decision
 
 
 # --- scenario and root -----------------------------------------------------------------------------
