@@ -52,14 +52,17 @@ def population(
 ) -> pd.DataFrame:
     """`per_set` organizations for every parameter set in `sets`: one row per organization with `set`,
     `marginalized` (by `base`'s custodian line) and `influence_<year>` for each of `years`."""
-    from orgsim.validation.registry import Context
+    import os
+
+    from orgsim.evaluators import make_evaluator
 
     tasks = [
         (base, {k: (float(v) if isinstance(v, (int, float, np.floating)) else v) for k, v in row.items()},
          i, per_set, seed, tuple(years))
         for i, row in enumerate(sets.to_dict("records"))
     ]  # fmt: skip
-    results = Context(workers=workers).map(_one, tasks)
+    with make_evaluator("processes", max(1, min(workers or os.cpu_count() or 1, len(tasks)))) as evaluator:
+        results = evaluator.map(_one, [(task,) for task in tasks])
     return pd.DataFrame.from_records([r for chunk in results for r in chunk])
 
 
