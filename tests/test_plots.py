@@ -64,14 +64,21 @@ def test_plot_channels(timeseries: pd.DataFrame, tmp_path: Path) -> None:
 
 def test_missing_column_is_reported(timeseries: pd.DataFrame, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="deployments_byot"):
-        plot_channels(timeseries.drop(columns="deployments_byot"), tmp_path / "c.png", title="x", start_year=2024)
+        plot_channels(
+            timeseries.drop(columns="deployments_byot"), tmp_path / "c.png", title="x", start_year=2024
+        )
 
 
 def test_per_department_table_is_refused(timeseries: pd.DataFrame, tmp_path: Path) -> None:
     doubled = pd.concat([timeseries, timeseries])
     with pytest.raises(ValueError, match="one row per replicate and month"):
         plot_trajectories(
-            doubled, tmp_path / "t.png", title="x", start_year=2024, strategic_threshold=0.55, custodian_threshold=0.35
+            doubled,
+            tmp_path / "t.png",
+            title="x",
+            start_year=2024,
+            strategic_threshold=0.55,
+            custodian_threshold=0.35,
         )
 
 

@@ -1,5 +1,5 @@
-"""Figures of active deployments by channel over time, stacked, averaged across runs: a run's own (months
-since start) and, from a plot spec, one panel per lever setting over calendar time."""
+"""Figures of active deployments by channel over time, stacked, averaged across runs: a run's own and, from a
+plot spec, one panel per lever setting, both over calendar years."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
 from orgsim.plots.figure import (
     calendar_years,
     in_words,

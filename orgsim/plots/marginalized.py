@@ -128,7 +128,10 @@ def marginalized_by_year_figure(
     ax.set_ylabel("share of runs marginalized")
     ax.grid(axis="y", alpha=0.3)
     ax.legend(
-        title=in_words(group_title) if group else None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False
+        title=in_words(group_title) if group else None,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
     )
     runs_per = drawn.groupby("group")["runs"].max() if group else drawn["runs"]
     n = (

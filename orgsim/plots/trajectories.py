@@ -1,5 +1,5 @@
-"""Figures over time: shadow share and IT influence over months (a run's own figure), and from a plot spec
-any outcome or IT's role components over calendar time, replicate mean with a 5-95% band per lever setting."""
+"""Figures over calendar years: shadow share and IT influence (a run's own figure), and from a plot spec
+any outcome or IT's role components, replicate mean with a 5-95% band per lever setting."""
 
 from __future__ import annotations
 
@@ -98,7 +98,8 @@ def run_trajectories_figure(
         # Outside the axes so a legend never hides a trajectory, wherever it runs.
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
     year_axis(bottom)
-    top.tick_params(labelbottom=True)  # both panels keep their year ticks
+    top.tick_params(labelbottom=True)  # both panels keep their year ticks and their axis label
+    top.set_xlabel("year")
 
     fig.suptitle(title, fontweight="bold")
     fig.text(0.5, -0.01, f"n = {n} replicates; band: 5-95%", ha="center", va="top", fontsize="small")
@@ -210,7 +211,10 @@ def trajectories_figure(
     ax.set_xlabel("year")
     ax.set_ylabel(axis_label(outcome))
     ax.legend(
-        title=in_words(group_title) if group else None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False
+        title=in_words(group_title) if group else None,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
     )
     titled(fig, title, f"{context}; {_runs_note(drawn)}; line: mean, band: 5-95% of runs")
     return fig, drawn
