@@ -92,6 +92,6 @@ def heatmap_figure(
     titled(
         fig,
         title,
-        f"{context}; cell: {what}, ({interval}), n = runs in the cell (other factors pooled)",
+        f"{context}; cell: {what} with its {interval}, n = runs in the cell (other factors pooled)",
     )
     return fig, drawn
