@@ -31,9 +31,18 @@ CSS = """
 """
 
 
-def _grid_low(value: float, low: float, step: float) -> float:
-    """The slider's minimum on the grid through `value`, so a slider never snaps the starting value away."""
-    return value - math.floor((value - low) / step + 1e-9) * step
+def _decimals(x: float) -> int:
+    text = repr(round(float(x), 6))
+    return len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
+
+
+def slider_grid(value: float, low: float, step: float) -> tuple[float, float]:
+    """A slider's (minimum, step) whose grid holds `value`: the browser's slider rounds to its step's
+    decimals from its minimum, and would otherwise snap a calibrated 0.0319 to 0.03 before anyone
+    touches it."""
+    if _decimals(value) > _decimals(step):
+        step = 10.0 ** -_decimals(value)
+    return round(value - math.floor((value - low) / step + 1e-9) * step, 10) + 0.0, step  # no -0.0
 
 
 def model_params(base: tuple[str, ...] = BASE) -> dict:
@@ -53,12 +62,13 @@ def model_params(base: tuple[str, ...] = BASE) -> dict:
             }
         else:
             kind = "SliderInt" if control.integer else "SliderFloat"
+            low, step = slider_grid(value, control.low, control.step)
             params[control.name] = {
                 "type": kind,
                 "value": value,
-                "min": _grid_low(value, control.low, control.step),
+                "min": int(low) if control.integer else low,
                 "max": max(control.high, value),
-                "step": control.step,
+                "step": int(step) if control.integer else step,
                 "label": control.label,
             }
     return params

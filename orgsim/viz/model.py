@@ -110,7 +110,7 @@ def page_overrides(values: dict, base: tuple[str, ...] | list[str] = ()) -> list
             continue  # the composed config decides
         if control.integer:
             value = int(value)
-        if value != start[control.name]:
+        if _text(value) != _text(start[control.name]):  # a slider's 0.30000000000000004 is 0.3
             overrides.append(f"{control.key}={_text(value)}")
     return overrides
 
@@ -140,6 +140,7 @@ class PageOrganization(Organization):
         given = {k: v for k, v in locals().items() if k in BY_NAME and v is not None}
         self.overrides = page_overrides(given, base)
         setting = load_settings(self.overrides)
+        self.configured = setting  # what the controls set; `setting` becomes the organization drawn from it
         super().__init__(setting, replicate_seeds(setting.seed, 1)[0])
 
     def step(self) -> None:

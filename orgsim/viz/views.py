@@ -267,13 +267,20 @@ def leader_words(leader: str) -> str:
 
 
 def settings_text(model, controls) -> str:
-    """The value of each page control in this model's settings (what the sliders applied at Reset)."""
+    """The value of each page control in this model's settings (what the controls applied at Reset); where
+    the organization drawn from them differs (its size scales budgets), the drawn value too."""
+    configured = getattr(model, "configured", model.setting)
+
+    def text(value) -> str:
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
     parts = []
     for control in controls:
         key = f"{control.key}.name" if control.key in ("scenario", "policy") else control.key
-        value = functools.reduce(getattr, key.split("."), model.setting)
-        text = f"{value:g}" if isinstance(value, float) else str(value)
-        parts.append(f"{control.label}: {text}")
+        value = functools.reduce(getattr, key.split("."), configured)
+        drawn = functools.reduce(getattr, key.split("."), model.setting)
+        note = f" ({text(drawn)} for this organization's drawn size)" if text(drawn) != text(value) else ""
+        parts.append(f"{control.label}: {text(value)}{note}")
     return "; ".join(parts)
 
 
