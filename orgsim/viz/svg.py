@@ -79,13 +79,16 @@ class Frame:
             )
         self.legend.append((label or name, colour, dash))
 
-    def hline(self, label: str, level: float):
+    def hline(self, label: str, level: float, colour: str = "#777", legend: str = ""):
+        """A dashed threshold at `level`, named in the legend (`legend`, default: the label and level)
+        rather than on the plot, where its name would sit over the lines."""
         y = self.y(level)
         self.parts.append(
             f'<line class="threshold" data-threshold="{escape(label)}" data-level="{level:g}" x1="{LEFT}" '
-            f'x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#777" stroke-dasharray="5 4"/>'
-            f'<text x="{LEFT + 4}" y="{y - 3:.1f}" font-size="10" fill="#555">{escape(label)} {level:g}</text>'
+            f'x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" stroke-width="1.2" '
+            f'stroke-dasharray="5 4"/>'
         )
+        self.legend.append((legend or f"{label} {level:g}", colour, "5 4"))
 
     def area(self, name: str, xs, lows, highs, colour: str, label: str = ""):
         top = [f"{self.x(a):.1f},{self.y(b):.1f}" for a, b in zip(xs, highs, strict=True)]

@@ -36,6 +36,8 @@ CHANNEL_WORDS = {
 # (no brown or pink beside the red).
 HEADLINE_COLOURS = ("#d62728", "#1f3b73")
 COMPONENT_COLOURS = ("#2ca02c", "#9467bd", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e")
+# The role lines as the run's own figure draws them: teal above (strategic), brown below (custodian).
+ROLE_LINES = {"strategic": ("strategic partner", "#2a9d8f"), "custodian": ("custodian", "#7f4f24")}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 RUN_HELP = (
     "Step runs one month; ▶ plays month by month to the end of the horizon (❚❚ pauses); Reset starts a "
@@ -128,7 +130,8 @@ def trajectory_svg(model) -> str:
             colour = next(palette, "#7f7f7f")
             frame.line(name, x, data[name], colour, width=1.2, opacity=0.85, label=words(name))
     for role, level in thresholds(model).items():
-        frame.hline(role, level)
+        words_, colour = ROLE_LINES.get(role, (role, "#777"))
+        frame.hline(role, level, colour, legend=f"{words_} line {level:g}")
     return frame.svg()
 
 
@@ -205,7 +208,10 @@ def network_svg(model, positions: dict) -> str:
     edges = [(a, b, 'stroke="#999" stroke-width="1.2"') for a, b in model.network.edges]
     edges += [("IT", n, 'stroke="#1f3b73" stroke-dasharray="2 3" opacity="0.35"') for n in names]
     return svg.network(
-        nodes, edges, "Departments: colour byot/shadow share, size spend", "byot + shadow share"
+        nodes,
+        edges,
+        "Departments (colour: tools from outside IT; size: spend)",
+        "BYOT + shadow share",
     )
 
 
@@ -225,7 +231,7 @@ def department_table_html(model) -> str:
         count = sum(row.get(CHANNEL_PREFIX + c, 0) for c in names)
         tool_text = ", ".join(in_use) if in_use is not None else str(count)
         cells = (
-            row["department"],
+            row["department"].replace("_", " "),
             tool_text or "none",
             by_channel or "-",
             f"{row.get('satisfaction', float('nan')):.2f}",
