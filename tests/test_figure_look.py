@@ -222,3 +222,19 @@ def test_all_zero_charts_say_so():
         {"replicates": 40, "aggregate": {"marginalized_by_year": years}}, title="t", start_year=2012
     )
     assert not any("0 everywhere" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_a_comparison_with_no_run_marginalized_says_so():
+    from orgsim.plots.comparison import comparison_figure
+
+    runs = pd.DataFrame(
+        {
+            "policy": ["a", "b"] * 5,
+            "marginalized": [False] * 10,
+            "final_it_influence": np.linspace(0.3, 0.6, 10),
+        }
+    )
+    fig, _ = comparison_figure(runs, outcome="marginalized", distribution="final_it_influence", group="policy",
+                               group_title="policy", title="t", context="c", width=10, height=4)  # fmt: skip
+    assert any("0 everywhere" in t.get_text() for t in fig.axes[0].texts)
+    assert fig.axes[1].get_xlabel() == "final-year IT influence (index, 0-1)"

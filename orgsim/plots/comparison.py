@@ -8,7 +8,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from orgsim.intervals import wilson_interval
-from orgsim.plots.figure import axis_label, group_colors, groups_of, in_words, new_figure, titled, words
+from orgsim.plots.figure import (
+    axis_label,
+    group_colors,
+    groups_of,
+    in_words,
+    mark_if_all_zero,
+    new_figure,
+    titled,
+    words,
+)
 
 
 def comparison_table(runs: pd.DataFrame, outcome: str, distribution: str, group: str) -> pd.DataFrame:
@@ -71,6 +80,7 @@ def comparison_figure(
             fontsize="x-small",
             va="bottom",
         )
+    mark_if_all_zero(shares, share, f"share of runs {words(outcome)}")
     shares.set_yticks(y, labels)
     shares.set_ylabel(in_words(group_title))
     shares.set_xlim(0, 1)
