@@ -33,6 +33,7 @@ class Study:
     question: str
     experiment: str | None = None  # sweep experiment; None: an `orgsim run` with `run` overrides
     run: list[str] = field(default_factory=list)
+    sweep: list[str] = field(default_factory=list)  # overrides of the sweep (an archetype's scenario, ...)
     quick: list[str] = field(default_factory=list)  # overrides for --quick
     analyses: list[list[str]] = field(default_factory=list)  # [analysis, key=value ...]
     plots: list[list[str]] = field(default_factory=list)  # [spec, key=value ...]
@@ -75,7 +76,7 @@ STUDIES = {
         "Which levers and uncertainties move the outcomes most (Sobol)?",
         experiment="global_sensitivity",
         quick=["sweep.n=2", "replicates=2", "years=1"],
-        analyses=[["sensitivity"]],
+        analyses=[["sensitivity", "emulator=true"]],
         plots=[["sensitivity"]],
     ),
     "scenario_discovery": Study(
@@ -95,6 +96,30 @@ STUDIES = {
         plots=[["prim"]],
     ),
 }
+
+# Robustness across worlds (issue 19), once per organization archetype: every policy x governance stance x
+# CIO stance meets the same 40 Latin-hypercube worlds, 3 paired replicates (configs/experiment/robustness.yaml).
+ARCHETYPES = {
+    "midsize": "baseline_2012",
+    "regulated_bank": "regulated_bank_2012",
+    "consumer_brand": "consumer_brand_2012",
+    "software_firm": "software_firm_2012",
+    "public_agency": "public_agency_2012",
+}
+for _archetype, _scenario in ARCHETYPES.items():
+    STUDIES[f"robustness/{_archetype}"] = Study(
+        f"Which policy holds up across plausible worlds for the {_archetype.replace('_', ' ')} archetype?",
+        experiment="robustness",
+        sweep=[f"scenario={_scenario}", f"sweep.name=robustness_{_archetype}"],
+        quick=[
+            "sweep.n=4",
+            "replicates=2",
+            "years=1",
+            "sweep.levers={policy:[gatekeeper,broker],policy.governance:[neutral],it.cio.willingness:[0.0,0.9]}",
+        ],
+        analyses=[["robustness"], ["variance"]],
+        plots=[["tradeoff"], ["regret"]],
+    )
 
 
 def has_plot() -> bool:
@@ -120,7 +145,16 @@ def steps(name: str, study: Study, root: Path, quick: bool, workers: int) -> lis
     else:
         source = folder / "sweep"
         executor = ["executor=serial"] if quick else ["executor=processes", f"executor.workers={workers}"]
-        commands = [["sweep", f"experiment={study.experiment}", *executor, *extra, f"hydra.run.dir={source}"]]
+        commands = [
+            [
+                "sweep",
+                f"experiment={study.experiment}",
+                *executor,
+                *study.sweep,
+                *extra,
+                f"hydra.run.dir={source}",
+            ]
+        ]
     for analysis in study.analyses:
         kind, options = analysis[0], analysis[1:]
         draws = ["bootstrap=50"] if quick else []
@@ -137,7 +171,12 @@ def steps(name: str, study: Study, root: Path, quick: bool, workers: int) -> lis
         )
     if has_plot():
         for spec in study.plots:
-            inputs = {"sensitivity": folder / "sensitivity", "prim": folder / "discover"}
+            inputs = {
+                "sensitivity": folder / "sensitivity",
+                "prim": folder / "discover",
+                "tradeoff": folder / "robustness",
+                "regret": folder / "robustness",
+            }
             commands.append(
                 ["plot", f"plot={spec[0]}", f"input={inputs.get(spec[0], source)}", *spec[1:],
                  f"hydra.run.dir={folder / 'figures' / spec[0]}", "overwrite=true"]

@@ -1,211 +1,332 @@
-"""The `orgsim` command: dispatches sub-commands to thin Hydra entry points.
+"""The `orgsim` command: one entry for every sub-command.
 
-User overrides are composed and validated here first, so bad input ends with one clear line and a
-non-zero exit before Hydra creates a run directory. A single run's config is composed once
-(orgsim.hydra_job) and its task runs on that same config; multirun and Hydra's own flags (help, --cfg)
-go to the sub-command's `@hydra.main` app.
-`launch` is the same for every sub-command: it checks the run directory, locks it, lets Hydra write into
-a staging folder beside it and publishes that folder only when the job succeeds (orgsim.rundir); every
-failure becomes one line and an exit code (orgsim.errors); SIGTERM is handled like Ctrl-C.
+Every sub-command is declared once in COMMANDS and runs the same way (`launch`): one parser of flags and
+`key=value` overrides, `--help` generated from the command's schema, the overrides checked against that
+schema before anything is composed (orgsim.config.overrides), one composition of the command's root config
+(orgsim.hydra_job), the settings validated, the work estimated (orgsim.guards), the output folder owned
+(orgsim.rundir: staged under a lock, published when the job succeeds), and every failure turned into one
+line and an exit code (orgsim.errors; SIGTERM and SIGHUP end the job like Ctrl-C). The command modules
+hold the jobs; none of them imports this module.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import re
 import sys
+import typing
+from dataclasses import dataclass, field
 from pathlib import Path
 
-COMMANDS = {
-    "run": ("orgsim.commands.run", "run the chosen scenario for `replicates` seeds"),
-    "sweep": ("orgsim.commands.sweep", "run an experiment design: orgsim sweep experiment=NAME"),
-    "analyze": ("orgsim.commands.analyze", "analyze a sweep: sensitivity|discover|variance input=DIR"),
-    "plot": (
-        "orgsim.commands.plot",
-        "draw a figure from a run or sweep folder: orgsim plot plot=SPEC input=PATH",
-    ),
-    "params": ("orgsim.commands.params", "list every parameter: type, default, ranges, meaning"),
-    "calibrate": ("orgsim.commands.calibrate", "fit the uncertain parameters to published targets (ABC)"),
-    "viz": ("orgsim.commands.viz", "serve the interactive page on 127.0.0.1 (needs the viz extra)"),
-    "validate": ("orgsim.commands.validate", "check the model against theory and published figures"),
-}
-# Sub-commands whose Hydra app composes another root config than config.yaml: its name.
-ROOT_CONFIGS = {"validate": "validate"}
-# These check their own arguments: sweep, plot, analyze and calibrate compose other root configs, params
-# takes --flags, not Hydra.
-SELF_CHECKED = {"sweep", "analyze", "params", "plot", "calibrate"}
 
-USAGE = """usage: orgsim COMMAND [key=value ...]
+@dataclass(frozen=True)
+class Command:
+    """What `launch` needs to know about a sub-command.
+
+    module: the job's module. It defines `SCHEMA` (the root config's dataclass) and `register()` (stores
+    it in Hydra's ConfigStore), and `task(cfg)` when `folder` is "run", else `job(cfg, overrides)`.
+    folder: "run" -- a new run directory owned by the launcher (hydra.run.dir); "store" -- the job owns
+    a resumable store (sweep, calibrate); "none" -- writes no folder (params, viz).
+    """
+
+    module: str
+    summary: str
+    config: str  # the root config in configs/ (NAME.yaml)
+    folder: str
+    writes: str = ""  # what the command writes, for --help
+    own_nodes: tuple[str, ...] = ()  # nested nodes of the schema that are the command's own keys
+    inputs: tuple[str, ...] = ()  # keys naming folders the command reads and must never write
+    positional: tuple[str, tuple[str, ...]] | None = None  # (key, choices): `orgsim analyze sensitivity`
+    multirun: bool = False  # Hydra's -m: one job per combination of comma-separated values
+    estimate: bool = False  # refuse work beyond the machine before any folder exists
+    interrupted: str | None = None  # the line for Ctrl-C, when there is more to say than "no results"
+    examples: tuple[str, ...] = field(default_factory=tuple)
+
+
+_RESUME = "interrupted; finished runs are stored, run the same command again to resume"
+COMMANDS: dict[str, Command] = {
+    "run": Command(
+        "orgsim.commands.run",
+        "run the chosen scenario for `replicates` seeds",
+        "config",
+        "run",
+        writes="timeseries.parquet, departments.parquet, summary.json and three figures",
+        multirun=True,
+        estimate=True,
+        examples=(
+            "orgsim run scenario=locked_down policy=broker it.cio.willingness=0.8 years=8 replicates=50",
+            "orgsim run hydra.run.dir=outputs/my_run overwrite=true",
+            "orgsim run -m policy=broker,laissez_faire",
+        ),
+    ),
+    "sweep": Command(
+        "orgsim.commands.sweep",
+        "run an experiment design (levers x worlds x replicates), resumable",
+        "sweep",
+        "store",
+        writes="runs.parquet, timeseries parts, design and summary in outputs/sweep/NAME (resumed by "
+        "the same command)",
+        own_nodes=("sweep", "executor"),
+        interrupted=_RESUME,
+        examples=(
+            "orgsim sweep experiment=policy_comparison executor=processes",
+            "orgsim sweep experiment=scenario_discovery sweep.n=200 replicates=5 hydra.run.dir=out/sd",
+        ),
+    ),
+    "analyze": Command(
+        "orgsim.commands.analyze",
+        "analyze a sweep: sensitivity | discover | variance | robustness",
+        "analyze",
+        "run",
+        writes="the analysis' tables (Parquet and CSV), summary.txt and summary.json",
+        inputs=("input",),
+        positional=("analysis", ()),
+        examples=(
+            "orgsim analyze sensitivity input=outputs/sweep/global_sensitivity",
+            "orgsim analyze discover input=outputs/sweep/scenario_discovery outcome=marginalized",
+        ),
+    ),
+    "plot": Command(
+        "orgsim.commands.plot",
+        "draw a figure from a run or sweep folder",
+        "plot",
+        "run",
+        writes="<spec>.<format> (png, svg or pdf) and <spec>.csv (the data drawn)",
+        own_nodes=("plot",),
+        inputs=("input",),
+        multirun=True,
+        examples=(
+            "orgsim plot plot=trajectories input=outputs/run/baseline_2012/FOLDER plot.outcome=shadow_share",
+            "orgsim plot plot=heatmap input=outputs/sweep/willingness_vs_appstores plot.format=svg",
+        ),
+    ),
+    "params": Command(
+        "orgsim.commands.params",
+        "list every parameter: type, default, ranges, source, meaning",
+        "params",
+        "none",
+        writes="nothing: prints a table, a SALib problem (format=salib) or EMA parameters (format=ema)",
+        examples=(
+            "orgsim params scenario=locked_down policy=broker",
+            "orgsim params format=salib keys=[it.cio.willingness,environment.cloud_push]",
+        ),
+    ),
+    "calibrate": Command(
+        "orgsim.commands.calibrate",
+        "fit the uncertain parameters to published targets (ABC)",
+        "calibrate",
+        "store",
+        writes="the calibration sweep plus posterior.csv, accepted.csv, targets.csv, pairs.png and "
+        "calibrated_scenario.yaml",
+        own_nodes=("sweep", "executor"),
+        interrupted=_RESUME,
+        examples=("orgsim calibrate sweep.n=500 replicates=4 accept=0.05 executor=processes",),
+    ),
+    "viz": Command(
+        "orgsim.commands.viz",
+        "serve the interactive page on 127.0.0.1 (needs the viz extra)",
+        "viz",
+        "none",
+        writes="nothing: serves the page until Ctrl-C",
+        positional=("action", ("serve", "prepare-assets")),
+        examples=("orgsim viz port=8800 policy=laissez_faire", "orgsim viz prepare-assets"),
+    ),
+    "validate": Command(
+        "orgsim.commands.validate",
+        "check the model against theory and published figures",
+        "validate",
+        "run",
+        writes="validation.csv and one figure per check",
+        own_nodes=("validate",),
+        multirun=True,
+        estimate=True,
+        examples=("orgsim validate validate.size=quick seed=3", "orgsim validate validate.checks=[bass]"),
+    ),
+}
+
+USAGE = """usage: orgsim COMMAND [key=value ...] [--help] [--debug]
 
 commands:
 {commands}
 
-Overrides use Hydra's syntax, e.g.
+Every command takes Hydra-style overrides (key=value) and writes into hydra.run.dir=PATH, e.g.
   orgsim run scenario=locked_down policy=broker it.cio.willingness=0.8 years=8 replicates=50 seed=7
-  orgsim run hydra.run.dir=outputs/my_run overwrite=true
   orgsim sweep experiment=policy_comparison executor=processes
-  orgsim analyze discover input=outputs/sweep/scenario_discovery outcome=marginalized threshold=0.7
   orgsim plot plot=heatmap input=outputs/sweep/willingness_vs_appstores
-  orgsim params --format salib --keys it.cio.willingness,environment.cloud_push
-  orgsim validate validate.size=quick seed=3
-`orgsim COMMAND --help` lists the config groups and the composed config; `--debug` shows tracebacks.
+`orgsim COMMAND --help` lists the command's groups and keys; `--debug` shows tracebacks; `--version`.
 """
+
+# Flags every command takes; those that take a value; Hydra's, for commands that run a Hydra app.
+FLAGS = ("--help", "-h", "--debug", "--cfg", "-c")
+SOURCE_FLAGS = {
+    "--config-name": "config_name", "-cn": "config_name",
+    "--config-path": "primary_dir", "-cp": "primary_dir",
+    "--config-dir": "extra_dir", "-cd": "extra_dir",
+}  # fmt: skip
+MULTIRUN_FLAGS = ("-m", "--multirun")
+CFG_PARTS = ("job", "hydra", "all")
+
+
+@dataclass
+class Invocation:
+    """A command line, parsed once: the overrides (hydra.* included), the flags and the config source."""
+
+    overrides: list[str]
+    source: dict
+    help: bool = False
+    cfg: str | None = None
+    multirun: bool = False
+
+    @property
+    def user_overrides(self) -> list[str]:
+        """The overrides of the command's config (Hydra's own hydra.* keys left out)."""
+        return [o for o in self.overrides if not _key_of(o).startswith("hydra.") and _key_of(o) != "hydra"]
 
 
 def _key_of(override: str) -> str:
     return override.lstrip("+~").split("=", 1)[0]
 
 
-def _allowed_keys(overrides: list[str], key: str, source: dict | None = None) -> tuple[str, list[str]]:
-    """The deepest existing parent of `key` in the config composed without the bad override."""
-    from omegaconf import DictConfig, OmegaConf
-
-    from orgsim.config.compose import compose
-
-    def related(o: str) -> bool:
-        k = _key_of(o)
-        return k == key or k.startswith(key + ".") or key.startswith(k + ".")
-
-    others = [o for o in overrides if not related(o)]
-    choices = [o for o in others if "." not in _key_of(o)]
-
-    def composed(attempt: list[str]):
-        if not key.startswith("hydra."):
-            return compose(attempt, **(source or {}))
-        from orgsim.hydra_job import HydraJob  # the `hydra` node too: a bad hydra.* key lists its siblings
-
-        where = dict(source or {})
-        return HydraJob("orgsim", attempt, where.pop("config_name", None) or "config", **where).cfg
-
-    cfg = None
-    for attempt in (others, choices, []):  # other overrides may be broken too
-        try:
-            cfg = composed(attempt)
-            break
-        except Exception:
-            continue
-    if cfg is None:
-        return "", []
-    parts = key.split(".")
-    for depth in range(len(parts) - 1, -1, -1):
-        parent = ".".join(parts[:depth])
-        node = OmegaConf.select(cfg, parent) if parent else cfg
-        if isinstance(node, DictConfig):
-            return parent, [str(k) for k in node]
-    return "", []
-
-
-def explain(err: Exception, overrides: list[str], source: dict | None = None) -> str:
-    """One line naming the key, the value and what is allowed, for any composition or validation error."""
+def _usage_error(message: str) -> Exception:
     from orgsim.config.validate import ConfigError
 
-    msg = str(err) + (f"\n{err.__cause__}" if err.__cause__ is not None else "")
-    if isinstance(err, ConfigError):
-        return msg
-    missing = re.search(r"Could not find '([^']+)/([^']+)'", msg)
-    if missing:
-        group, option = missing.groups()
-        options = re.findall(r"^\t(\S+)$", msg, flags=re.M)
-        options = [o for o in options if not o.endswith("_schema")]
-        return f"{group} must be one of {', '.join(options)}; got '{option}'"
-    exists = re.search(r"An item is already at '([^']+)'", msg)
-    if exists:
-        return f"'{exists.group(1)}' already exists; set it without '+': {exists.group(1)}=VALUE"
-    unknown = re.search(r"Could not override '([^']+)'", msg)
-    full_key = re.search(r"full_key: (\S+)", msg)
-    if unknown or (full_key and "not in" in msg):
-        key = unknown.group(1) if unknown else full_key.group(1)
-        parent, keys = _allowed_keys(overrides, key, source)
-        where = f"under '{parent}'" if parent else "at the top level"
-        return f"unknown key '{key}'; keys {where}: {', '.join(keys)}"
-    convert = re.search(r"Value '([^']*)' (?:of type '\w+' )?could not be converted to (\w+)", msg)
-    boolean = re.search(r"override ([\w.]+)=\S*\s+Value '([^']*)' is not a valid bool", msg)
-    if boolean:
-        return f"{boolean.group(1)} must be a boolean (true or false); got '{boolean.group(2)}'"
-    if convert and full_key:
-        value, kind = convert.groups()
-        article = "an" if kind.lower()[0] in "aeiou" else "a"
-        return f"{full_key.group(1)} must be {article} {kind.lower()}; got '{value}'"
-    parse_error = ("mismatched input", "no viable alternative", "extraneous input", "Error parsing override")
-    if any(text in msg for text in parse_error):
-        bad = re.search(r"override '([^']+)'", msg)
-        return f"cannot parse override '{bad.group(1) if bad else ' '.join(overrides)}'; use key=value"
-    primary = re.search(r"Cannot find primary config '([^']+)'", msg)
-    if primary:
-        return f"--config-name must name a config file in the config search path; got '{primary.group(1)}'"
-    subclass = re.search(r"(\w+) is not a subclass of (\w+)", msg)
-    if subclass and full_key:
-        return (
-            f"{full_key.group(1)} must be a mapping of {subclass.group(2)} fields; got a {subclass.group(1)}"
-        )
-    if full_key and re.search(r"Cannot (?:assign|convert|merge)", msg):
-        return f"{full_key.group(1)} has the wrong type: {msg.splitlines()[0].strip()}"
-    lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [type(err).__name__]
-    if err.__cause__ is not None:
-        lines += [line.strip() for line in str(err.__cause__).splitlines() if line.strip()][:1]
-    return ": ".join(dict.fromkeys([lines[0], lines[-1]]))
+    return ConfigError(message)
 
 
-# Hydra flags: these take an argument; these only print or reconfigure Hydra and run no job.
-FLAGS_WITH_ARGUMENT = {"--cfg", "-c", "--package", "-p"}
-SOURCE_FLAGS = {
-    "--config-name": "config_name", "-cn": "config_name",
-    "--config-path": "primary_dir", "-cp": "primary_dir",
-    "--config-dir": "extra_dir", "-cd": "extra_dir",
-}  # fmt: skip
-PASS_THROUGH_FLAGS = {
-    "-h", "--help", "--hydra-help", "--version", "--info", "-i", "--shell-completion", "-sc",
-    "--experimental-rerun",
-}  # fmt: skip
-NO_JOB_FLAGS = PASS_THROUGH_FLAGS | {"--cfg", "-c"}
-
-
-def _flag(arg: str) -> str:
-    return arg.split("=", 1)[0] if arg.startswith("-") else arg
-
-
-def _user_overrides(args: list[str]) -> list[str] | None:
-    """The overrides to check before Hydra runs; None when a flag hands the command to Hydra as it is."""
-    overrides, skip = [], False
-    for arg in args:
-        if skip:
-            skip = False
-        elif _flag(arg) in PASS_THROUGH_FLAGS:
-            return None
-        elif arg in FLAGS_WITH_ARGUMENT or arg in SOURCE_FLAGS:
-            skip = True
-        elif not arg.startswith("-") and not _key_of(arg).startswith("hydra."):
-            overrides.append(arg)
-    return overrides
-
-
-def config_source(args: list[str], command: str = "run") -> dict:
-    """compose()'s config_name / primary_dir / extra_dir from Hydra's --config-name/-path/-dir flags
-    (and the command's own root config)."""
-    source: dict = {"config_name": ROOT_CONFIGS[command]} if command in ROOT_CONFIGS else {}
-    for i, arg in enumerate(args):
-        flag = _flag(arg)
-        if flag not in SOURCE_FLAGS:
+def parse(name: str, args: list[str]) -> Invocation:
+    """The one parser of every command's arguments; ConfigError (one line) for a flag it does not take."""
+    spec = COMMANDS[name]
+    inv = Invocation(overrides=[], source={})
+    allowed = [*FLAGS, *SOURCE_FLAGS, *(MULTIRUN_FLAGS if spec.multirun else ())]
+    i = 0
+    first_word = True
+    while i < len(args):
+        arg = args[i]
+        flag, has_value, value = arg.partition("=") if arg.startswith("-") else (arg, False, "")
+        if not arg.startswith("-"):
+            if "=" not in arg and first_word and spec.positional is not None:
+                key, choices = spec.positional
+                inv.overrides.append(f"{key}={arg}")
+            elif "=" not in arg and not arg.startswith("~"):
+                raise _usage_error(
+                    f"cannot parse override '{arg}'; give key=value overrides (orgsim {name} --help)"
+                )
+            else:
+                inv.overrides.append(arg)
+            first_word = False
+            i += 1
             continue
-        if "=" in arg:
-            value = arg.split("=", 1)[1]
-        elif i + 1 < len(args):
+        first_word = False
+        if flag not in allowed:
+            shown = ", ".join(dict.fromkeys(a for a in allowed if a.startswith("--")))
+            raise _usage_error(f"unknown flag {flag}; orgsim {name} takes {shown} and key=value overrides")
+        takes_value = flag in ("--cfg", "-c") or flag in SOURCE_FLAGS
+        if takes_value and not has_value:
+            if i + 1 >= len(args) or args[i + 1].startswith("-"):
+                raise _usage_error(f"{flag} needs a value: {flag} VALUE")
             value = args[i + 1]
-        else:
-            value = ""
-        if not value:
-            from orgsim.config.validate import ConfigError
+            i += 1
+        i += 1
+        if flag in ("--help", "-h"):
+            inv.help = True
+        elif flag in ("--cfg", "-c"):
+            if value not in CFG_PARTS:
+                raise _usage_error(f"--cfg must be one of {', '.join(CFG_PARTS)}; got '{value}'")
+            inv.cfg = value
+        elif flag in SOURCE_FLAGS:
+            if not value:
+                raise _usage_error(f"{flag} needs a value: {flag} VALUE")
+            if SOURCE_FLAGS[flag] == "primary_dir" and not os.path.isabs(value):
+                # Hydra reads a relative --config-path from the folder of the task's file
+                value = str(Path(__file__).parent / "commands" / value)
+            inv.source[SOURCE_FLAGS[flag]] = value
+        elif flag in MULTIRUN_FLAGS:
+            inv.multirun = True
+    if spec.positional is not None and spec.positional[1] == () and not inv.help and inv.cfg is None:
+        key = spec.positional[0]
+        if not any(_key_of(o) == key for o in inv.overrides):
+            choices = _positional_choices(name)
+            raise _usage_error(
+                f"{key} must be one of {', '.join(choices)}; got none (orgsim {name} {key.upper()} ...)"
+            )
+    return inv
 
-            raise ConfigError(f"{flag} needs a value: {flag} VALUE")
-        if SOURCE_FLAGS[flag] == "primary_dir" and not os.path.isabs(value):
-            # Hydra reads a relative --config-path from the folder of the task's file
-            value = str(Path(__file__).parent / "commands" / value)
-        source[SOURCE_FLAGS[flag]] = value
-    return source
+
+def _positional_choices(name: str) -> tuple[str, ...]:
+    spec = COMMANDS[name]
+    key, choices = spec.positional  # type: ignore[misc]
+    if choices:
+        return choices
+    schema = _module(name).SCHEMA
+    meta = {f.name: f.metadata for f in dataclasses.fields(schema)}
+    return tuple(meta[key].get("choices", ()))
 
 
-def _sweep_variants(overrides: list[str], multirun: bool) -> list[list[str]]:
+# --- config -----------------------------------------------------------------------------------------
+
+
+def _module(name: str):
+    return importlib.import_module(COMMANDS[name].module)
+
+
+def _config_dirs(source: dict) -> tuple[Path, tuple[Path, ...]]:
+    from orgsim.config.compose import config_dir
+
+    primary = Path(source["primary_dir"]) if source.get("primary_dir") else config_dir()
+    extra = (Path(source["extra_dir"]),) if source.get("extra_dir") else ()
+    return primary, extra
+
+
+def _defaults(name: str, source: dict) -> dict[str, str | None]:
+    """The config groups the command's root config selects, with their default options."""
+    import yaml
+
+    primary, extra = _config_dirs(source)
+    file = f"{source.get('config_name') or COMMANDS[name].config}.yaml"
+    path = next((d / file for d in (*extra, primary) if (d / file).is_file()), primary / file)
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    chosen = {}
+    for item in data.get("defaults", []) or []:
+        if isinstance(item, dict):
+            for group, option in item.items():
+                chosen[str(group).lstrip("+~").split("@", 1)[0]] = option
+    return chosen
+
+
+def _groups(name: str, source: dict) -> dict[str, list[str]]:
+    from orgsim.config.overrides import group_choices
+
+    primary, extra = _config_dirs(source)
+    available = group_choices(primary, extra)
+    selected = _defaults(name, source)
+    return {group: available.get(group, []) for group in selected if group in available}
+
+
+def check(name: str, inv: Invocation) -> None:
+    """The overrides checked against the command's schema and config groups (one-line ConfigError)."""
+    from orgsim.config.overrides import check as check_overrides
+    from orgsim.config.validate import ConfigError
+
+    module = _module(name)
+    module.register()
+    primary, extra = _config_dirs(inv.source)
+    if "config_name" in inv.source and not any(
+        (d / f"{inv.source['config_name']}.yaml").is_file() for d in (primary, *extra)
+    ):
+        raise ConfigError(
+            "--config-name must name a config file in the config search path; "
+            f"got '{inv.source['config_name']}'"
+        )
+    for variant in sweep_variants(inv.overrides, inv.multirun):
+        check_overrides(variant, module.SCHEMA, _groups(name, inv.source))
+
+
+def sweep_variants(overrides: list[str], multirun: bool) -> list[list[str]]:
     """The override lists to check: one, or under multirun each swept value with the others' first."""
     if not multirun:
         return [overrides]
@@ -225,44 +346,128 @@ def _sweep_variants(overrides: list[str], multirun: bool) -> list[list[str]]:
     return variants
 
 
-def _is_multirun(args: list[str]) -> bool:
-    return any(a in ("-m", "--multirun") for a in args)
+def multirun_jobs(overrides: list[str]) -> list[list[str]]:
+    """Every combination of the comma-separated values of a multirun, in Hydra's order (the last
+    override varies fastest)."""
+    import itertools
+
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    choices = [
+        [f"{o.get_key_element()}={v}" for v in o.sweep_string_iterator()]
+        if o.is_sweep_override()
+        else [o.input_line]
+        for o in parsed
+    ]
+    return [list(combination) for combination in itertools.product(*choices)]
 
 
-def preflight(args: list[str], command: str = "run"):
-    """Compose and validate every variant of the user's overrides; the first variant's settings.
+def compose_settings(name: str, overrides: list[str], source: dict):
+    """The command's root config composed once (orgsim.hydra_job) and its validated settings."""
+    from orgsim.config.compose import to_settings
+    from orgsim.hydra_job import HydraJob
 
-    Raises what composition or validation raised (None when a flag hands everything to Hydra).
-    """
-    from orgsim.config.compose import load_settings
-
-    overrides = _user_overrides(args)
-    if overrides is None:
-        return None
-    source = config_source(args, command)
-    first = None
-    for variant in _sweep_variants(overrides, multirun=_is_multirun(args)):
-        settings = load_settings(variant, **source)
-        first = settings if first is None else first
-    return first
+    where = dict(source)
+    config_name = where.pop("config_name", None) or COMMANDS[name].config
+    job = HydraJob(name, overrides, config_name, **where)
+    return job, to_settings(job.cfg, _module(name).SCHEMA)
 
 
-def _source_or_none(args: list[str], command: str = "run") -> dict:
-    try:
-        return config_source(args, command)
-    except Exception:
-        return {}
-
-
-def check_overrides(args: list[str], command: str = "run") -> str | None:
-    """Compose and validate the user's overrides; return an error line, or None when they are fine."""
+def check_overrides(overrides: list[str], name: str = "run") -> str | None:
+    """The one line `orgsim NAME` prints for these overrides, or None when they compose and validate."""
     from orgsim.errors import describe
 
     try:
-        preflight(args, command)
+        inv = parse(name, overrides)
+        check(name, inv)
+        compose_settings(name, inv.overrides, inv.source)
     except Exception as err:
-        return describe(err, _user_overrides(args) or [], _source_or_none(args, command))[1]
+        return describe(err)[1]
     return None
+
+
+# --- help -------------------------------------------------------------------------------------------
+
+
+def _type_name(kind) -> str:
+    args = [a for a in typing.get_args(kind) if a is not type(None)]
+    if typing.get_origin(kind) in (typing.Union, __import__("types").UnionType) and args:
+        kind = args[0]
+    if typing.get_origin(kind) in (list, tuple):
+        return "list"
+    if typing.get_origin(kind) is dict:
+        return "mapping"
+    return getattr(kind, "__name__", str(kind))
+
+
+def _key_lines(schema, prefix: str = "") -> list[str]:
+    """One line per plain key of `schema` (the model's parameters left out: `orgsim params` lists them)."""
+    from dataclasses import MISSING
+
+    from orgsim.config.schema import ModelConfig
+
+    lines = []
+    hints = typing.get_type_hints(schema)
+    parameters = ModelConfig.__dataclass_fields__ if issubclass(schema, ModelConfig) else {}
+    for f in dataclasses.fields(schema):
+        kind = hints[f.name]
+        if dataclasses.is_dataclass(kind) or f.name in parameters:
+            continue
+        default = f.default if f.default is not MISSING else (
+            f.default_factory() if f.default_factory is not MISSING else "(required)"
+        )  # fmt: skip
+        shown = "null" if default is None else str(default).lower() if isinstance(default, bool) else default
+        meaning = f.metadata.get("doc", "")
+        if "choices" in f.metadata and not meaning:
+            meaning = (meaning + "; " if meaning else "") + "one of " + " | ".join(f.metadata["choices"])
+        lines.append(f"  {prefix}{f.name}={shown}".ljust(34) + f" {_type_name(kind)}  {meaning}".rstrip())
+    return lines
+
+
+def help_text(name: str, source: dict | None = None) -> str:
+    """`orgsim NAME --help`: the same sections for every command, from its spec and schema."""
+    spec = COMMANDS[name]
+    module = _module(name)
+    module.register()
+    source = source or {}
+    positional = f" {spec.positional[0].upper()}" if spec.positional else ""
+    flags = "[--help] [--debug] [--cfg job|hydra|all]" + (" [-m]" if spec.multirun else "")
+    lines = [
+        f"orgsim {name}: {spec.summary}",
+        "",
+        f"usage: orgsim {name}{positional} [key=value ...] {flags}",
+        f"writes: {spec.writes}" + (" into hydra.run.dir=PATH" if spec.folder != "none" else ""),
+    ]
+    if spec.positional:
+        lines.append(f"{spec.positional[0]}: one of {', '.join(_positional_choices(name))}")
+    groups = _groups(name, source)
+    if groups:
+        lines += ["", "config groups (group=option):"]
+        defaults = _defaults(name, source)
+        for group, options in groups.items():
+            shown = [f"{o} (default)" if o == defaults.get(group) else o for o in options]
+            lines.append(f"  {group}: {', '.join(shown)}")
+    details = getattr(module, "DETAILS", "")
+    if details:
+        lines += ["", details.strip("\n")]
+    lines += ["", "keys of this command (key=value; run settings, not model parameters):"]
+    lines += _key_lines(module.SCHEMA)
+    hints = typing.get_type_hints(module.SCHEMA)
+    for node in spec.own_nodes:
+        lines += _key_lines(hints[node], prefix=f"{node}.")
+    if groups.keys() & {"policy", "scenario"}:
+        lines += [
+            "",
+            "model parameters: every key of the model is set the same way (years=8, it.cio.willingness=0.8);",
+            "`orgsim params` lists them with their ranges, sources and meaning.",
+        ]
+    lines += ["", "examples:", *(f"  {e}" for e in spec.examples)]
+    lines += ["", "--cfg job prints the composed config; --debug shows tracebacks."]
+    return "\n".join(lines)
+
+
+# --- the run directory ----------------------------------------------------------------------------
 
 
 def _hydra_value(arg: str) -> str:
@@ -271,7 +476,7 @@ def _hydra_value(arg: str) -> str:
     return str(OverridesParser.create().parse_overrides([arg])[0].value())
 
 
-def _resolved_path(key: str, value: str) -> Path:
+def resolved_path(key: str, value: str) -> Path:
     """The path a run dir override names, with `${now:...}` and `${orgsim_run_id:}` filled in."""
     if "${" in value:
         from hydra.core.utils import setup_globals
@@ -291,122 +496,126 @@ def _resolved_path(key: str, value: str) -> Path:
     return Path(value).expanduser()
 
 
-def _dir_override(args: list[str], key: str) -> tuple[int, Path] | None:
+def dir_override(args: list[str], key: str) -> tuple[int, Path] | None:
     """The position and value of `key=PATH` among the args (the last one wins, as in Hydra)."""
     found = None
     for i, arg in enumerate(args):
         if arg.startswith(f"{key}="):
-            found = (i, _resolved_path(key, _hydra_value(arg)))
+            found = (i, resolved_path(key, _hydra_value(arg)))
     return found
 
 
-def _as_override(key: str, path: Path) -> str:
+def as_override(key: str, path: Path) -> str:
     text = str(path)
     if re.fullmatch(r"[\w./~+-]+", text):
         return f"{key}={text}"
     return f"{key}='" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _run_app(command: str, args: list[str]) -> None:
-    """Start the sub-command's Hydra app in this process; Hydra re-raises errors for launch to report."""
-    module = importlib.import_module(COMMANDS[command][0])
-    saved_argv, saved_env = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
-    sys.argv = [f"orgsim {command}", *args]
-    os.environ["HYDRA_FULL_ERROR"] = "1"
-    try:
-        module.main()
-    finally:
-        sys.argv = saved_argv
-        if saved_env is None:
-            os.environ.pop("HYDRA_FULL_ERROR", None)
-        else:
-            os.environ["HYDRA_FULL_ERROR"] = saved_env
+def _default_target(job, key: str = "hydra.run.dir") -> Path:
+    """The run (or sweep) directory the composed config names (its ${now:} and ${orgsim_run_id:} filled
+    in)."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.core.utils import setup_globals
+    from omegaconf import OmegaConf
+
+    setup_globals()
+    HydraConfig.instance().set_config(job.cfg)  # ${hydra:job.name} in the path reads it
+    return Path(str(OmegaConf.select(job.cfg, key))).expanduser()
 
 
-def _single_job_overrides(args: list[str]) -> list[str] | None:
-    """Every override (hydra.* too) of a single run whose only flags name the config source; None when
-    there is another flag (multirun, help, --cfg, one Hydra should refuse): that goes to `@hydra.main`."""
-    overrides, skip = [], False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in SOURCE_FLAGS:
-            skip = True
-        elif arg.startswith("-"):
-            if _flag(arg) not in SOURCE_FLAGS:
-                return None
-        else:
-            overrides.append(arg)
-    return overrides
+# --- launching ----------------------------------------------------------------------------------------
 
 
-def _check_resources(command: str, settings, start_workers: bool) -> None:
-    """Refuse a run beyond the machine before any folder exists (the job prints the estimate itself;
-    `validate` sizes and checks its own work in its job, whose staging folder a refusal discards)."""
+def _check_resources(settings, start_workers: bool) -> None:
+    """Refuse a run beyond the machine before any folder exists (the job prints the estimate itself)."""
     from orgsim.guards import check_resources
-    from orgsim.runner import effective_workers
+    from orgsim.runner import effective_workers, prestart_workers
 
-    if command in ROOT_CONFIGS:
-        return
     workers = effective_workers(settings)
     check_resources(settings, workers, force=settings.force, announce=False)
-    if start_workers and command == "run" and workers > 1:
-        from orgsim.runner import prestart_workers
-
+    if start_workers and workers > 1:
         prestart_workers()  # its start-up overlaps the rest of the start (Hydra's logging, the folder)
 
 
-def _launch(command: str, args: list[str]) -> int:
+def _print_cfg(job, part: str) -> None:
+    from omegaconf import OmegaConf
+
+    cfg = job.cfg
+    if part == "job":
+        cfg = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"])
+    elif part == "hydra":
+        cfg = cfg.hydra
+    print(OmegaConf.to_yaml(cfg, resolve=False), end="")
+
+
+def _launch(name: str, args: list[str]) -> int:
+    spec = COMMANDS[name]
+    inv = parse(name, args)
+    if inv.help:
+        print(help_text(name, inv.source))
+        return 0
+    check(name, inv)
+    variants = multirun_jobs(inv.overrides) if inv.multirun else [inv.overrides]
+    jobs = [compose_settings(name, variant, inv.source) for variant in variants]  # all checked first
+    if inv.cfg is not None:
+        for job, _ in jobs:
+            _print_cfg(job, inv.cfg)
+        return 0
+    module = _module(name)
+    for _, settings in jobs:
+        if hasattr(module, "check"):
+            module.check(settings)  # what only the job can check (its input folder, the names of checks)
+        if spec.estimate:
+            _check_resources(settings, start_workers=name == "run" and len(jobs) == 1)
+    if spec.folder != "run":
+        module.job(jobs[0][0].cfg, inv.overrides)
+        return 0
+    if not inv.multirun:
+        given = dir_override(args, "hydra.run.dir")
+        _run_owned(name, module, *jobs[0], given[1] if given else _default_target(jobs[0][0]))
+        return 0
+    # Multirun: one job per combination, each in its own folder under the sweep folder, staged and
+    # published like a single run, so a stopped multirun leaves only complete jobs.
     from orgsim import rundir
 
-    overrides = None if _is_multirun(args) else _single_job_overrides(args)
-    if overrides is None:
-        settings = preflight(args, command)
-        if settings is None or any(_flag(a) in NO_JOB_FLAGS for a in args) or not _is_multirun(args):
-            _run_app(command, args)  # help, --cfg, a flag Hydra refuses: Hydra prints and runs no job
-            return 0
-        _check_resources(command, settings, start_workers=False)
-        sweep = _dir_override(args, "hydra.sweep.dir")
-        if sweep is not None:
-            rundir.check_target(sweep[1], "hydra.sweep.dir")
-        _run_app(command, args)
-        return 0
-    # One run: its config is composed once, validated here, and the job runs on that same config.
-    from orgsim.config.compose import ROOT_SCHEMAS, to_settings
-    from orgsim.hydra_job import HydraJob
-
-    source = config_source(args, command)
-    config_name = source.pop("config_name", None) or "config"
-    job = HydraJob(command, overrides, config_name, **source)
-    settings = to_settings(job.cfg, ROOT_SCHEMAS.get(config_name, ROOT_SCHEMAS["config"]))
-    if isinstance(settings, ROOT_SCHEMAS["validate"]):
-        from orgsim.validation import select
-
-        select(settings.validate.checks)  # an unknown check is refused before any folder exists
-    _check_resources(command, settings, start_workers=True)
-    given = _dir_override(args, "hydra.run.dir")
-    target = given[1] if given else rundir.default_run_dir(command, settings.scenario.name)
-    task = importlib.import_module(COMMANDS[command][0]).task
-    with rundir.owned(target, command, settings.overwrite) as staging:
-        job.run(task, staging.path, _as_override("hydra.run.dir", staging.path))
-    print(f"outputs: {staging.target}")
+    given = dir_override(args, "hydra.sweep.dir")
+    sweep_dir = given[1] if given else _default_target(jobs[0][0], "hydra.sweep.dir")
+    rundir.check_target(sweep_dir, "hydra.sweep.dir")
+    for num, (job, settings) in enumerate(jobs):
+        print(f"job {num}: {' '.join(variants[num])}", flush=True)
+        _run_owned(name, module, job, settings, sweep_dir / str(num))
     return 0
 
 
-def launch(command: str, args: list[str]) -> int:
+def _run_owned(name: str, module, job, settings, target: Path) -> None:
+    """The job run in a staging folder and published as `target` (orgsim.rundir.owned)."""
+    from orgsim import rundir
+
+    inputs = [getattr(settings, key) for key in COMMANDS[name].inputs]
+    with rundir.owned(target, name, settings.overwrite, inputs=inputs) as staging:
+        job.run(module.task, staging.path, as_override("hydra.run.dir", staging.path))
+    print(f"outputs: {staging.target}")
+
+
+def launch(name: str, args: list[str]) -> int:
     """Run a sub-command with its checks, run directory, signals and one-line errors; the exit code."""
     from orgsim.errors import debug_enabled, describe
-    from orgsim.interrupts import termination_as_interrupt
+    from orgsim.interrupts import Interrupted, termination_as_interrupt
 
     try:
         with termination_as_interrupt():
-            return _launch(command, args)
+            return _launch(name, args)
     except BaseException as err:  # every failure becomes one line and an exit code
-        if debug_enabled() and not isinstance(err, SystemExit):
+        if debug_enabled() and not isinstance(err, (SystemExit, KeyboardInterrupt)):
             raise
-        code, line = describe(err, _user_overrides(args) or [], _source_or_none(args, command))
+        code, line = describe(err)
+        interrupted = COMMANDS[name].interrupted
+        if interrupted and isinstance(err, KeyboardInterrupt):
+            how = f" ({err.args[0]})" if isinstance(err, Interrupted) and err.args else ""
+            line = interrupted.replace("interrupted", f"interrupted{how}", 1)
         if line:
-            print(f"orgsim {command}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
+            print(f"orgsim {name}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
         return code
 
 
@@ -420,28 +629,25 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = "\n".join(f"  {name:10s} {text}" for name, (_, text) in COMMANDS.items())
+    commands = "\n".join(f"  {name:10s} {spec.summary}" for name, spec in COMMANDS.items())
     debug = "--debug" in args or os.environ.get("HYDRA_FULL_ERROR") == "1"
     args = [a for a in args if a != "--debug"]
+    if args and args[0] == "--version":
+        from orgsim import __version__
+
+        print(f"orgsim {__version__}")
+        return 0
     if not args or args[0] in ("-h", "--help", "help"):
         print(USAGE.format(commands=commands))
         return 0
-    command, rest = args[0], args[1:]
-    if command not in COMMANDS:
-        print(
-            f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{command}'", file=sys.stderr
-        )
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(f"orgsim: error: command must be one of {', '.join(COMMANDS)}; got '{name}'", file=sys.stderr)
         return 2
     saved = os.environ.get("ORGSIM_DEBUG")
     os.environ["ORGSIM_DEBUG"] = "1" if debug else "0"
     try:
-        if command in SELF_CHECKED:
-            return importlib.import_module(COMMANDS[command][0]).main(rest)
-        if command == "viz":  # serves a page, not a Hydra app: it checks its own keys (port=, assets=)
-            from orgsim.commands.viz import main as viz_main
-
-            return viz_main(rest)
-        return launch(command, rest)
+        return launch(name, rest)
     finally:
         if saved is None:
             os.environ.pop("ORGSIM_DEBUG", None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -31,9 +31,33 @@ def _yaml_line(err: Exception) -> str | None:
     return f"config file {where}: {problem}"
 
 
-def describe(
-    err: BaseException, overrides: list[str] | None = None, source: dict | None = None
-) -> tuple[int, str | None]:
+def config_line(err: Exception) -> str:
+    """One line for what the schema check before composition cannot see (a config file of the user's,
+    Hydra's own keys), from the exception's fields: the missing option and the options there are, or
+    the key and the type its schema declares."""
+    from hydra.errors import MissingConfigException
+    from omegaconf.errors import ValidationError
+
+    if isinstance(err, MissingConfigException) and err.missing_cfg_file and "/" in err.missing_cfg_file:
+        group, option = err.missing_cfg_file.rsplit("/", 1)
+        options = [o for o in err.options or [] if not o.endswith("_schema")]
+        return f"{group} must be one of {', '.join(options)}; got '{option}'"
+    inner = err.__cause__ or err.__context__
+    if getattr(err, "full_key", None) is None and getattr(inner, "full_key", None):
+        err = inner
+    key = getattr(err, "full_key", None)
+    if isinstance(err, ValidationError) and key and err.value is not None:
+        from orgsim.config.overrides import type_words
+
+        words = type_words(err.object_type, err.key)
+        if words:
+            return f"{key} must be {words}; got '{err.value}'"  # a value from a config file
+    message = getattr(err, "msg", None) or str(err)
+    first = next((line.strip() for line in str(message).splitlines() if line.strip()), type(err).__name__)
+    return f"{key}: {first}" if key else first
+
+
+def describe(err: BaseException) -> tuple[int, str | None]:
     """The exit code and one line for `err` (None when the line was already printed)."""
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
@@ -62,9 +86,7 @@ def describe(
     if yaml_line:
         return EXIT_BAD_INPUT, yaml_line
     if isinstance(err, (HydraException, OmegaConfBaseException, ValueError)):
-        from orgsim.cli import explain
-
-        return EXIT_BAD_INPUT, explain(err, overrides or [], source)
+        return EXIT_BAD_INPUT, config_line(err)
     if isinstance(err, NonFiniteOutcome):
         return EXIT_FAILED, str(err)
     if isinstance(err, MemoryError):
@@ -79,49 +101,14 @@ def describe(
 
 
 @contextlib.contextmanager
-def one_line_errors(command: str, overrides: list[str] | None = None) -> Iterator[None]:
+def one_line_errors(command: str) -> Iterator[None]:
     """Inside a Hydra task function: turn any failure into its one line on stderr and exit code."""
     try:
         yield
     except BaseException as err:  # every failure becomes one line
         if debug_enabled() and not isinstance(err, (SystemExit, KeyboardInterrupt)):
             raise
-        code, line = describe(err, overrides)
+        code, line = describe(err)
         if line:
             print(f"orgsim {command}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
         sys.exit(code)
-
-
-def key_value_command(
-    command: str,
-    args: list[str],
-    help_text: str,
-    job: Callable[[list[str]], None],
-    interrupted: str | None = None,
-) -> int:
-    """The `main` of a sub-command that checks its own key=value arguments: --help prints `help_text`, a
-    flag is refused, and any failure of `job(args)` becomes one line and an exit code (`interrupted`, if
-    given, replaces the line for Ctrl-C, e.g. to say what was kept)."""
-    if any(a in ("-h", "--help") for a in args):
-        print(help_text)
-        return 0
-    flags = [a for a in args if a.startswith("-")]
-    if flags:
-        print(f"orgsim {command}: error: unknown flag {flags[0]}; give key=value overrides", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    from orgsim.interrupts import Interrupted, termination_as_interrupt
-
-    try:
-        with termination_as_interrupt():  # SIGTERM and SIGHUP end the job like Ctrl-C: workers ended
-            job(args)
-    except BaseException as err:  # every failure becomes one line and an exit code
-        if debug_enabled() and not isinstance(err, (SystemExit, KeyboardInterrupt)):
-            raise
-        code, line = describe(err)
-        if interrupted and isinstance(err, KeyboardInterrupt):
-            how = f" ({err.args[0]})" if isinstance(err, Interrupted) and err.args else ""
-            line = interrupted.replace("interrupted", f"interrupted{how}", 1)
-        if line:
-            print(f"orgsim {command}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
-        return code
-    return 0

@@ -4,8 +4,7 @@
 composed it a third time to check the user's input before any folder exists. `HydraJob` composes it once,
 with the same search path, task name and logging configuration as `@hydra.main`; the CLI validates that
 config, picks the run folder, then runs the task function on it through Hydra's own `run_job` (which
-writes `.hydra/`, configures logging and sets `HydraConfig`). Multirun still goes through `@hydra.main`:
-its sweeper composes every job anyway.
+writes `.hydra/`, configures logging and sets `HydraConfig`). A multirun is one such job per combination.
 """
 
 from __future__ import annotations
@@ -16,12 +15,7 @@ from typing import Any
 
 from omegaconf import DictConfig, read_write
 
-from orgsim.config.compose import global_hydra, search_path
-from orgsim.config.schema import register_configs
-from orgsim.rundir import register_resolver
-
-# The version_base every orgsim app passes to @hydra.main (it decides defaults such as job.chdir).
-VERSION_BASE = "1.3"
+from orgsim.config.compose import compose_job, global_hydra
 
 
 class HydraJob:
@@ -35,20 +29,8 @@ class HydraJob:
         primary_dir: str | None = None,
         extra_dir: str | None = None,
     ) -> None:
-        from hydra import version
-        from hydra._internal.hydra import Hydra
-        from hydra.types import RunMode
-
-        version.setbase(VERSION_BASE)
-        register_configs()
-        register_resolver()
         self.config_name = config_name
-        path = search_path(primary_dir, extra_dir)
-        with global_hydra():  # create_main_hydra2 installs its Hydra globally; only the job's run should
-            self.hydra = Hydra.create_main_hydra2(task_name=task_name, config_search_path=path)
-            self.cfg: DictConfig = self.hydra.compose_config(
-                config_name, list(overrides), run_mode=RunMode.RUN, with_log_configuration=True
-            )
+        self.hydra, self.cfg = compose_job(task_name, overrides, config_name, primary_dir, extra_dir)
 
     def run(self, task: Callable[[DictConfig], Any], run_dir: Path, run_dir_override: str) -> Any:
         """Run `task` on the config with its output in `run_dir`; return what it returned.
@@ -58,7 +40,7 @@ class HydraJob:
         them with HYDRA_FULL_ERROR=1.
         """
         from hydra._internal.callbacks import Callbacks
-        from hydra.core.utils import run_job
+        from hydra.core.utils import JobStatus, run_job
         from hydra.types import HydraContext, RunMode
 
         cfg = self.cfg
@@ -82,4 +64,6 @@ class HydraJob:
                 configure_logging=True,
             )
             callbacks.on_run_end(config=cfg, config_name=self.config_name, job_return=ret)
-            return ret.return_value  # raises the task's exception, as Hydra.run does
+            if ret.status == JobStatus.FAILED:  # the task's own exception (JobReturn would log it first)
+                raise ret._return_value
+            return ret.return_value

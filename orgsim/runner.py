@@ -89,7 +89,8 @@ def run_replicate(
         departments = recorder.department_columns(leading)
     else:
         columns = recorder.columns(leading)
-    model.release()  # or mesa 3.3 keeps every finished model alive (MESA_NOTES.md, memory)
+    # or mesa 3.3 keeps every finished model alive (its Agent._ids registry holds every agent, issue 3179)
+    model.release()
     return ReplicateResult(replicate, seed, columns, departments)
 
 

@@ -264,6 +264,7 @@ def test_every_experiment_runs_at_toy_size_into_tables_and_a_report(quick) -> No
     assert "Not run yet" not in report
 
 
+@pytest.mark.slow
 def test_the_variance_command_splits_the_cio_from_chance_within_each_policy(tmp_path) -> None:
     """A toy scenario_discovery sweep (2 policies x 2 budgets x 3 worlds x 3 replicates, one year) through
     `orgsim sweep` and `orgsim analyze variance`: the CIO draw is kept, cio + chance = seeds in both
@@ -358,8 +359,8 @@ def _empty_copy(folder: Path, target: Path) -> Path:
         (["discover", "input={sweep}", "outcome=nope"], "outcome must be one of marginalized, "),
         (["variance", "input={sweep}", "outcome=nope"], "outcome must be one of marginalized, final_"),
         (["discover", "input={sweep}", "outcome=final_it_influence"], "give below=VALUE or above=VALUE"),
-        (["trends", "input={sweep}"], "analysis must be one of sensitivity, discover, variance; got 'trends'"),
-        (["discover", "input={sweep}", "thresold=0.5"], "unknown key 'thresold'; keys: analysis, input, outcome"),
+        (["trends", "input={sweep}"], "analysis must be one of sensitivity, discover, variance, robustness; got 'trends'"),
+        (["discover", "input={sweep}", "thresold=0.5"], "unknown key 'thresold'; keys at the top level: analysis, input, outcome"),
         (["discover", "input={sweep}", "threshold=1.5"], "threshold must be in (0, 1]; got 1.5"),
         (["variance"], "input is required: input=<sweep folder>"),
         (["discover", "input={run}"], "is an orgsim run folder; analyze needs a sweep folder"),

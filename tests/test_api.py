@@ -132,11 +132,9 @@ def test_salib_problem_and_params_command(capsys) -> None:
     with pytest.raises(api.ConfigError, match=r"policy\.coe_capacity has no finite range"):
         api.salib_problem(["policy.coe_capacity"])
     assert api.salib_problem({"policy.coe_capacity": (1, 5)})["bounds"] == [[1.0, 5.0]]
-    assert (
-        cli_main(["params", "--format", "salib", "--keys", "it.cio.willingness,environment.cloud_push"]) == 0
-    )
+    assert cli_main(["params", "format=salib", "keys=[it.cio.willingness,environment.cloud_push]"]) == 0
     assert json.loads(capsys.readouterr().out) == problem
-    assert cli_main(["params", "--format", "ema", "--keys", "policy,it.cio.willingness,years"]) == 0
+    assert cli_main(["params", "format=ema", "keys=[policy,it.cio.willingness,years]"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "CategoricalParameter('policy_group', ['broker', 'gatekeeper', 'innovation_partner', 'laissez_faire', "
         "'social_coe'])",

@@ -105,7 +105,7 @@ def orgsim(*args: str) -> subprocess.CompletedProcess:
     ("args", "needle"),
     [
         (["accept=1.7"], "accept must be in (0, 1]"),
-        (["accept=many"], "accept must be a number"),
+        (["accept=many"], "accept must be a float"),
         (["sweep.design=factorial"], "factorial design needs listed values"),
         (["sweep.timeseries=[shadow_share]", "sweep.n=4"], "sweep.timeseries must keep"),
     ],

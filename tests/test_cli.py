@@ -151,7 +151,11 @@ def test_a_run_composes_its_config_once_and_writes_what_hydra_main_writes(tmp_pa
     assert main(["run", *overrides, f"hydra.run.dir={tmp_path / 'cli'}"]) == 0
     assert len(composes) == 1
     monkeypatch.setattr(sys, "argv", ["orgsim run", *overrides, f"hydra.run.dir={tmp_path / 'app'}"])
-    run_command.main()
+    import hydra
+
+    from orgsim.config.compose import config_dir
+
+    hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")(run_command.task)()
     assert _hydra_files(tmp_path / "cli") == _hydra_files(tmp_path / "app")
     hydra_yaml = _hydra_files(tmp_path / "cli")["hydra.yaml"]
     assert "version_base: '1.3'" in hydra_yaml

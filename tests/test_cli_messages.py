@@ -33,9 +33,11 @@ def test_the_allowed_keys_never_include_the_bad_one(capsys):
     assert "new" not in [k.strip() for k in allowed.split(",")]
 
 
-def test_help_flags_go_to_hydra_unchecked():
-    assert cli._user_overrides(["policy=nope", "--help"]) is None
-    assert cli._user_overrides(["-m", "policy=a,b", "--cfg", "job", "hydra.run.dir=x"]) == ["policy=a,b"]
+def test_help_is_printed_whatever_the_overrides(capsys):
+    assert cli.main(["run", "policy=nope", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("orgsim run: ")
+    inv = cli.parse("run", ["-m", "policy=a,b", "--cfg", "job", "hydra.run.dir=x"])
+    assert (inv.multirun, inv.cfg, inv.user_overrides) == (True, "job", ["policy=a,b"])
 
 
 @pytest.mark.slow

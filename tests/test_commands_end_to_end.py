@@ -63,7 +63,7 @@ def test_params_prints_the_table_and_a_salib_problem(capsys) -> None:
     assert header.split()[:3] == ["key", "type", "default"] and any(
         r.startswith("it.cio.willingness") for r in rows
     )
-    assert main(["params", "--format", "salib", "--keys", "it.cio.willingness"]) == 0
+    assert main(["params", "format=salib", "keys=[it.cio.willingness]"]) == 0
     assert json.loads(capsys.readouterr().out)["names"] == ["it.cio.willingness"]
 
 

@@ -199,3 +199,28 @@ def test_appended_key_the_schema_lacks_is_rejected() -> None:
     cfg = compose(["+it.foo=1"])  # Hydra allows appending; the typed settings do not
     with pytest.raises(OmegaConfBaseException, match="foo"):
         to_settings(cfg)
+
+
+@pytest.mark.parametrize(
+    ("policy", "key", "value"),
+    [
+        ("gatekeeper", "curation_share", 0.3),
+        ("broker", "coe_lead", "it"),
+        ("laissez_faire", "coe_capacity", 4),
+    ],
+)
+def test_a_key_only_another_policy_reads_is_refused(policy, key, value):
+    from orgsim.config.compose import load_settings
+    from orgsim.config.validate import ConfigError
+
+    with pytest.raises(ConfigError, match=rf"policy\.{key} is read only by .*; policy {policy} ignores it"):
+        load_settings([f"policy={policy}", f"policy.{key}={value}"])
+
+
+def test_the_keys_every_policy_reads_may_be_moved_between_policies():
+    from orgsim.config.compose import load_settings
+
+    moved = load_settings(
+        ["policy=gatekeeper", "policy.request_delay_months=6", "policy.integration_service=false"]
+    )
+    assert moved.policy.request_delay_months == 6 and moved.policy.integration_service is False

@@ -178,6 +178,7 @@ def test_shared_intervals_match_their_closed_forms():
     assert share_interval([True, False, False, False])[0] == 0.25
 
 
+@pytest.mark.slow
 def test_the_lebrun_row_fails_with_the_takeover_switched_off(tmp_path):
     """`orgsim validate` with it.integration_takeover=false: both arms of the LeBrun check run without the
     takeover, the paired difference is exactly 0 for every run, and the row fails."""

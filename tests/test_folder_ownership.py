@@ -88,6 +88,7 @@ def _copy(outputs: dict[str, Path], tmp_path: Path) -> dict[str, Path]:
     return {k: Path(shutil.copytree(v, tmp_path / "in" / k)) for k, v in outputs.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_folder_of_user_files_is_never_written_even_with_overwrite(command, outputs, tmp_path, capsys):
     mine = tmp_path / "project"
@@ -111,6 +112,7 @@ def test_another_commands_output_is_never_written_even_with_overwrite(command, o
 OWN = {"run": "run", "analyze": "analysis", "plot": "plot", "validate": "validation"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", sorted(OWN))
 def test_own_earlier_output_is_kept_unless_overwrite(command, outputs, tmp_path, capsys):
     folders = _copy(outputs, tmp_path)

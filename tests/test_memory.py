@@ -1,4 +1,5 @@
-"""Memory: a finished replicate's model is released (mesa 3.3 would keep it: MESA_NOTES.md, memory)."""
+"""Memory: a finished replicate's model is released (mesa 3.3 would keep it: its Agent._ids registry
+holds every agent, mesa issue 3179)."""
 
 from __future__ import annotations
 

@@ -142,6 +142,7 @@ ACTING_CIO_UNDER_ISSUE_22_CALIBRATION = pytest.mark.xfail(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "lever", ["innovation_partner", pytest.param("acting_cio", marks=ACTING_CIO_UNDER_ISSUE_22_CALIBRATION)]
 )

@@ -156,7 +156,6 @@ def test_chance_regret_is_twice_the_standard_error_of_a_paired_difference() -> N
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 def test_toy_robustness_sweep_reads_into_every_table(tmp_path) -> None:
     folder = tmp_path / "robustness"
     args = ["experiment=robustness", "sweep.n=3", "replicates=2", "years=1", f"hydra.run.dir={folder}"]

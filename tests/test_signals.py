@@ -143,6 +143,7 @@ def survivors_after(sid: int, seconds: float) -> list[int]:
     return alive
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("command", "name"), CASES)
 def test_a_signal_ends_every_process_of_the_command_with_one_line(command, name, tmp_path) -> None:
     if command == "sweep-dask":

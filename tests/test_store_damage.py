@@ -95,6 +95,7 @@ def test_a_reader_names_the_damaged_file_in_one_line(kind, reader, store, tmp_pa
     assert "internal error" not in err and not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(DAMAGE))
 def test_the_same_sweep_again_repairs_the_store(kind, store, tmp_path, capsys):
     folder = _damaged(store, tmp_path, kind)

@@ -141,6 +141,7 @@ def test_adding_replicates_later_keeps_the_earlier_runs(serial_runs, tmp_path) -
     pd.testing.assert_frame_equal(more.iloc[:10].reset_index(drop=True), runs)
 
 
+@pytest.mark.slow
 def test_a_resume_with_fewer_replicates_prints_and_tabulates_the_same_runs(serial_runs, tmp_path) -> None:
     _, runs = serial_runs
     folder = tmp_path / "fewer"

@@ -168,3 +168,13 @@ def test_watts_trials_start_from_one_random_seed_adopter() -> None:
     shares = cascade.final_shares((0.3, 500, 20, np.random.SeedSequence(1), cascade.adopting_share))
     assert shares.min() >= 1 / 500  # the seed itself always adopts
     assert shares.max() < 0.1  # below z = 1 no cascade is global
+
+
+def test_the_checks_of_one_validation_share_one_pool_of_workers():
+    ctx = Context(size="quick", seed=SEED, workers=2)
+    with ctx:
+        assert ctx.map(abs, [-1, -2, 3]) == [1, 2, 3]
+        first = ctx._evaluator
+        assert ctx.map(abs, [-4]) == [4] and ctx._evaluator is first
+    assert ctx._evaluator is None and not first.started  # ended with the block
+    assert ctx.map(abs, [-5]) == [5]  # outside a block: a pool for the call alone

@@ -321,10 +321,16 @@ def sweep_tables(folder: str | Path, **options) -> dict[str, pd.DataFrame]:
     timeseries.parquet when the sweep kept them."""
     from orgsim.analysis.results import load
 
-    results = load(folder)
+    return results_tables(load(folder), **options)
+
+
+def results_tables(results, **options) -> dict[str, pd.DataFrame]:
+    """The robustness tables of a sweep already read (orgsim.analysis.results.SweepResults): the levers
+    that take more than one value make the policies, the varied uncertainties are the world parameters;
+    `options` go to robustness_tables."""
     runs = results.runs
-    monthly = Path(folder) / "timeseries.parquet"
-    if monthly.is_file():
+    monthly = Path(results.folder or ".") / "timeseries.parquet"
+    if results.folder is not None and monthly.is_file():
         runs = horizon_values(runs, pd.read_parquet(monthly), MONTHLY_OBJECTIVES)
     levers = [f.key for f in results.levers if results.design[f.key].nunique() > 1] or [results.levers[0].key]
     params = [f.key for f in results.uncertainties if results.design[f.key].nunique() > 1]

@@ -1,5 +1,5 @@
-"""`orgsim analyze sensitivity|discover|variance input=<sweep folder>`: tables (CSV and Parquet) from a
-finished sweep, written into the run directory beside the resolved config.
+"""`orgsim analyze sensitivity|discover|variance|robustness input=<sweep folder>`: tables (CSV and
+Parquet) from a finished sweep, written into the run directory beside the resolved config.
 
 `analyze_job` is the pure function (config in, tables out); `main` composes configs/analyze.yaml, checks
 everything, computes every table in a staging folder and only then publishes the folder (orgsim.rundir), so
@@ -11,26 +11,26 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from orgsim.config.validate import ConfigError
 
-ANALYSES = ("sensitivity", "discover", "variance")
+ANALYSES = ("sensitivity", "discover", "variance", "robustness")
 OUTPUTS = {
     "sensitivity": ("sensitivity",),
     "discover": ("prim_boxes", "prim_peeling"),
     "variance": ("variance", "variance_by_policy"),
+    "robustness": ("robustness", "pareto", "regret", "preferred", "switch_boxes"),
 }
 
-HELP = """usage: orgsim analyze ANALYSIS input=<sweep folder> [key=value ...]
-
-analyses:
+# What --help adds to the sections every command has (orgsim.cli.help_text).
+DETAILS = """analyses:
   sensitivity  Sobol S1/ST (sweep.design=sobol) or Morris mu_star/sigma (sweep.design=morris) of each
                outcome, replicates averaged per design row, with the share of variance due to seeds
                -> sensitivity.parquet/.csv
@@ -41,21 +41,35 @@ analyses:
                split into the CIO type drawn (cio) and what remains (chance) when the runs keep
                cio_aspiration and cio_willingness; the same split within each policy when policy is a
                lever -> variance.parquet/.csv, variance_by_policy.parquet/.csv
+  robustness   every lever setting (policy) across the sweep's worlds, per declared objective: mean,
+               worse-tail percentile, maximum regret, share of worlds meeting a satisficing threshold,
+               each with a bootstrap 95% interval over worlds; the Pareto set; the worlds where another
+               policy beats the one preferred on average, and PRIM boxes of them
+               -> robustness, pareto, regret, preferred, switch_boxes (.parquet/.csv)
 
 keys:
   input=PATH          the sweep folder (runs.parquet and .hydra/config.yaml)
   outcome=NAME        one outcome (default: marginalized and every final_* outcome; discover: marginalized)
   below=X / above=X   discover on a numeric outcome: the runs that count as true
-  threshold=0.8       discover: the least density a box must reach
+  threshold=0.8       discover, robustness: the least density a (PRIM) box must reach
+  percentile=10       robustness: the worse-tail percentile (10: the 10th for an objective to raise,
+                      the 90th for one to lower)
+  regret=X            robustness: the regret of the preferred policy (on outcome=, default
+                      final_it_influence) above which a world counts as switched (default: twice the
+                      standard error replicate noise alone gives)
+  satisfice={final_it_influence: 0.4}   robustness: satisficing thresholds per objective (defaults:
+                      IT influence 0.35, marginalized 0.5, satisfaction 0.5, else the median world mean)
   min_mass=0.05 alpha=0.05 paste_alpha=0.05 max_boxes=3   discover: PRIM's support, peel and paste steps
   bootstrap=500 seed=0        bootstrap draws for intervals
+  emulator=true       sensitivity: also S1 from an emulator (SALib HDMR, first order) fitted to the
+                      replicate means, with its 5-fold cross-validated R^2 (method hdmr in the table)
   hydra.run.dir=PATH  where the tables go (default outputs/analyze/ANALYSIS/<time>_<id>); overwrite=true
 """
 
 
 @dataclass
 class AnalyzeConfig:
-    analysis: str = "sensitivity"  # sensitivity | discover | variance
+    analysis: str = field(default="sensitivity", metadata={"choices": ANALYSES})
     input: str | None = None  # the sweep folder
     outcome: str | None = None  # one outcome; none: the analysis' default set
     below: float | None = None  # discover on a numeric outcome: runs below this count as true
@@ -67,6 +81,11 @@ class AnalyzeConfig:
     max_boxes: int = 3  # discover: boxes in the covering sequence
     bootstrap: int = 500  # bootstrap draws for the intervals
     seed: int = 0
+    percentile: float = 10.0  # robustness: the worse-tail percentile
+    regret: float | None = None  # robustness: regret above which the preferred policy counts as beaten
+    # robustness: {objective: threshold}; typed Any with no default dict so that satisfice={...} replaces it
+    satisfice: Any = None
+    emulator: bool = False  # sensitivity: also first-order indices from an HDMR emulator of the row means
     overwrite: bool = False
 
 
@@ -77,26 +96,6 @@ def register_analyze_configs() -> None:
 
 
 # --- checking ----------------------------------------------------------------------------------------
-
-
-def _explain(err: Exception) -> str:
-    """One line for a composition error, naming the key and what is allowed."""
-    msg = str(err) + (f"\n{err.__cause__}" if err.__cause__ is not None else "")
-    keys = ", ".join(f.name for f in dataclasses.fields(AnalyzeConfig))
-    unknown = re.search(r"Could not override '([^']+)'", msg) or re.search(r"Key '([^']+)' not in", msg)
-    if unknown:
-        return f"unknown key '{unknown.group(1)}'; keys: {keys}"
-    convert = re.search(r"Value '([^']*)' (?:of type '\w+' )?could not be converted to (\w+)", msg)
-    full_key = re.search(r"full_key: (\S+)", msg)
-    if convert and full_key:
-        value, kind = convert.groups()
-        return f"{full_key.group(1)} must be a {kind.lower()}; got '{value}'"
-    boolean = re.search(r"override ([\w.]+)=\S*\s+Value '([^']*)' is not a valid bool", msg)
-    if boolean:
-        return f"{boolean.group(1)} must be a boolean (true or false); got '{boolean.group(2)}'"
-    if "mismatched input" in msg or "no viable alternative" in msg or "extraneous input" in msg:
-        return "cannot parse an override; use key=value"
-    return msg.splitlines()[0]
 
 
 def check(cfg: AnalyzeConfig) -> None:
@@ -115,6 +114,18 @@ def check(cfg: AnalyzeConfig) -> None:
         raise ConfigError(f"max_boxes must be at least 1; got {cfg.max_boxes}")
     if cfg.bootstrap < 0:
         raise ConfigError(f"bootstrap must be at least 0; got {cfg.bootstrap}")
+    if not 0 < cfg.percentile <= 50:
+        raise ConfigError(f"percentile must be in (0, 50]; got {cfg.percentile:g}")
+    if cfg.regret is not None and cfg.regret < 0:
+        raise ConfigError(f"regret must be at least 0; got {cfg.regret:g}")
+    if cfg.satisfice is not None and not (
+        isinstance(cfg.satisfice, dict)
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in cfg.satisfice.values())
+    ):
+        raise ConfigError(
+            f"satisfice must be a mapping {{objective: number}} (satisfice={{final_it_influence: 0.4}}); "
+            f"got {cfg.satisfice!r}"
+        )
     if cfg.below is not None and cfg.above is not None:
         raise ConfigError(f"give below or above, not both; got below={cfg.below:g}, above={cfg.above:g}")
 
@@ -133,9 +144,24 @@ def _outcomes(results, cfg: AnalyzeConfig, allowed: list[str]) -> list[str]:
 def sensitivity(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
     from orgsim.analysis.sensitivity import noise_warning, sensitivity_table, sensitivity_text
 
-    table = sensitivity_table(results, _outcomes(results, cfg, results.outcomes()), cfg.bootstrap)
+    outcomes = _outcomes(results, cfg, results.outcomes())
+    table = sensitivity_table(results, outcomes, cfg.bootstrap)
     warning = noise_warning(table, results.replicates)
-    return {"sensitivity": table}, sensitivity_text(table), [warning] if warning else []
+    warnings = [warning] if warning else []
+    text = sensitivity_text(table)
+    if cfg.emulator:
+        from orgsim.analysis.emulator import MIN_ROWS, emulator_text, sweep_emulator_table
+
+        emulated = sweep_emulator_table(results, outcomes, seed=cfg.seed)
+        if emulated.empty:
+            warnings.append(
+                f"emulator: no outcome fitted; the HDMR emulator needs at least {MIN_ROWS} design rows of a "
+                f"finite, varying outcome per block (raise sweep.n)"
+            )
+        else:
+            table = pd.concat([table, emulated], ignore_index=True)
+            text += "\n" + emulator_text(emulated)
+    return {"sensitivity": table}, text, warnings
 
 
 def _discover_target(results, cfg: AnalyzeConfig) -> tuple[str, np.ndarray, str]:
@@ -257,7 +283,37 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
     return {"variance": table, "variance_by_policy": within}, "\n".join(lines), notes
 
 
-JOBS = {"sensitivity": sensitivity, "discover": discover, "variance": variance}
+def robustness(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
+    from orgsim.analysis.robustness import RobustnessError, results_tables, summary_text
+
+    options = dict(
+        thresholds=dict(cfg.satisfice or {}),
+        primary=cfg.outcome,
+        regret_threshold=cfg.regret,
+        percentile=cfg.percentile,
+        draws=max(cfg.bootstrap, 1),
+        seed=cfg.seed,
+        prim_threshold=cfg.threshold,
+    )
+    try:
+        tables = results_tables(results, **options)
+    except RobustnessError as err:
+        raise ConfigError(f"input '{results.folder}': {err}") from None
+    objectives = list(dict.fromkeys(tables["robustness"]["objective"]))
+    unknown = [k for k in options["thresholds"] if k not in objectives]
+    if unknown:
+        raise ConfigError(f"satisfice: {unknown[0]} must be one of the objectives {', '.join(objectives)}")
+    notes = []
+    preferred = tables["preferred"]
+    if tables["switch_boxes"].empty and preferred["switched"].any() and not preferred["switched"].all():
+        notes.append(
+            f"no PRIM box of the world parameters reaches density {cfg.threshold:g} for the worlds where "
+            f"{preferred['preferred_policy'].iloc[0]} is beaten; lower threshold= to see weaker ones"
+        )
+    return tables, summary_text(tables), notes
+
+
+JOBS = {"sensitivity": sensitivity, "discover": discover, "variance": variance, "robustness": robustness}
 
 
 def analyze_job(cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
@@ -271,14 +327,8 @@ def analyze_job(cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[
 # --- writing -----------------------------------------------------------------------------------------
 
 
-def write_outputs(folder: Path, tables: dict[str, pd.DataFrame], text: str, config: dict, args: list[str]):
-    """Tables as Parquet and CSV, the summary, the config in .hydra/; summary.json last (complete)."""
-    from omegaconf import OmegaConf
-
-    hydra_dir = folder / ".hydra"
-    hydra_dir.mkdir(parents=True, exist_ok=True)
-    (hydra_dir / "config.yaml").write_text(OmegaConf.to_yaml(config))
-    (hydra_dir / "overrides.yaml").write_text(OmegaConf.to_yaml(list(args)))
+def write_outputs(folder: Path, tables: dict[str, pd.DataFrame], text: str, config: dict):
+    """Tables as Parquet and CSV and the summary; summary.json last (complete)."""
     files = []
     for name, table in tables.items():
         table.to_parquet(folder / f"{name}.parquet", index=False)
@@ -289,64 +339,27 @@ def write_outputs(folder: Path, tables: dict[str, pd.DataFrame], text: str, conf
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
 
 
-def _compose(overrides: list[str]):
-    from hydra import compose, initialize_config_dir
-    from hydra.core.utils import setup_globals
+# --- the command ---------------------------------------------------------------------------------------
 
-    from orgsim.config.compose import config_dir
-
-    register_analyze_configs()
-    setup_globals()  # the ${now:} resolver of the default run dir
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return compose(config_name="analyze", overrides=list(overrides), return_hydra_config=True)
+SCHEMA = AnalyzeConfig  # the root config's schema (configs/analyze.yaml)
+register = register_analyze_configs
 
 
-def prepare(args: list[str]) -> tuple[AnalyzeConfig, Path, dict]:
-    """Compose and check the command line: the config, the run directory, the config as plain data."""
-    from hydra.errors import HydraException
+def settings_of(cfg) -> AnalyzeConfig:
     from omegaconf import OmegaConf
-    from omegaconf.errors import OmegaConfBaseException
 
-    if not args or "=" in args[0]:
-        raise ConfigError(
-            f"analysis must be one of {', '.join(ANALYSES)}; got none (orgsim analyze ANALYSIS ...)"
-        )
-    if args[0] not in ANALYSES:
-        raise ConfigError(f"analysis must be one of {', '.join(ANALYSES)}; got '{args[0]}'")
-    overrides = [f"analysis={args[0]}", *args[1:]]
-    bad = [a for a in overrides if "=" not in a]
-    if bad:
-        raise ConfigError(f"cannot parse '{bad[0]}'; give key=value overrides (orgsim analyze --help)")
-    try:
-        cfg = _compose(overrides)
-        plain = OmegaConf.to_container(cfg, resolve=False)
-        plain.pop("hydra", None)
-        config = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(AnalyzeConfig), plain))
-        run_dir = Path(str(cfg.hydra.run.dir)).expanduser()
-    except (HydraException, OmegaConfBaseException, ValueError) as err:
-        raise ConfigError(_explain(err)) from None
-    return config, run_dir, dataclasses.asdict(config)
+    plain = OmegaConf.to_container(cfg, resolve=False)
+    plain.pop("hydra", None)
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(AnalyzeConfig), plain))
 
 
-def run(args: list[str], echo=print) -> Path:
-    """The whole command: check, then compute and write in the run directory's staging folder, published
-    only when every table is written (orgsim.rundir.owned); its path. The run directory is never the
-    input sweep, one holding it or one inside it, nor another command's output, whatever overwrite says."""
-    from orgsim import rundir
+def task(cfg) -> None:
+    """The job on a composed config, in the run directory orgsim.cli owns for it (never the sweep read)."""
+    from hydra.core.hydra_config import HydraConfig
 
-    cfg, target, config = prepare(args)
-    check(cfg)
-    with rundir.owned(target, "analyze", cfg.overwrite, inputs=[cfg.input]) as staging:
-        tables, text, warnings = analyze_job(cfg)
-        for line in warnings:
-            print(f"orgsim analyze: warning: {line}", file=sys.stderr)
-        write_outputs(staging.path, tables, text, config, args)
-    echo(text)
-    echo(f"outputs: {staging.target}")
-    return staging.target
-
-
-def main(argv: list[str] | None = None) -> int:
-    from orgsim.errors import key_value_command
-
-    return key_value_command("analyze", list(sys.argv[1:] if argv is None else argv), HELP, run)
+    settings = settings_of(cfg)
+    tables, text, warnings = analyze_job(settings)
+    for line in warnings:
+        print(f"orgsim analyze: warning: {line}", file=sys.stderr)
+    write_outputs(Path(HydraConfig.get().runtime.output_dir), tables, text, dataclasses.asdict(settings))
+    print(text)

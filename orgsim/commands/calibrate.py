@@ -17,34 +17,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim.config.validate import ConfigError
-
-OWN_KEYS = {"accept": 0.05}
-
-HELP = """usage: orgsim calibrate [accept=FRACTION] [key=value ...]
-
-Runs the calibration sample (experiment=calibration: a Latin hypercube over the plausible ranges of the
-parameters it lists, `replicates` runs each) through the sweep machinery into outputs/sweep/calibration/
-(hydra.run.dir=PATH to choose; the same command again resumes), then keeps the `accept` fraction
-(default 0.05) of parameter sets nearest the published targets and writes posterior.csv (median and 90%
-interval per parameter), accepted.csv, targets.csv (each target against the accepted sets), pairs.png and
-calibrated_scenario.yaml. Sweep keys apply: sweep.n=N replicates=N seed=N executor=processes ...
-"""
-
-
-def _own(args: list[str]) -> tuple[dict, list[str]]:
-    values, rest = dict(OWN_KEYS), []
-    for arg in args:
-        key, _, value = arg.partition("=")
-        if key in OWN_KEYS:
-            try:
-                values[key] = float(value)
-            except ValueError:
-                raise ConfigError(f"{key} must be a number in (0, 1]; got {value!r}") from None
-            if not 0.0 < values[key] <= 1.0:
-                raise ConfigError(f"{key} must be in (0, 1]; got {value}")
-        else:
-            rest.append(arg)
-    return values, rest
+from orgsim.sweep.design import CalibrateRootConfig, register_sweep_configs
 
 
 def per_run_statistics(
@@ -267,32 +240,31 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def calibrate_job(args: list[str]) -> None:
+def calibrate_job(overrides: list[str], accept: float) -> None:
     """Run (or resume) the calibration sweep, fit, write and print the result."""
     from orgsim.commands.sweep import prepare, sweep_job
 
-    own, rest = _own(args)
-    if not any(a.split("=", 1)[0].lstrip("+") == "experiment" for a in rest):
-        rest = ["experiment=calibration", *rest]
-    plan = prepare(rest, command="calibrate")
+    plan = prepare(overrides, command="calibrate")
     check_horizon(plan)
     fitted = {}
 
     def fit_in_store(plan, summary) -> None:  # while the sweep's store is still locked
-        fitted.update(fit(plan, own["accept"]))
+        fitted.update(fit(plan, accept))
 
     sweep_job(plan, progress=sys.stderr.isatty(), echo=lambda text: None, then=fit_in_store)
     print(fitted["text"])
     print(f"results: {plan.output_dir}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    from orgsim.errors import key_value_command
+SCHEMA = CalibrateRootConfig  # the root config's schema (configs/calibrate.yaml)
+register = register_sweep_configs
 
-    return key_value_command(
-        "calibrate",
-        list(sys.argv[1:] if argv is None else argv),
-        HELP,
-        calibrate_job,
-        interrupted="interrupted; finished runs are stored, run the same command again to resume",
-    )
+
+def check(settings: CalibrateRootConfig) -> None:
+    if not 0 < settings.accept <= 1:
+        raise ConfigError(f"accept must be in (0, 1]; got {settings.accept:g}")
+
+
+def job(cfg, overrides: list[str]) -> None:
+    """The command: the calibration sweep (resumed when it exists), then the fit."""
+    calibrate_job(overrides, float(cfg.accept))

@@ -1,16 +1,16 @@
 """`orgsim params`: every settable key with its type, default, allowed and plausible range, and meaning.
 
-`--format salib` prints a SALib problem (JSON) and `--format ema` the EMA Workbench parameter lines, over
-the numeric keys that have two finite bounds (or the `--keys` given). Reads `orgsim.api.parameters` only.
+`format=salib` prints a SALib problem (JSON) and `format=ema` the EMA Workbench parameter lines, over
+the numeric keys that have two finite bounds (or the `keys` given). Reads `orgsim.api.parameters` only.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
+from dataclasses import dataclass, field
 
 from orgsim import api
+from orgsim.config.schema import one_of
 
 
 def _num(x) -> str:
@@ -81,31 +81,40 @@ def ema_lines(rows: list[dict], keys: list[str] | None, plausible: bool) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="orgsim params",
-        description="List every parameter (dotted key) with type, default, allowed and plausible range.",
+FORMATS = ("table", "salib", "ema")
+
+
+@dataclass
+class ParamsConfig:
+    """The root of `orgsim params` (configs/params.yaml)."""
+
+    format: str = one_of("table", FORMATS, doc="table | salib (a SALib problem) | ema (EMA parameters)")
+    keys: list[str] = field(default_factory=list)  # only these keys (all: empty)
+    scenario: str = field(default=api.DEFAULT_SCENARIO, metadata={"doc": "scenario whose defaults to show"})
+    policy: str | None = field(
+        default=None, metadata={"doc": "policy whose defaults to show (null: the scenario's)"}
     )
-    parser.add_argument("--format", choices=("table", "salib", "ema"), default="table")
-    parser.add_argument("--scenario", default=api.DEFAULT_SCENARIO, help="scenario whose defaults to show")
-    parser.add_argument("--policy", default=None, help="policy whose defaults to show")
-    parser.add_argument("--keys", default=None, help="comma-separated keys (salib, ema): only these")
-    parser.add_argument(
-        "--allowed", action="store_true", help="bound samples by the allowed, not the plausible, range"
+    allowed: bool = field(
+        default=False, metadata={"doc": "bound samples by the allowed, not the plausible, range"}
     )
-    args = parser.parse_args(argv)
-    keys = [k.strip() for k in args.keys.split(",") if k.strip()] if args.keys else None
-    try:
-        rows = api.parameters(args.scenario, args.policy)
-        if args.format == "table":
-            if keys:
-                rows = [r for r in rows if r["key"] in keys]
-            print(table(rows))
-        elif args.format == "salib":
-            print(json.dumps(api.salib_problem(keys, plausible=not args.allowed, scenario=args.scenario)))
-        else:
-            print(ema_lines(rows, keys, plausible=not args.allowed))
-    except api.ConfigError as err:
-        print(f"orgsim params: error: {err}", file=sys.stderr)
-        return 2
-    return 0
+
+
+SCHEMA = ParamsConfig
+
+
+def register() -> None:
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name="orgsim_params_schema", node=ParamsConfig)
+
+
+def job(cfg, overrides: list[str]) -> None:
+    """Print the parameters of the scenario and policy in the chosen format."""
+    keys = [str(k) for k in cfg["keys"]] or None
+    rows = api.parameters(cfg.scenario, cfg.policy)
+    if cfg.format == "table":
+        print(table([r for r in rows if keys is None or r["key"] in keys]))
+    elif cfg.format == "salib":
+        print(json.dumps(api.salib_problem(keys, plausible=not cfg.allowed, scenario=cfg.scenario)))
+    else:
+        print(ema_lines(rows, keys, plausible=not cfg.allowed))

@@ -10,22 +10,18 @@ tables a run or sweep wrote, never the model.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import hydra
 import pandas as pd
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 from orgsim.analysis.prim import BOX_COLUMNS
-from orgsim.config.compose import config_dir
 from orgsim.config.validate import ConfigError
-from orgsim.errors import one_line_errors
 from orgsim.outcomes import MONTHLY
 from orgsim.outcomes import outcome as outcome_of
 from orgsim.plots.channels import CHANNEL_STYLES
@@ -82,8 +78,15 @@ KINDS = {
     "network": ("run",),
     "sensitivity": ("tables",),
     "prim": ("tables",),
+    "tradeoff": ("tables",),
+    "regret": ("tables",),
 }
-TABLE_KINDS = {"sensitivity": "sensitivity.parquet", "prim": "prim_boxes.parquet"}
+TABLE_KINDS = {
+    "sensitivity": "sensitivity.parquet",
+    "prim": "prim_boxes.parquet",
+    "tradeoff": "pareto.parquet",
+    "regret": "regret.parquet",
+}
 SENSITIVITY_COLUMNS = ("method", "outcome", "parameter", "index", "value", "conf")
 MAX_GROUPS = 12  # a listed lever with more values than this is not a colour group
 MAX_CELLS = 25  # heatmap values a side
@@ -568,6 +571,52 @@ def _prim(results: Results, spec: PlotSpec) -> Prepared:
     )
 
 
+def _tradeoff(results: Results, spec: PlotSpec) -> Prepared:
+    from orgsim.outcomes import objectives
+    from orgsim.plots.tradeoff import tradeoff_figure
+
+    pareto = _analysis_table(results, "pareto.parquet", ("policy", "pareto", "dominated_by"))
+    # the directions the analysis used (robustness.parquet), else the outcome registry's
+    if (results.folder / "robustness.parquet").is_file():
+        used = _analysis_table(results, "robustness.parquet", ("objective", "direction"))
+        directions = dict(zip(used["objective"], used["direction"], strict=True))
+    else:
+        directions = {o.name: o.direction for o in objectives()}
+    directions = {o: d for o, d in directions.items() if o in pareto.columns}
+    if len(directions) < 2:
+        raise ConfigError(
+            f"input: pareto.parquet in '{results.folder}' holds {len(directions)} objective(s); a trade-off "
+            "needs at least two"
+        )
+    title = spec.title or "Trade-offs between the objectives: every policy's mean over the worlds"
+    return Prepared(
+        spec,
+        lambda: tradeoff_figure(
+            pareto, directions, title=title, context=_context(results, spec), **_size(spec)
+        ),
+    )
+
+
+def _regret(results: Results, spec: PlotSpec) -> Prepared:
+    from orgsim.plots.regret import REGRET_COLUMNS, regret_figure
+
+    table = _analysis_table(results, "regret.parquet", REGRET_COLUMNS)
+    outcome = spec.outcome
+    if outcome is not None:
+        _pick("plot.outcome", table, "objective", outcome)
+    title = spec.title or (
+        "Regret: how far each policy falls short of the best, at worst over the worlds"
+        if outcome is None
+        else f"Regret on {outcome} in each world"
+    )
+    return Prepared(
+        spec,
+        lambda: regret_figure(
+            table, outcome=outcome, title=title, context=_context(results, spec), **_size(spec)
+        ),
+    )
+
+
 BUILDERS = {
     "trajectories": _over_time,
     "role_components": _over_time,
@@ -578,6 +627,8 @@ BUILDERS = {
     "network": _network,
     "sensitivity": _sensitivity,
     "prim": _prim,
+    "tradeoff": _tradeoff,
+    "regret": _regret,
 }
 
 
@@ -587,14 +638,13 @@ def _plain(cfg: DictConfig) -> dict:
     return OmegaConf.to_container(OmegaConf.create(plain), resolve=True)
 
 
-def _spec_of(cfg: DictConfig) -> tuple[PlotSpec, str]:
-    root = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), _plain(cfg)))
-    return root.plot, root.input
+def root_of(cfg: DictConfig) -> PlotRootConfig:
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), _plain(cfg)))
 
 
-def prepare(cfg: DictConfig) -> Prepared:
+def prepare_root(root: PlotRootConfig) -> Prepared:
     """Check the spec and the input folder and choose the data; ConfigError (one line) for anything wrong."""
-    spec, input_path = _spec_of(cfg)
+    spec, input_path = root.plot, root.input
     check_spec(spec)
     results = read_results(input_path, TABLE_KINDS.get(spec.kind))
     if results.kind not in KINDS[spec.kind]:
@@ -604,6 +654,11 @@ def prepare(cfg: DictConfig) -> Prepared:
             f"{results.kind} folder (kinds for it: {', '.join(fitting)})"
         )
     return BUILDERS[spec.kind](results, spec)
+
+
+def prepare(cfg: DictConfig) -> Prepared:
+    """The figure of a composed plot config (prepare_root)."""
+    return prepare_root(root_of(cfg))
 
 
 def plot_job(cfg: DictConfig, output_dir: Path) -> list[Path]:
@@ -641,88 +696,17 @@ def compose_plot(overrides: list[str]) -> DictConfig:
 
 register_plot_configs()
 register_resolver()
+SCHEMA = PlotRootConfig  # the root config's schema (configs/plot.yaml)
+register = register_plot_configs
+
+
+def check(settings: PlotRootConfig) -> None:
+    """The spec and its input folder, checked before any folder exists."""
+    prepare_root(settings)
 
 
 def task(cfg: DictConfig) -> list[Path]:
-    """The job on a composed config, in the staging folder orgsim.rundir gives it (orgsim.hydra_job)."""
-    return plot_job(cfg, Path(HydraConfig.get().runtime.output_dir))
-
-
-@hydra.main(config_path=str(config_dir()), config_name="plot", version_base="1.3")
-def hydra_app(cfg: DictConfig) -> None:
-    """Multirun (-m): Hydra's own sweep folders."""
-    output_dir = Path(HydraConfig.get().runtime.output_dir)
-    with one_line_errors("plot"):
-        image, data = plot_job(cfg, output_dir)
-    print(f"outputs: {image} ({data.name} holds the data drawn)")
-
-
-def _run_hydra(args: list[str]) -> int:
-    saved_argv, saved_env = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
-    sys.argv = ["orgsim plot", *args]
-    os.environ["HYDRA_FULL_ERROR"] = "1"
-    try:
-        hydra_app()
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    finally:
-        sys.argv = saved_argv
-        if saved_env is None:
-            os.environ.pop("HYDRA_FULL_ERROR", None)
-        else:
-            os.environ["HYDRA_FULL_ERROR"] = saved_env
-    return 0
-
-
-def _plot_once(args: list[str], overrides: list[str], cfg: DictConfig) -> int:
-    """One plot: composed once, drawn in a staging folder and published as the run directory, which must
-    be new or an earlier plot (overwrite=true), never the input folder (orgsim.rundir.owned)."""
-    import time
-
-    from orgsim import cli, rundir
-    from orgsim.hydra_job import HydraJob
-
-    root = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), _plain(cfg)))
-    given = cli._dir_override(args, "hydra.run.dir")
-    default = (
-        Path("outputs") / "plot" / root.plot.name / f"{time.strftime('%Y-%m-%d_%H-%M-%S')}_{rundir.run_id()}"
-    )
-    job = HydraJob("plot", overrides, "plot")
-    with rundir.owned(given[1] if given else default, "plot", root.overwrite, inputs=[root.input]) as staging:
-        image, data = job.run(task, staging.path, cli._as_override("hydra.run.dir", staging.path))
-    print(f"outputs: {staging.target / image.name} ({data.name} holds the data drawn)")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Check every variant of the overrides and the input before Hydra starts; then run the Hydra app."""
-    from orgsim import cli, rundir
-    from orgsim.errors import debug_enabled, describe
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    overrides = cli._user_overrides(args)
-    try:
-        if overrides is None or any(cli._flag(a) in cli.NO_JOB_FLAGS for a in args):
-            return _run_hydra(args)  # --help, --cfg and the like: Hydra prints and draws nothing
-        variants = cli._sweep_variants(overrides, multirun=cli._is_multirun(args))
-        for variant in variants:
-            prepare(compose_plot(variant))
-        single = None if cli._is_multirun(args) else cli._single_job_overrides(args)
-        if single is None:
-            given = cli._dir_override(args, "hydra.sweep.dir")
-            if given is not None:
-                rundir.check_target(given[1], "hydra.sweep.dir")
-            return _run_hydra(args)
-        return _plot_once(args, single, compose_plot(variants[0]))
-    except BaseException as err:  # every failure becomes one line and an exit code
-        if (debug_enabled() or os.environ.get("HYDRA_FULL_ERROR") == "1") and not isinstance(err, SystemExit):
-            raise
-        if "Could not override 'plot.filters." in str(err):
-            err = ConfigError(  # the dict is empty by default, so each filter is a new key
-                "plot.filters: add a filter with '+' (+plot.filters.COLUMN=VALUE) or give them all: "
-                "plot.filters={COLUMN: VALUE, COLUMN: [VALUE, VALUE]}"
-            )
-        code, line = describe(err, overrides or [], {"config_name": "plot"})
-        if line:
-            print(f"orgsim plot: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
-        return code
+    """The job on a composed config, in the run directory orgsim.cli owns for it."""
+    image, data = plot_job(cfg, Path(HydraConfig.get().runtime.output_dir))
+    print(f"figure: {image.name} ({data.name} holds the data drawn)")
+    return [image, data]

@@ -1,6 +1,7 @@
 """`orgsim run`: run the chosen scenario for `replicates` seeds and write tables, summary and figures.
 
-`run_job` is the pure function (config in, files out); `main` is the thin Hydra entry point.
+`run_job` is the pure function (config in, files out); `task` is the job orgsim.cli runs in the run
+directory it owns, `main` Hydra's app for multirun.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ import shutil
 import sys
 from pathlib import Path
 
-import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from orgsim.config.compose import config_dir, to_settings
-from orgsim.config.schema import register_configs
-from orgsim.errors import one_line_errors
-from orgsim.rundir import is_staging, publish_files, register_resolver
+from orgsim.config.compose import to_settings
+from orgsim.config.schema import OrgsimConfig, register_configs
+from orgsim.rundir import publish_files, register_resolver
 
 OUTPUT_FILES = (
     "timeseries.parquet",
@@ -161,17 +160,11 @@ def _write_outputs(setting, output_dir: Path, summary: dict, plotted, staging: P
 
 register_configs()
 register_resolver()
+SCHEMA = OrgsimConfig  # the root config's schema (configs/config.yaml)
+register = register_configs
 
 
 def task(cfg: DictConfig) -> None:
-    """The job on a composed config; `orgsim run` runs it once through orgsim.hydra_job, and Hydra's
-    multirun through `main`."""
-    output_dir = Path(HydraConfig.get().runtime.output_dir)
-    with one_line_errors("run"):
-        summary = run_job(cfg, output_dir, progress=sys.stderr.isatty())
+    """The job on a composed config, in the run directory orgsim.cli owns for it (orgsim.hydra_job)."""
+    summary = run_job(cfg, Path(HydraConfig.get().runtime.output_dir), progress=sys.stderr.isatty())
     print(summary["verdict"])
-    if not is_staging(output_dir):  # `orgsim run` names the folder once the results are in place
-        print(f"outputs: {output_dir}")
-
-
-main = hydra.main(config_path=str(config_dir()), config_name="config", version_base="1.3")(task)

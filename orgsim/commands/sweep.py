@@ -12,7 +12,6 @@ import dataclasses
 import functools
 import json
 import math
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from orgsim.config.schema import OrgsimConfig
 from orgsim.config.validate import ConfigError, validate
 from orgsim.sweep.design import (
     EXECUTORS,
+    CalibrateRootConfig,
     ExecutorConfig,
     Factor,
     SweepConfig,
@@ -41,14 +41,12 @@ from orgsim.sweep.design import (
 REQUIRED_OUTCOMES = ("marginalized", "month_shadow_majority")  # the summary needs these (and final_*)
 RUN_COLUMNS = ("run_id", "row", "setting", "world", "replicate", "seed")
 
-HELP = """usage: orgsim sweep experiment=NAME [key=value ...]
-
-Runs an experiment design (configs/experiment/NAME.yaml) and writes runs.parquet (one row per run: ids,
+# What --help adds to the sections every command has (orgsim.cli.help_text).
+DETAILS = """Runs an experiment design (configs/experiment/NAME.yaml) and writes runs.parquet (one row per run: ids,
 lever and uncertainty values, replicate, seed, run-summary outcomes) and, when sweep.timeseries lists
 reporters, timeseries.parquet, into outputs/sweep/<sweep.name>/ (hydra.run.dir=PATH to choose). Finished
 runs are stored in chunks as they complete: the same command again resumes; resume=false starts anew.
 
-experiments: {experiments}
 executor=serial|processes|dask   executor.workers=N (0: one per core)   executor.chunk_size=N
 executor.address=tcp://host:port (dask; without it a LocalCluster starts here)
 design keys: sweep.design=factorial|lhs|sobol|morris sweep.n=N replicates=N seed=N years=N
@@ -92,35 +90,35 @@ class Plan:
     bases_default: tuple = ("", None)
 
 
-def _compose(overrides: list[str]):
-    from hydra import compose, initialize_config_dir
+# The root config and schema each command that runs a sweep composes.
+ROOTS = {"sweep": ("sweep", SweepRootConfig), "calibrate": ("calibrate", CalibrateRootConfig)}
+
+
+def _groups(config_name: str) -> dict[str, list[str]]:
+    """The config groups the root config selects, with their options."""
+    import yaml
 
     from orgsim.config.compose import config_dir
+    from orgsim.config.overrides import group_choices
+
+    defaults = yaml.safe_load((config_dir() / f"{config_name}.yaml").read_text())["defaults"]
+    chosen = {next(iter(item)) for item in defaults if isinstance(item, dict)}
+    return {group: options for group, options in group_choices(config_dir()).items() if group in chosen}
+
+
+def _compose(overrides: list[str], config_name: str = "sweep"):
+    """The sweep's root config (the `hydra` node included), composed as orgsim.cli composes every command."""
+    from orgsim.config.compose import compose_job
 
     register_sweep_configs()
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return compose(config_name="sweep", overrides=list(overrides), return_hydra_config=True)
-
-
-def _explain(err: Exception, overrides: list[str]) -> str:
-    """One line for a composition error; keys under sweep/executor are listed from their schemas."""
-    from orgsim.cli import explain
-
-    msg = str(err) + (f"\n{err.__cause__}" if err.__cause__ is not None else "")
-    key = re.search(r"Could not override '([^']+)'", msg) or re.search(r"full_key: (\S+)", msg)
-    if key and key.group(1).split(".")[0] in ("sweep", "executor") and "not in" in msg + "No match":
-        top = key.group(1).split(".")[0]
-        fields = [f.name for f in dataclasses.fields(SweepConfig if top == "sweep" else ExecutorConfig)]
-        return f"unknown key '{key.group(1)}'; keys under '{top}': {', '.join(fields)}"
-    if re.search(r"Could not find 'experiment/", msg) or re.search(r"Could not find 'executor/", msg):
-        return explain(err, overrides)
-    return explain(err, [o for o in overrides if not o.startswith(("sweep.", "executor.", "resume"))])
+    return compose_job(config_name, list(overrides), config_name)[1]
 
 
 def _shapes_model(override: str) -> bool:
-    """Whether an override can change the model config (sweep, executor, resume and hydra keys cannot)."""
+    """Whether an override can change the model config (the sweep's and calibration's own keys and hydra
+    keys cannot)."""
     key = override.lstrip("+~").split("=", 1)[0]
-    return key.split(".")[0] not in ("sweep", "executor", "resume", "hydra")
+    return key.split(".")[0] not in ("sweep", "executor", "resume", "hydra", "accept")
 
 
 def _plain(cfg) -> dict:
@@ -132,11 +130,11 @@ def _plain(cfg) -> dict:
     return OmegaConf.to_container(OmegaConf.create(plain), resolve=True)
 
 
-def _root(cfg) -> SweepRootConfig:
+def _root(cfg, schema: type = SweepRootConfig) -> SweepRootConfig:
     from omegaconf import OmegaConf
 
     plain = _plain(cfg)
-    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(SweepRootConfig), plain))
+    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
 
 
 def _model_settings(root: SweepRootConfig) -> OrgsimConfig:
@@ -167,17 +165,12 @@ def prepare(overrides: list[str], command: str = "sweep") -> Plan:
     overlap the checks (a caller script needs the `if __name__ == "__main__":` guard). The shared estimate
     (orgsim.guards) of every design point is printed for big work and refused beyond the machine unless
     force=true; `command` names the command in those lines."""
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
+    from orgsim.config.overrides import check
 
-    errors = (HydraException, OmegaConfBaseException, ValueError)
-    try:
-        cfg = _compose(overrides)
-        root = _root(cfg)
-    except ConfigError:
-        raise
-    except errors as err:
-        raise ConfigError(_explain(err, overrides)) from None
+    config_name, schema = ROOTS.get(command, ROOTS["sweep"])
+    check([o for o in overrides if not o.startswith("hydra.")], schema, _groups(config_name))
+    cfg = _compose(overrides, config_name)
+    root = _root(cfg, schema)
     chosen = any(o.split("=", 1)[0].lstrip("+") == "experiment" for o in overrides)
     if not chosen and not root.sweep.levers and not root.sweep.uncertainties:
         raise ConfigError(
@@ -215,10 +208,7 @@ def prepare(overrides: list[str], command: str = "sweep") -> Plan:
         swept = {"scenario", "policy"} & set(design.columns)
         extra = [f"{g}={v}" for g, v in (("scenario", scenario), ("policy", policy)) if g in swept]
         kept = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") not in swept]
-        try:
-            bases[(scenario, policy)] = _group_base(tuple(o for o in [*kept, *extra] if _shapes_model(o)))
-        except errors as err:
-            raise ConfigError(_explain(err, [*kept, *extra])) from None
+        bases[(scenario, policy)] = _group_base(tuple(o for o in [*kept, *extra] if _shapes_model(o)))
 
     # every design point must validate now, not halfway through the sweep
     group_keys = [k for k in ("scenario", "policy") if k in design.columns]
@@ -545,13 +535,10 @@ def _fmt(value: Any) -> str:
 # --- the command ------------------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
-    from orgsim.errors import key_value_command
+SCHEMA = SweepRootConfig  # the root config's schema (configs/sweep.yaml)
+register = register_sweep_configs
 
-    return key_value_command(
-        "sweep",
-        list(sys.argv[1:] if argv is None else argv),
-        HELP.format(experiments=", ".join(api.choices_of("experiment"))),
-        lambda args: sweep_job(prepare(args), progress=sys.stderr.isatty()),
-        interrupted="interrupted; finished runs are stored, run the same command again to resume",
-    )
+
+def job(cfg, overrides: list[str]) -> None:
+    """The command: prepare the whole sweep, then run (or resume) it into its store."""
+    sweep_job(prepare(overrides), progress=sys.stderr.isatty())

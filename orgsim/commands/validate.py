@@ -11,14 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from orgsim.config.compose import config_dir, to_settings
+from orgsim.config.compose import to_settings
 from orgsim.config.schema import ValidateRootConfig, register_configs
-from orgsim.errors import one_line_errors
-from orgsim.rundir import is_staging, register_resolver
+from orgsim.rundir import register_resolver
 
 # The checks whose runs take the user's model config: the published figures, `replicates` organizations
 # (default 400, quick 24) of it run to at least 2016. The other checks run fixed sizes of their own.
@@ -57,13 +55,14 @@ def validate_job(cfg: DictConfig | ValidateRootConfig, output_dir: Path) -> list
     )
     output_dir.mkdir(parents=True, exist_ok=True)
     results = []
-    for check in checks:
-        started = time.perf_counter()
-        rows = check.run(ctx)
-        results.extend(rows)
-        if check.figure is not None:
-            check.figure(ctx, output_dir)
-        print(f"{check.name}: {len(rows)} rows in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    with ctx:  # one pool of workers for every check
+        for check in checks:
+            started = time.perf_counter()
+            rows = check.run(ctx)
+            results.extend(rows)
+            if check.figure is not None:
+                check.figure(ctx, output_dir)
+            print(f"{check.name}: {len(rows)} rows in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     write_csv(results, output_dir / "validation.csv")
     print(format_table(results))
     print(verdict(results))
@@ -72,16 +71,17 @@ def validate_job(cfg: DictConfig | ValidateRootConfig, output_dir: Path) -> list
 
 register_configs()
 register_resolver()
+SCHEMA = ValidateRootConfig  # the root config's schema (configs/validate.yaml)
+register = register_configs
+
+
+def check(settings: ValidateRootConfig) -> None:
+    """An unknown check is refused before any folder exists."""
+    from orgsim.validation import select
+
+    select(settings.validate.checks)
 
 
 def task(cfg: DictConfig) -> None:
-    """The job on a composed config; `orgsim validate` runs it once through orgsim.hydra_job, and Hydra's
-    multirun through `main`."""
-    output_dir = Path(HydraConfig.get().runtime.output_dir)
-    with one_line_errors("validate"):
-        validate_job(cfg, output_dir)
-    if not is_staging(output_dir):
-        print(f"outputs: {output_dir}")
-
-
-main = hydra.main(config_path=str(config_dir()), config_name="validate", version_base="1.3")(task)
+    """The job on a composed config, in the run directory orgsim.cli owns for it (orgsim.hydra_job)."""
+    validate_job(cfg, Path(HydraConfig.get().runtime.output_dir))

@@ -2,7 +2,7 @@
 
 `orgsim viz [port=8765] [assets=DIR] [overrides ...]` starts the page with the organization the
 overrides describe; `orgsim viz prepare-assets [assets=DIR]` fills Solara's offline asset cache from the
-npm registry. Not a Hydra app: it writes no run directory, it only serves the page.
+npm registry. It writes no run directory, it only serves the page.
 """
 
 from __future__ import annotations
@@ -11,49 +11,16 @@ import importlib.util
 import json
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from orgsim.config.schema import OrgsimConfig, bounded, one_of, register_configs
+from orgsim.config.validate import ConfigError
 
 DEFAULT_PORT = 8765
 HOST = "127.0.0.1"
-VIZ_KEYS = ("port", "assets")  # keys of this command, not of the config
+VIZ_KEYS = ("port", "assets", "action")  # keys of this command, not of the model's config
 NEEDS_EXTRA = "the page needs the viz extra: pip install -e '.[viz]'"
-USAGE = """usage: orgsim viz [port=8765] [assets=DIR] [key=value ...]
-       orgsim viz prepare-assets [assets=DIR]
-
-Serves the interactive page on http://127.0.0.1:PORT (Ctrl-C stops it). The key=value overrides set the
-organization the page starts with (as for `orgsim run`, e.g. scenario=locked_down policy=broker); the
-page's choosers and sliders change it from there (Reset applies them).
-prepare-assets fetches Solara's JavaScript from the npm registry (needs npm) into DIR, default {assets},
-so the page works without internet; `orgsim viz` uses that folder when it is prepared.
-"""
-
-
-class UsageError(ValueError):
-    pass
-
-
-def split_args(args: list[str]) -> tuple[dict[str, str], list[str]]:
-    """This command's own keys (port=, assets=) and the config overrides."""
-    own, overrides = {}, []
-    for arg in args:
-        key, _, value = arg.partition("=")
-        if key in VIZ_KEYS:
-            own[key] = value
-        else:
-            overrides.append(arg)
-    return own, overrides
-
-
-def parse_port(text: str | None) -> int:
-    if text is None:
-        return DEFAULT_PORT
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 1 <= port <= 65535:
-        raise UsageError(f"port must be an integer in [1, 65535]; got '{text}'")
-    return port
 
 
 def has_viz_extra() -> bool:
@@ -90,41 +57,44 @@ def prepare_assets(directory: Path) -> int:
     return 0
 
 
-def main(args: list[str]) -> int:
+ACTIONS = ("serve", "prepare-assets")
+
+
+@dataclass
+class VizRootConfig(OrgsimConfig):
+    """The root of `orgsim viz` (configs/viz.yaml): the organization the page starts with, and the page's
+    own keys."""
+
+    action: str = one_of("serve", ACTIONS, doc="serve the page, or prepare-assets for offline use")
+    port: int = bounded(DEFAULT_PORT, 1, 65535, doc="the page's port on 127.0.0.1")
+    assets: str | None = field(default=None, metadata={"doc": "Solara's offline asset folder"})
+
+
+SCHEMA = VizRootConfig
+
+
+def register() -> None:
+    from hydra.core.config_store import ConfigStore
+
+    register_configs()
+    ConfigStore.instance().store(name="orgsim_viz_schema", node=VizRootConfig)
+
+
+def job(cfg, overrides: list[str]) -> None:
+    """Serve the page (this process becomes the server) or prepare the offline assets."""
     from orgsim.viz import assets
 
-    if any(a in ("-h", "--help") for a in args):
-        print(USAGE.format(assets=assets.default_dir()))
-        return 0
-    prepare = bool(args) and args[0] == "prepare-assets"
-    own, overrides = split_args(args[1:] if prepare else args)
-    directory = Path(own["assets"]).expanduser() if own.get("assets") else assets.default_dir()
-    if prepare:
-        if overrides:
-            print(
-                f"orgsim viz prepare-assets: error: takes only assets=DIR; got {' '.join(overrides)}",
-                file=sys.stderr,
-            )
-            return 2
-        return prepare_assets(directory)
-    flags = [a for a in overrides if a.startswith("-")]
-    if flags:
-        print(f"orgsim viz: error: takes key=value overrides, not flags; got '{flags[0]}'", file=sys.stderr)
-        return 2
-    try:
-        port = parse_port(own.get("port"))
-    except UsageError as err:
-        print(f"orgsim viz: error: {err}", file=sys.stderr)
-        return 2
-    from orgsim.cli import check_overrides
-
-    problem = check_overrides(overrides)
-    if problem:
-        print(f"orgsim viz: error: {problem}", file=sys.stderr)
-        return 2
+    directory = Path(cfg.assets).expanduser() if cfg.assets else assets.default_dir()
+    model_overrides = [o for o in overrides if o.lstrip("+~").split("=", 1)[0] not in VIZ_KEYS]
+    if cfg.action == "prepare-assets":
+        if model_overrides:
+            raise ConfigError(f"prepare-assets takes only assets=DIR; got {' '.join(model_overrides)}")
+        code = prepare_assets(directory)
+        if code:
+            raise SystemExit(code)
+        return
     if not has_viz_extra():
-        print(f"orgsim viz: error: {NEEDS_EXTRA}", file=sys.stderr)
-        return 2
+        raise ConfigError(NEEDS_EXTRA)
     ready = assets.is_ready(directory)
     if not ready:
         print(
@@ -132,8 +102,7 @@ def main(args: list[str]) -> int:
             "the internet. Offline, run `orgsim viz prepare-assets` first.",
             file=sys.stderr,
         )
-    print(f"orgsim viz: serving the page at http://{HOST}:{port}  (Ctrl-C stops it)", flush=True)
+    print(f"orgsim viz: serving the page at http://{HOST}:{cfg.port}  (Ctrl-C stops it)", flush=True)
     # the server replaces this process: a stop signal reaches it directly and leaves no orphan behind
-    command = server_command(port)
-    os.execve(command[0], command, server_env(overrides, directory if ready else None))
-    return 0  # not reached
+    command = server_command(int(cfg.port))
+    os.execve(command[0], command, server_env(model_overrides, directory if ready else None))

@@ -11,7 +11,7 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from orgsim.config.schema import OrgsimConfig, ValidateRootConfig, register_configs
-from orgsim.config.validate import validate
+from orgsim.config.validate import check_ranges, validate
 from orgsim.rundir import register_resolver
 
 # configs/config.yaml names its run and sweep dirs with ${orgsim_run_id:}: every Hydra app that reads it
@@ -33,22 +33,15 @@ def compose(
     primary_dir: str | None = None,
     extra_dir: str | None = None,
 ) -> DictConfig:
-    """Compose the root config with Hydra's compose API (no run directory, no logging set-up).
+    """The root config composed as every command composes it (compose_job), without Hydra's own node
+    (no run directory, no logging set-up).
 
     `primary_dir` and `extra_dir` play the parts of Hydra's --config-path and --config-dir flags.
     """
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-
-    register_configs()
-    register_resolver()
-    if primary_dir is None and extra_dir is None:
-        with (
-            global_hydra(),
-            initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"),
-        ):
-            return hydra_compose(config_name=config_name, overrides=list(overrides))
-    return _compose_with_search_path(list(overrides), config_name, primary_dir, extra_dir)
+    _, cfg = compose_job("orgsim", list(overrides), config_name, primary_dir, extra_dir)
+    with open_dict(cfg):
+        cfg.pop("hydra", None)  # its interpolations need a running Hydra app
+    return cfg
 
 
 @contextlib.contextmanager
@@ -91,16 +84,29 @@ def search_path(primary_dir: str | None = None, extra_dir: str | None = None):
     return path
 
 
-def _compose_with_search_path(
-    overrides: list[str], config_name: str, primary_dir: str | None, extra_dir: str | None
-) -> DictConfig:
-    """What `@hydra.main` composes for --config-path / --config-dir, without the `hydra` node."""
-    from orgsim.hydra_job import HydraJob
+def compose_job(
+    task_name: str,
+    overrides: list[str],
+    config_name: str = "config",
+    primary_dir: str | None = None,
+    extra_dir: str | None = None,
+):
+    """Hydra's app object and the job's composed config (the `hydra` node included), as `@hydra.main`
+    composes them for one run: the same search path, task name and logging configuration."""
+    from hydra import version
+    from hydra._internal.hydra import Hydra
+    from hydra.types import RunMode
 
-    cfg = HydraJob("orgsim", overrides, config_name, primary_dir, extra_dir).cfg
-    with open_dict(cfg):
-        cfg.pop("hydra", None)  # its interpolations need a running Hydra app
-    return cfg
+    version.setbase("1.3")
+    register_configs()
+    register_resolver()
+    path = search_path(primary_dir, extra_dir)
+    with global_hydra():  # create_main_hydra2 installs its Hydra globally; only the job's run should
+        hydra = Hydra.create_main_hydra2(task_name=task_name, config_search_path=path)
+        cfg = hydra.compose_config(
+            config_name, list(overrides), run_mode=RunMode.RUN, with_log_configuration=True
+        )
+    return hydra, cfg
 
 
 # The schema of each shipped root config (`orgsim validate` composes validate.yaml)
@@ -123,7 +129,7 @@ def to_settings(cfg: DictConfig, schema: type = OrgsimConfig) -> OrgsimConfig:
         settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
         if len(_VALIDATED) >= 16:
             _VALIDATED.pop(next(iter(_VALIDATED)))
-        _VALIDATED[key] = validate(settings)
+        _VALIDATED[key] = validate(settings) if isinstance(settings, OrgsimConfig) else check_ranges(settings)
     return copy.deepcopy(_VALIDATED[key])  # a private copy: callers may change theirs
 
 

@@ -570,9 +570,21 @@ class DecisionConfig:
 # --- policy --------------------------------------------------------------------------------------------
 
 
+def only_for(policies: tuple[str, ...], spec):
+    """`spec` (a field) read only by these policies' behaviour: a value set for another policy, which would
+    change nothing, is refused (orgsim.config.validate)."""
+    spec.metadata = {**spec.metadata, "policies": policies}  # dataclasses.field keeps a mapping proxy
+    return spec
+
+
 @dataclass
 class PolicyConfig:
-    """What a policy sets: what departments may do, how IT responds, who funds and who curates."""
+    """What a policy sets: what departments may do, how IT responds, who funds and who curates.
+
+    One schema for every policy, with each policy's own keys marked (`only_for`): a key another policy
+    reads is refused. The keys every policy reads (request delay, integration service, innovation shift,
+    scouting) are the pathways the switched-off study (orgsim.analysis.mechanisms) moves between policies.
+    """
 
     name: str = field(default=MISSING, metadata={"choices": POLICIES})
     governance: str = one_of("neutral", GOVERNANCE)
@@ -584,17 +596,22 @@ class PolicyConfig:
     integration_service: bool = True
     # innovation_partner: the funding the policy brings (share of IT budget moved run -> innovation at start)
     innovation_shift: float = bounded(0.0, 0.0, 1.0)
-    catalogue_max_risk: float = unit(0.5)  # broker: tools at or below this risk are in the app store
+    # broker: tools at or below this risk are in the app store; social_coe: the risk line of the CoE's rules
+    catalogue_max_risk: float = only_for(("broker", "social_coe"), unit(0.5))
     # broker: IT's curation and integration work per brokered deployment, as a share of its deploy effort
-    curation_share: float = unit(
-        0.5,
-        plausible=(0.25, 1.0),
-        doc="broker: IT work per brokered deployment, as a share of its deploy effort",
+    curation_share: float = only_for(
+        ("broker",),
+        unit(
+            0.5,
+            plausible=(0.25, 1.0),
+            doc="broker: IT work per brokered deployment, as a share of its deploy effort",
+        ),
     )
     scouting_rate: float = unit(0.0)  # innovation_partner: monthly chance IT proposes a tool to a department
-    coe_lead: str = one_of("marketing", ("marketing", "it"))
-    coe_capacity: float = positive(0.0)  # social_coe: work units per month the CoE's members contribute
-    coe_review_months: float = positive(0.0)  # social_coe: delay of the CoE's decision
+    coe_lead: str = only_for(("social_coe",), one_of("marketing", ("marketing", "it")))
+    # social_coe: work units per month the CoE's members contribute
+    coe_capacity: float = only_for(("social_coe",), positive(0.0))
+    coe_review_months: float = only_for(("social_coe",), positive(0.0))  # social_coe: delay of its decision
 
 
 # --- scenario and root -----------------------------------------------------------------------------
@@ -643,7 +660,9 @@ class MetricsConfig:
 
 
 @dataclass
-class OrgsimConfig:
+class ModelConfig:
+    """The model's parameters: everything `Organization` reads, and nothing about how it is run."""
+
     scenario: ScenarioConfig = MISSING
     policy: PolicyConfig = MISSING
     org: OrgConfig = MISSING
@@ -652,17 +671,39 @@ class OrgsimConfig:
     environment: EnvironmentConfig = field(default_factory=EnvironmentConfig)
     decision: DecisionConfig = field(default_factory=DecisionConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
-    start_year: int = bounded(2012, 1900, 2200)
-    years: int = bounded(5, 1, 100)
-    replicates: int = bounded(400, 1, 100_000)
-    seed: int = bounded(0, 0, 2**63 - 1)
-    workers: int = bounded(0, 0, 1024)  # 0: one per CPU core
-    overwrite: bool = False  # replace complete results in hydra.run.dir (kept until the new run completes)
-    force: bool = False  # run even when the memory estimate exceeds what the machine can spare
+    start_year: int = bounded(2012, 1900, 2200, doc="calendar year of the first month")
+    years: int = bounded(5, 1, 100, doc="horizon in years")
+
+
+@dataclass
+class OrgsimConfig(ModelConfig):
+    """The root of `orgsim run`: the model's parameters plus the run settings, which the model never
+    reads (how many organizations, from which seed, on how many processes, into which folder)."""
+
+    replicates: int = bounded(400, 1, 100_000, doc="organizations simulated (one seed each)")
+    seed: int = bounded(0, 0, 2**63 - 1, doc="base seed; replicate i runs with its own seed drawn from it")
+    workers: int = bounded(0, 0, 1024, doc="worker processes; 0: one per CPU core")
+    overwrite: bool = field(
+        default=False,
+        metadata={
+            "doc": "replace this command's earlier results in hydra.run.dir (kept until the new ones are in)"
+        },
+    )
+    force: bool = field(
+        default=False, metadata={"doc": "run even when the estimate exceeds what the machine can spare"}
+    )
     # orgsim run: also give the verdict over the calibration posterior, drawing this many of the accepted
     # calibration sets (configs/calibrated/abc_2012_posterior.csv; replicates / sets organizations each):
     # the share marginalized with an interval of chance plus parameter uncertainty. 0: off.
-    posterior_sets: int = bounded(0, 0, 1000)
+    posterior_sets: int = bounded(
+        0, 0, 1000, doc="also give the verdict over this many calibration posterior sets (0: off)"
+    )
+
+
+# The run settings: keys of the root config that are not the model's parameters.
+RUN_SETTINGS = tuple(
+    f for f in OrgsimConfig.__dataclass_fields__ if f not in ModelConfig.__dataclass_fields__
+)
 
 
 VALIDATION_SIZES = ("full", "quick")

@@ -87,7 +87,19 @@ def _walk(path: str, node: Any) -> None:
                 _walk(f"{path}.{i}", value)
 
 
+def _check_policy_keys(policy: Any) -> None:
+    """A key of another policy set to anything but its default changes nothing: refused."""
+    for f in dataclasses.fields(policy):
+        readers = f.metadata.get("policies")
+        if readers and policy.name not in readers and getattr(policy, f.name) != f.default:
+            raise ConfigError(
+                f"policy.{f.name} is read only by {', '.join(readers)}; policy {policy.name} ignores it "
+                f"(choose policy={readers[0]} or leave policy.{f.name} out)"
+            )
+
+
 def _check_cross_references(cfg: OrgsimConfig) -> None:
+    _check_policy_keys(cfg.policy)
     departments = list(cfg.org.departments)
     tools = list(cfg.catalogue.tools)
     if not departments:
@@ -171,6 +183,12 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
                 f"environment.{name}.end must be at least environment.{name}.start ({trend.start:g}); "
                 f"got {trend.end:g}"
             )
+
+
+def check_ranges(node: Any) -> Any:
+    """Check every range and choice the schema of `node` (any settings dataclass) declares."""
+    _walk("", node)
+    return node
 
 
 def validate(cfg: OrgsimConfig) -> OrgsimConfig:

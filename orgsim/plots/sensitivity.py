@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 
 from orgsim.plots.figure import in_words, new_figure, titled, words
 
-INDICES = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma")}
+# hdmr: the emulator's indices (orgsim analyze sensitivity emulator=true), the same shares as Sobol's
+INDICES = {"sobol": ("S1", "ST"), "hdmr": ("S1", "ST"), "morris": ("mu_star", "sigma")}
 INDEX_LABELS = {
     "S1": "first-order (S1)",
     "ST": "total (ST)",
@@ -87,7 +88,8 @@ def sensitivity_figure(
     ax.invert_yaxis()
     ax.axvline(0, color="0.3", linewidth=0.8)
     # A Sobol estimate from a finite sample can fall below 0 or above 1: it is an index, not a share.
-    ax.set_xlabel("Sobol index" if method == "sobol" else f"Morris elementary effect on {words(outcome)}")
+    xlabel = {"sobol": "Sobol index", "hdmr": "Sobol index (from the HDMR emulator)"}
+    ax.set_xlabel(xlabel.get(method, f"Morris elementary effect on {words(outcome)}"))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", frameon=False, fontsize="small")
 

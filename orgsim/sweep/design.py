@@ -61,6 +61,15 @@ class SweepRootConfig(OrgsimConfig):
     resume: bool = True  # false: a new folder, even if this sweep's folder holds finished runs
 
 
+@dataclass
+class CalibrateRootConfig(SweepRootConfig):
+    """The root of `orgsim calibrate`: a sweep (experiment=calibration by default) and the ABC's share."""
+
+    accept: float = field(  # checked by orgsim.commands.calibrate: in (0, 1]
+        default=0.05, metadata={"doc": "share of parameter sets kept, in (0, 1], nearest the targets first"}
+    )
+
+
 def register_sweep_configs() -> None:
     from hydra.core.config_store import ConfigStore
 
@@ -69,6 +78,7 @@ def register_sweep_configs() -> None:
     register_configs()
     cs = ConfigStore.instance()
     cs.store(name="orgsim_sweep_schema", node=SweepRootConfig)
+    cs.store(name="orgsim_calibrate_schema", node=CalibrateRootConfig)
     cs.store(group="executor", name="executor_schema", node=ExecutorConfig, package="executor")
 
 

@@ -59,6 +59,18 @@ class Context:
     workers: int = 1
     settings: Any = None
     data: dict[str, Any] = field(default_factory=dict)
+    # Inside `with ctx:` every map shares one pool of workers, ended when the block ends.
+    _evaluator: Any = field(default=None, init=False, repr=False)
+    _shared: bool = field(default=False, init=False, repr=False)
+
+    def __enter__(self) -> Context:
+        self._shared = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        evaluator, self._evaluator, self._shared = self._evaluator, None, False
+        if evaluator is not None:
+            evaluator.close(abort=exc[0] is not None)
 
     @property
     def quick(self) -> bool:
@@ -74,12 +86,17 @@ class Context:
         return np.random.SeedSequence([self.seed, zlib.crc32(check.encode())]).spawn(count)
 
     def map(self, function: Callable, tasks: list) -> list:
-        """`function(task)` for every task, in order: serially, or in worker processes (orgsim.evaluators)."""
+        """`function(task)` for every task, in order, in worker processes (orgsim.evaluators): one pool for
+        the whole `with ctx:` block, or one per call outside it."""
         from orgsim.evaluators import make_evaluator
 
-        workers = min(self.workers or (os.cpu_count() or 1), len(tasks))
-        with make_evaluator("processes", max(workers, 1)) as evaluator:
-            return evaluator.map(function, [(task,) for task in tasks])
+        if not self._shared:
+            workers = min(self.workers or (os.cpu_count() or 1), len(tasks))
+            with make_evaluator("processes", max(workers, 1)) as evaluator:
+                return evaluator.map(function, [(task,) for task in tasks])
+        if self._evaluator is None:
+            self._evaluator = make_evaluator("processes", max(self.workers or (os.cpu_count() or 1), 1))
+        return self._evaluator.map(function, [(task,) for task in tasks])
 
 
 @dataclass(frozen=True)
