@@ -46,6 +46,7 @@ def test_plot_trajectories(timeseries: pd.DataFrame, tmp_path: Path) -> None:
         timeseries,
         tmp_path / "figs" / "trajectories.png",
         title="baseline",
+        start_year=2024,
         strategic_threshold=0.55,
         custodian_threshold=0.35,
     )
@@ -55,7 +56,7 @@ def test_plot_trajectories(timeseries: pd.DataFrame, tmp_path: Path) -> None:
 
 
 def test_plot_channels(timeseries: pd.DataFrame, tmp_path: Path) -> None:
-    out = plot_channels(timeseries, tmp_path / "figs" / "channels.png", title="baseline")
+    out = plot_channels(timeseries, tmp_path / "figs" / "channels.png", title="baseline", start_year=2024)
     assert out == tmp_path / "figs" / "channels.png"
     _assert_png(out)
     assert len(plt.get_fignums()) == 0
@@ -63,14 +64,21 @@ def test_plot_channels(timeseries: pd.DataFrame, tmp_path: Path) -> None:
 
 def test_missing_column_is_reported(timeseries: pd.DataFrame, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="deployments_byot"):
-        plot_channels(timeseries.drop(columns="deployments_byot"), tmp_path / "c.png", title="x")
+        plot_channels(
+            timeseries.drop(columns="deployments_byot"), tmp_path / "c.png", title="x", start_year=2024
+        )
 
 
 def test_per_department_table_is_refused(timeseries: pd.DataFrame, tmp_path: Path) -> None:
     doubled = pd.concat([timeseries, timeseries])
     with pytest.raises(ValueError, match="one row per replicate and month"):
         plot_trajectories(
-            doubled, tmp_path / "t.png", title="x", strategic_threshold=0.55, custodian_threshold=0.35
+            doubled,
+            tmp_path / "t.png",
+            title="x",
+            start_year=2024,
+            strategic_threshold=0.55,
+            custodian_threshold=0.35,
         )
 
 

@@ -7,15 +7,16 @@ import re
 import tarfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from orgsim.cli import main
-from orgsim.config.compose import compose
+from orgsim.config.compose import compose, load_settings
 from orgsim.model import metrics
 from orgsim.runner import replicate_seeds
 from orgsim.viz import assets, views
-from orgsim.viz.model import CONTROLS, PageOrganization, page_overrides, starting_values
+from orgsim.viz.model import CONTROLS, FOLLOW, PageOrganization, page_overrides, starting_values
 
 ONE_YEAR = ("years=1",)
 
@@ -46,7 +47,8 @@ def test_page_model_matches_orgsim_run_first_year(tmp_path):
 def test_controls_start_at_the_composed_config_and_add_only_what_changed():
     start = starting_values(["scenario=locked_down", "it.budget=5000"])
     assert start["scenario_name"] == "locked_down"
-    assert start["governance"] == "strict"
+    assert start["governance"] == FOLLOW  # the scenario's own stance (strict) until a student picks one
+    assert starting_values(["policy.governance=enabling"])["governance"] == "enabling"
     assert start["it_budget"] == 5000.0
     assert set(start) == {c.name for c in CONTROLS}
     assert page_overrides({"it_budget": 5000.0}, ["scenario=locked_down", "it.budget=5000"]) == [
@@ -54,8 +56,55 @@ def test_controls_start_at_the_composed_config_and_add_only_what_changed():
         "it.budget=5000",
     ]
     assert page_overrides({"cloud_push": 0.1 + 0.2}) == ["environment.cloud_push=0.3"]
+    assert page_overrides({"governance": FOLLOW, "policy": "laissez_faire"}) == ["policy=laissez_faire"]
+    assert page_overrides({"governance": "strict"}) == ["policy.governance=strict"]
     with pytest.raises(KeyError, match="unknown control"):
         page_overrides({"capacity": 3})
+
+
+def test_the_governance_chooser_never_contradicts_the_stance_the_organization_runs_with():
+    # laissez-faire brings its own stance; a chooser left "as set" must not pin the default's
+    model = PageOrganization(policy="laissez_faire", base=ONE_YEAR)
+    shown = views.settings_text(model, CONTROLS)
+    assert f"Governance strictness: {model.setting.policy.governance}" in shown
+    assert model.setting.policy.governance == load_settings(["policy=laissez_faire"]).policy.governance
+    assert PageOrganization(governance="strict", base=ONE_YEAR).setting.policy.governance == "strict"
+
+
+def test_every_slider_shows_its_value_and_starts_on_its_grid():
+    pytest.importorskip("solara", reason="needs the viz extra: pip install -e '.[viz]'")
+    from orgsim.viz import app
+
+    params = app.model_params(())
+    sliders = {k: v for k, v in params.items() if isinstance(v, dict) and v["type"].startswith("Slider")}
+    assert "seed" in sliders
+    for spec in sliders.values():
+        assert app._decimals(spec["step"]) >= app._decimals(spec["value"])  # the browser rounds to the step
+        assert ((spec["value"] - spec["min"]) / spec["step"]) == pytest.approx(
+            round((spec["value"] - spec["min"]) / spec["step"]), abs=1e-6
+        )
+        assert app.slider_label(spec["label"], spec["value"]).endswith(f": {spec['value']:g}")
+    assert app.slider_label("Seed", 3) == "Seed: 3"
+
+
+def test_the_page_speaks_in_words_and_calendar_time():
+    model = PageOrganization(base=ONE_YEAR)
+    chart = views.trajectory_svg(model)
+    assert ">IT influence</text>" in chart and ">shadow share</text>" in chart  # legend from the registry
+    assert ">2012</text>" in chart and ">year</text>" in chart
+    assert chart.count('class="now"') >= 2  # month 0 shows the starting state as points
+    assert 'class="series"' in views.channel_svg(model)
+    assert views.headline_text(model).startswith("Jan 2012 (month 0): shadow share ")
+    glossary = views.glossary_html()
+    for term in ("BYOT", "Shadow", "IT influence", "IT spend share", "Seed"):
+        assert f"<dt>{term}</dt>" in glossary
+    colours = [views.HEADLINE_COLOURS[0], *views.COMPONENT_COLOURS]
+
+    def rgb(c):
+        return np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+    red = rgb(views.HEADLINE_COLOURS[0])
+    assert min(np.abs(rgb(c) - red).sum() for c in colours[1:]) > 150  # nothing near the shadow red
 
 
 @pytest.mark.slow
@@ -135,6 +184,19 @@ def test_page_steps_server_side():
     assert rc.find(v.Html, class_="orgsim-status").widget.children[0].startswith("Month 0 (")
     assert rc.find(v.Html, class_="orgsim-overrides").widget.children == ["Overrides: scenario=locked_down"]
     assert "Governance strictness: strict" in rc.find(v.Html, class_="orgsim-settings").widget.children[0]
+    # laissez-faire and Reset: the chooser still says what the organization runs with
+    rc.find(v.Select, label="IT policy").widget.v_model = "laissez_faire"
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    stance = load_settings(["scenario=locked_down", "policy=laissez_faire"]).policy.governance
+    assert rc.find(v.Select, label="Governance strictness").widget.v_model == FOLLOW
+    assert f"Governance strictness: {stance}" in rc.find(v.Html, class_="orgsim-settings").widget.children[0]
+    # every slider names its value, the seed's included; none of Mesa's interval sliders or thread switch
+    labels = [w.label for w in rc.find(v.Slider).widgets]
+    assert "Seed: 0" in labels
+    assert all(re.search(r": -?[0-9.e+-]+$", label) for label in labels), labels
+    assert not any("Interval" in label for label in labels)
+    assert not rc.find(v.Checkbox, label="Use Threads").widgets
+    assert "<dt>BYOT</dt>" in repr(rc.find(v.Html).widgets)  # the glossary beside the charts
 
 
 @pytest.mark.parametrize(

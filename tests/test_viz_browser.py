@@ -42,15 +42,12 @@ PLAY_TO = 12
 
 
 def _moved_budget(presses: int) -> float:
-    """The IT budget after `presses` ArrowRight presses from the default (the slider's grid must hold the
-    default, or the slider would snap it away before the user touches it)."""
-    from orgsim.config.compose import load_settings
-    from orgsim.viz.model import CONTROLS
+    """The IT budget after `presses` ArrowRight presses from the default (the page puts the slider's grid
+    through the default, so the slider does not snap it away before the user touches it)."""
+    from orgsim.viz.app import model_params
 
-    control = next(c for c in CONTROLS if c.name == "it_budget")
-    start = load_settings([]).it.budget
-    assert ((start - control.low) / control.step).is_integer()
-    return start + presses * control.step
+    spec = model_params(())["it_budget"]
+    return spec["value"] + presses * spec["step"]
 
 
 MONTH_AT_LEAST = """n => {
@@ -134,10 +131,16 @@ def _expected(steps: int, **controls) -> dict[str, list[float]]:
 
 
 def _slider(page, label: str):
+    """The slider whose label is `label: VALUE` (the page shows each slider's value in its label)."""
     box = page.locator(".v-input").filter(
-        has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}$"))
+        has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}: "))
     )
     return box.get_by_role("slider")
+
+
+def _choose(page, label: str, option: str) -> None:
+    page.locator(".v-select").filter(has=page.locator("label", has_text=label)).click()
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def _step(page, month: int, clicks: list[float]) -> None:
@@ -171,7 +174,12 @@ def test_page_steps_and_follows_sliders(server, tmp_path):
             before = {n: _series(page, n) for n in ("shadow_share", "it_influence")}
             assert before == _expected(STEPS)
             headline = page.locator(".orgsim-headline").inner_text()
-            assert headline.startswith(f"month {STEPS}: shadow_share {before['shadow_share'][-1]:.3f}")
+            assert headline.startswith(
+                f"Apr 2012 (month {STEPS}): shadow share {before['shadow_share'][-1]:.3f}"
+            )
+            for mesa_internal in ("Play Interval", "Render Interval", "Use Threads", "Information", "Page 0"):
+                assert page.get_by_text(mesa_internal).count() == 0, mesa_internal
+            assert _slider(page, "Seed").count() == 1  # the seed slider shows its value in its label
 
             # move two sliders with the keyboard, then Reset applies them (Mesa's convention)
             moved = _moved_budget(4)
@@ -207,6 +215,22 @@ def test_page_steps_and_follows_sliders(server, tmp_path):
             assert played == _expected(month, it_budget=moved, seed=1)
             for selector in (".orgsim-channels polygon.series", ".orgsim-network .node", ".orgsim-table tr"):
                 assert page.locator(selector).count() > 0, selector
+
+            # a policy with its own governance stance, then Reset: the chooser and the run agree
+            from orgsim.config.compose import load_settings
+            from orgsim.viz.model import FOLLOW
+
+            _choose(page, "IT policy", "laissez_faire")
+            page.get_by_role("button", name="Reset").click()
+            page.get_by_text("policy=laissez_faire").first.wait_for(timeout=30_000)
+            stance = load_settings(["policy=laissez_faire"]).policy.governance
+            governance = page.locator(".v-select").filter(
+                has=page.locator("label", has_text="Governance strictness")
+            )
+            assert FOLLOW in governance.inner_text()
+            assert f"Governance strictness: {stance}" in page.locator(".orgsim-settings").inner_text()
+            for month in range(1, 25):
+                _step(page, month, clicks)
 
             ARTIFACTS.mkdir(exist_ok=True)
             shot = ARTIFACTS / "viz_page.png"

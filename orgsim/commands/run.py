@@ -144,10 +144,11 @@ def _write_outputs(setting, output_dir: Path, summary: dict, plotted, staging: P
                 plotted,
                 p,
                 title=title,
+                start_year=setting.start_year,
                 strategic_threshold=m.strategic_threshold,
                 custodian_threshold=m.custodian_threshold,
             ),
-            "channels.png": lambda p: plot_channels(plotted, p, title=title),
+            "channels.png": lambda p: plot_channels(plotted, p, title=title, start_year=setting.start_year),
             "marginalized_by_year.png": lambda p: plot_marginalized_by_year(
                 summary, p, title=title, start_year=setting.start_year
             ),

@@ -1,5 +1,5 @@
-"""Figures of active deployments by channel over time, stacked, averaged across runs: a run's own (months
-since start) and, from a plot spec, one panel per lever setting over calendar time."""
+"""Figures of active deployments by channel over time, stacked, averaged across runs: a run's own and, from a
+plot spec, one panel per lever setting, both over calendar years."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
-from orgsim.plots.figure import new_figure, titled, wrapped, year_axis
+from orgsim.plots.figure import (
+    calendar_years,
+    in_words,
+    mark_if_all_zero,
+    new_figure,
+    titled,
+    wrapped,
+    year_axis,
+)
 
 # Stack order bottom to top; IT-involved channels in blue/green, outside-IT ones in orange/red.
 CHANNEL_STYLES = {
@@ -21,8 +28,18 @@ CHANNEL_STYLES = {
 }
 
 
-def plot_channels(timeseries: pd.DataFrame, path: Path, *, title: str) -> Path:
-    """Save the stacked-area figure of mean active deployments by channel at `path` and return `path`."""
+def plot_channels(timeseries: pd.DataFrame, path: Path, *, title: str, start_year: int) -> Path:
+    """Save `run_channels_figure` as a PNG at `path` and return `path`."""
+    fig = run_channels_figure(timeseries, title=title, start_year=start_year)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    return path
+
+
+def run_channels_figure(timeseries: pd.DataFrame, *, title: str, start_year: int) -> Figure:
+    """The stacked areas of a run's mean active deployments by channel over calendar years (month 0 is
+    January of `start_year`)."""
     columns = [f"deployments_{name}" for name in CHANNEL_STYLES]
     missing = [c for c in ("replicate", "month", *columns) if c not in timeseries.columns]
     if missing or timeseries.empty:
@@ -38,13 +55,15 @@ def plot_channels(timeseries: pd.DataFrame, path: Path, *, title: str) -> Path:
     FigureCanvasAgg(fig)
     ax = fig.subplots()
     labels, colors = zip(*CHANNEL_STYLES.values(), strict=True)
-    ax.stackplot(mean.index, *(mean[c] for c in columns), labels=labels, colors=colors, alpha=0.9)
+    years = calendar_years(mean.index, start_year)
+    ax.stackplot(years, *(mean[c] for c in columns), labels=labels, colors=colors, alpha=0.9)
 
-    ax.set_xlabel("month since start")
+    ax.set_xlabel("year")
     ax.set_ylabel("active deployments (mean across replicates)")
-    ax.set_xlim(mean.index.min(), mean.index.max())
+    ax.set_xlim(years.min(), years.max())
     ax.set_ylim(bottom=0)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    year_axis(ax)
+    mark_if_all_zero(ax, mean.to_numpy().ravel(), "active deployments")
     ax.grid(alpha=0.3)
     ax.set_axisbelow(True)
     # Reversed so the legend reads top to bottom like the stack.
@@ -53,11 +72,7 @@ def plot_channels(timeseries: pd.DataFrame, path: Path, *, title: str) -> Path:
 
     fig.suptitle(title, fontweight="bold")
     fig.text(0.5, -0.01, f"n = {n} replicates; mean per month", ha="center", va="top", fontsize="small")
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150, bbox_inches="tight")
-    return path
+    return fig
 
 
 # --- from a plot spec: calendar time, one panel per lever setting -----------------------------------------
@@ -103,7 +118,7 @@ def channel_mix_figure(
         ax.set_axisbelow(True)
         if label is not None:
             ax.set_title(
-                wrapped(f"{group_title}: {label}" if "=" not in label else label),
+                wrapped(in_words(f"{group_title}: {label}" if "=" not in label else label)),
                 loc="left",
                 fontsize="small",
             )
@@ -111,6 +126,9 @@ def channel_mix_figure(
     # clipped the others)
     top = float(drawn[names].sum(axis=1).max()) if len(drawn) else 1.0
     axes[0].set_ylim(0, max(top, 1e-9) * 1.05)
+    for ax, label in zip(axes, labels, strict=False):
+        part = drawn if label is None else drawn[drawn["group"] == label]
+        mark_if_all_zero(ax, part[names].to_numpy().ravel(), "active deployments")
     for ax in axes[len(labels) :]:
         ax.axis("off")
     for ax in axes.reshape(rows, columns)[:, 0]:

@@ -8,7 +8,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from orgsim.intervals import wilson_interval
-from orgsim.plots.figure import axis_label, group_colors, groups_of, new_figure, titled
+from orgsim.plots.figure import (
+    axis_label,
+    group_colors,
+    groups_of,
+    in_words,
+    mark_if_all_zero,
+    new_figure,
+    titled,
+    words,
+)
 
 
 def comparison_table(runs: pd.DataFrame, outcome: str, distribution: str, group: str) -> pd.DataFrame:
@@ -53,7 +62,7 @@ def comparison_figure(
     """Left: share of runs with `outcome` per group (bars, Wilson 95% intervals); right: box plots of
     `distribution` per group (box: quartiles, whiskers: 5-95%)."""
     drawn = comparison_table(runs, outcome, distribution, group)
-    labels = [str(g) for g in drawn["group"]]
+    labels = [in_words(str(g)) for g in drawn["group"]]
     colors = group_colors(len(labels))
     fig = new_figure(width, height)
     shares, spread = fig.subplots(1, 2)
@@ -71,10 +80,13 @@ def comparison_figure(
             fontsize="x-small",
             va="bottom",
         )
+    mark_if_all_zero(shares, share, f"share of runs {words(outcome)}")
     shares.set_yticks(y, labels)
-    shares.set_ylabel(group_title)
+    shares.set_ylabel(in_words(group_title))
     shares.set_xlim(0, 1)
-    shares.set_xlabel(f"share of runs {outcome} (0-1)" if outcome != "marginalized" else axis_label(outcome))
+    shares.set_xlabel(
+        f"share of runs {words(outcome)} (0-1)" if outcome != "marginalized" else axis_label(outcome)
+    )
     shares.invert_yaxis()
     shares.grid(axis="x", alpha=0.3)
     shares.legend(loc="lower right", fontsize="small", frameon=False)

@@ -3,6 +3,7 @@ group colours, the subtitle, and saving. Takes and returns matplotlib objects; r
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -12,27 +13,80 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from orgsim.outcomes import MONTHLY, RUN, outcome
+from orgsim.outcomes import DEPARTMENT_OUTCOMES, MONTHLY, MONTHLY_OUTCOMES, RUN, RUN_OUTCOMES, outcome
 
 FORMATS = ("png", "svg", "pdf")
+
+# Abbreviations a reader knows in capitals; config group names that add nothing to a lever's name.
+_CAPITALS = {"it": "IT", "cio": "CIO", "byot": "BYOT", "saas": "SaaS", "coe": "CoE", "hr": "HR"}
+_GROUPS = ("policy", "org", "environment", "scenario", "departments")
+_DOTTED = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+\b")
+_NAMES = {o.name for o in (*MONTHLY_OUTCOMES, *RUN_OUTCOMES, *DEPARTMENT_OUTCOMES) if "_" in o.name}
+_FILES = ("parquet", "yaml", "json", "png", "svg", "pdf", "csv", "py")
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _plain(text: str) -> str:
+    return " ".join(_CAPITALS.get(w, w) for w in text.replace("_", " ").split())
+
+
+def words(name: str) -> str:
+    """A column or config key in words: an outcome's short name from the registry, a dotted lever key by
+    its last two parts (`it.cio.willingness` -> "CIO willingness", `org.departments.hr.budget` -> "HR
+    budget"), anything else with spaces for underscores."""
+    name = str(name)
+    base = name.removeprefix("final_")
+    declared = outcome(base, MONTHLY) or outcome(name, RUN)
+    if declared is not None and "." not in name:
+        text = declared.short or _plain(declared.name)
+        return f"final-year {text}" if name.startswith("final_") and declared.scope == MONTHLY else text
+    if "." in name:
+        parts = [p for p in name.split(".") if p not in _GROUPS] or name.split(".")
+        return _plain(" ".join(parts[-2:]))
+    return _plain(name)
+
+
+def in_words(text: str) -> str:
+    """`text` with every dotted config key and every registered snake_case outcome name put in words (for
+    titles, captions, legend and panel labels that carry names composed elsewhere)."""
+    text = _DOTTED.sub(
+        lambda m: m.group(0) if m.group(0).rsplit(".", 1)[1] in _FILES else words(m.group(0)), str(text)
+    )
+    return _SNAKE.sub(
+        lambda m: words(m.group(0)) if m.group(0).removeprefix("final_") in _NAMES else m.group(0), text
+    )
+
+
+def mark_if_all_zero(ax, values, what: str) -> bool:
+    """Write on the axes that every value drawn is zero (bars and stacks of zeros draw nothing), so an empty
+    chart is not read as a missing one. True when it wrote the note."""
+    values = pd.to_numeric(pd.Series(list(values)), errors="coerce").dropna()
+    if len(values) == 0 or (values != 0).any():
+        return False
+    ax.text(
+        0.5, 0.5, f"{what}: 0 everywhere", transform=ax.transAxes, ha="center", va="center",
+        fontsize="medium", color="0.25", bbox={"facecolor": "white", "edgecolor": "0.6", "pad": 4},
+    )  # fmt: skip
+    return True
 
 
 def axis_label(column: str) -> str:
     """A label with units for a column of the timeseries or runs table."""
     base = column.removeprefix("final_")
     declared = outcome(base, MONTHLY) or outcome(column, RUN)
+    name = words(base)
     if declared is not None:
-        text = declared.label
+        text = f"{name} ({declared.unit})"
     elif base.startswith("deployments_"):
-        text = f"{base} (active deployments)"
+        text = f"{name} (active deployments)"
     elif "share" in base:
-        text = f"{base} (share, 0-1)"
+        text = f"{name} (share, 0-1)"
     elif "month" in base:
-        text = f"{base} (months)"
+        text = f"{name} (months)"
     elif any(word in base for word in ("spend", "budget", "cost")):
-        text = f"{base} (k USD)"
+        text = f"{name} (k USD)"
     else:
-        text = base
+        text = name
     return f"final-year {text}" if column.startswith("final_") else text
 
 
@@ -57,6 +111,11 @@ def groups_of(table: pd.DataFrame, group: str | None) -> list[tuple[object, pd.D
     return [(key, part) for key, part in table.groupby(group, observed=True, sort=True)]
 
 
+def calendar_years(months, start_year: int):
+    """Months since the start as fractional calendar years (month 0 is January of `start_year`)."""
+    return start_year + pd.Series(months, dtype=float).to_numpy() / 12
+
+
 def year_axis(ax) -> None:
     """Whole calendar years on a time axis whose values are fractional years."""
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -71,6 +130,7 @@ def wrapped(label: str) -> str:
 def titled(fig: Figure, title: str, caption: str) -> None:
     """Bold title on top; the caption (scenario, run counts, what bands and bars mean) in small type at the
     bottom, where constrained layout keeps room for it."""
+    title, caption = in_words(title), in_words(caption)
     fig.suptitle(title, fontweight="bold")
     # About 15 small characters per inch: a long caption wraps instead of running off the image.
     fig.supxlabel(textwrap.fill(caption, width=int(fig.get_figwidth() * 15)), fontsize="small", color="0.25")

@@ -11,12 +11,22 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from orgsim.intervals import wilson_interval
-from orgsim.plots.figure import group_colors, groups_of, new_figure, titled
+from orgsim.plots.figure import group_colors, groups_of, in_words, mark_if_all_zero, new_figure, titled
 from orgsim.results import BY_YEAR_PREFIX  # runs-table columns, one per year of the horizon
 
 
 def plot_marginalized_by_year(summary: dict, path: Path, *, title: str, start_year: int) -> Path:
-    """Save the per-year share marginalized (bars with Wilson 95% intervals) as a PNG at `path`."""
+    """Save `run_marginalized_by_year_figure` as a PNG at `path` and return `path`."""
+    fig = run_marginalized_by_year_figure(summary, title=title, start_year=start_year)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    return path
+
+
+def run_marginalized_by_year_figure(summary: dict, *, title: str, start_year: int) -> Figure:
+    """The per-year share of a run's replicates marginalized: bars with Wilson 95% intervals, each labelled
+    with its share, so a zero share still shows."""
     years = summary["aggregate"]["marginalized_by_year"]
     if not years:
         raise ValueError("the summary has no year to plot (horizon shorter than a year)")
@@ -32,6 +42,8 @@ def plot_marginalized_by_year(summary: dict, path: Path, *, title: str, start_ye
     ax.errorbar(x, share, yerr=[share - lo, hi - share], fmt="none", ecolor="0.2", capsize=4, label="95% CI")
     ax.set_ylim(0, 1)
     ax.set_xticks(x)
+    _share_labels(ax, x, share)
+    mark_if_all_zero(ax, share, "share of runs marginalized")
     ax.set_xlabel("year (mean IT influence of the year below the custodian threshold)")
     ax.set_ylabel("share of runs marginalized")
     ax.grid(axis="y", alpha=0.3)
@@ -45,10 +57,14 @@ def plot_marginalized_by_year(summary: dict, path: Path, *, title: str, start_ye
         va="top",
         fontsize="small",
     )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150, bbox_inches="tight")
-    return path
+    return fig
+
+
+def _share_labels(ax, x, share) -> None:
+    # A bar of height 0 draws nothing: its value printed at its foot shows it is a zero, not a gap.
+    for xi, s in zip(x, share, strict=True):
+        ax.annotate(f"{s:.0%}", (xi, s), xytext=(0, 2), textcoords="offset points", ha="center",
+                    va="bottom", fontsize="x-small", color="0.2")  # fmt: skip
 
 
 # --- from a plot spec: per year of the horizon and per lever setting -------------------------------------
@@ -100,16 +116,23 @@ def marginalized_by_year_figure(
             width=width_each,
             color=color,
             alpha=0.85,
-            label="share marginalized" if label is None else label,
+            label="share marginalized" if label is None else in_words(label),
         )
+        _share_labels(ax, x, share)
         yerr = [share - part["ci_low"].to_numpy(), part["ci_high"].to_numpy() - share]
         ax.errorbar(x, share, yerr=yerr, fmt="none", ecolor="0.2", capsize=3)
     ax.set_xticks(sorted(drawn["year"].unique()))
     ax.set_ylim(0, 1)
+    mark_if_all_zero(ax, drawn["share"], "share of runs marginalized")
     ax.set_xlabel("year (mean IT influence of the year below the custodian threshold)")
     ax.set_ylabel("share of runs marginalized")
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(title=group_title if group else None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.legend(
+        title=in_words(group_title) if group else None,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
+    )
     runs_per = drawn.groupby("group")["runs"].max() if group else drawn["runs"]
     n = (
         f"{int(runs_per.min())}"

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from orgsim.analysis.prim import BOX_COLUMNS
-from orgsim.plots.figure import group_colors, new_figure, titled
+from orgsim.plots.figure import group_colors, new_figure, titled, words
 
 
 def box_table(boxes: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def prim_figure(
                     fontsize="x-small",
                     color="white",
                 )
-    ax.set_yticks(range(len(parameters)), parameters)
+    ax.set_yticks(range(len(parameters)), [words(p) for p in parameters])
     ax.invert_yaxis()
     ax.set_xlim(-0.02, 1.25)  # room for a one-value marker at 0 and for bound labels right of a box
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from orgsim.plots.figure import new_figure, titled
+from orgsim.plots.figure import in_words, new_figure, titled, words
 
 # hdmr: the emulator's indices (orgsim analyze sensitivity emulator=true), the same shares as Sobol's
 INDICES = {"sobol": ("S1", "ST"), "hdmr": ("S1", "ST"), "morris": ("mu_star", "sigma")}
@@ -67,28 +67,41 @@ def sensitivity_figure(
         part = drawn[drawn["index"] == index].set_index("parameter").reindex(parameters)
         y = np.arange(len(parameters)) - 0.4 + height_each * (i + 0.5)
         values, conf = part["value"].to_numpy(dtype=float), part["conf"].to_numpy(dtype=float)
-        ax.barh(y, values, height=height_each, color=colors[index], alpha=0.85, label=INDEX_LABELS[index])
+        noisy = conf > np.abs(values)  # the interval reaches past zero on both sides: no sign is known
+        bars = ax.barh(
+            y, values, height=height_each, color=colors[index], alpha=0.85, label=INDEX_LABELS[index]
+        )
+        for bar, is_noisy in zip(bars, noisy, strict=True):
+            if is_noisy:  # hatched and pale, so a noisy index is not read as a finding
+                bar.set_hatch("///")
+                bar.set_alpha(0.35)
+                bar.set_edgecolor("0.3")
         known = ~np.isnan(conf)  # no bar where the table has no interval (NaN), rather than a zero-width one
         if known.any():
             ax.errorbar(values[known], y[known], xerr=conf[known], fmt="none", ecolor="0.2", capsize=2)
-    ax.set_yticks(range(len(parameters)), parameters)
+    for yi, parameter in enumerate(parameters):
+        if drawn[(drawn["parameter"] == parameter) & (drawn["conf"] > drawn["value"].abs())].shape[0]:
+            ax.annotate("noisy", (1.0, yi), xycoords=("axes fraction", "data"), xytext=(-2, 0),
+                        textcoords="offset points", ha="right", va="center", fontsize="x-small",
+                        color="0.35", fontstyle="italic")  # fmt: skip
+    ax.set_yticks(range(len(parameters)), [words(p) for p in parameters])
     ax.invert_yaxis()
     ax.axvline(0, color="0.3", linewidth=0.8)
-    ax.set_xlabel(
-        "share of the outcome's variance (Sobol index)"
-        if method in ("sobol", "hdmr")
-        else f"effect on {outcome} (outcome units)"
-    )
+    # A Sobol estimate from a finite sample can fall below 0 or above 1: it is an index, not a share.
+    xlabel = {"sobol": "Sobol index", "hdmr": "Sobol index (from the HDMR emulator)"}
+    ax.set_xlabel(xlabel.get(method, f"Morris elementary effect on {words(outcome)}"))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", frameon=False, fontsize="small")
 
-    notes = [context, f"outcome {outcome}", "error bars: 95% intervals"]
+    notes = [context, f"outcome {in_words(outcome)}", "error bars: 95% intervals"]
     share = seed_share(table, outcome=outcome)
     if share is not None:
         notes.append(f"replicate seeds explain {share:.0%} of the variance")
     first = drawn[drawn["index"] == INDICES[method][0]]
     noisy = int((first["conf"] > first["value"].abs()).sum())
     if noisy:
-        notes.append(f"{noisy} of {len(first)} intervals wider than the index: read those as noise")
+        notes.append(
+            f"{noisy} of {len(first)} intervals wider than the index (hatched, 'noisy'): read those as noise"
+        )
     titled(fig, title, "; ".join(n for n in notes if n))
     return fig, drawn

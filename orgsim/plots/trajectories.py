@@ -1,5 +1,5 @@
-"""Figures over time: shadow share and IT influence over months (a run's own figure), and from a plot spec
-any outcome or IT's role components over calendar time, replicate mean with a 5-95% band per lever setting."""
+"""Figures over calendar years: shadow share and IT influence (a run's own figure), and from a plot spec
+any outcome or IT's role components, replicate mean with a 5-95% band per lever setting."""
 
 from __future__ import annotations
 
@@ -9,31 +9,49 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from orgsim.outcomes import MONTHLY, outcome
-from orgsim.plots.figure import axis_label, group_colors, new_figure, titled, year_axis
+from orgsim.plots.figure import (
+    axis_label,
+    calendar_years,
+    group_colors,
+    in_words,
+    new_figure,
+    titled,
+    year_axis,
+)
 
 _REQUIRED = ("replicate", "month", "shadow_share", "it_influence")
 
 
-def _band(ax: Axes, timeseries: pd.DataFrame, column: str, color: str) -> None:
-    """Draw the mean across replicates per month and its 5-95% quantile band."""
+def _band(ax: Axes, timeseries: pd.DataFrame, column: str, color: str, start_year: int) -> None:
+    """Draw the mean across replicates per month and its 5-95% quantile band over calendar years."""
     by_month = timeseries.groupby("month")[column]
     mean, low, high = by_month.mean(), by_month.quantile(0.05), by_month.quantile(0.95)
-    ax.fill_between(mean.index, low, high, color=color, alpha=0.25, linewidth=0, label="5-95% band")
-    ax.plot(mean.index, mean, color=color, linewidth=2, label="mean")
+    years = calendar_years(mean.index, start_year)
+    ax.fill_between(years, low, high, color=color, alpha=0.25, linewidth=0, label="5-95% band")
+    ax.plot(years, mean, color=color, linewidth=2, label="mean")
 
 
-def plot_trajectories(
+def plot_trajectories(timeseries: pd.DataFrame, path: Path, **drawing) -> Path:
+    """Save `run_trajectories_figure(timeseries, **drawing)` as a PNG at `path` and return `path`."""
+    fig = run_trajectories_figure(timeseries, **drawing)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    return path
+
+
+def run_trajectories_figure(
     timeseries: pd.DataFrame,
-    path: Path,
     *,
     title: str,
+    start_year: int,
     strategic_threshold: float,
     custodian_threshold: float,
-) -> Path:
-    """Save the two-panel shadow share / IT influence figure as a PNG at `path` and return `path`."""
+) -> Figure:
+    """The two-panel shadow share / IT influence figure of a run over calendar years (month 0 is January of
+    `start_year`, as in the plot specs)."""
     missing = [c for c in _REQUIRED if c not in timeseries.columns]
     if missing or timeseries.empty:
         raise ValueError(f"timeseries is empty or lacks columns {missing}")
@@ -47,13 +65,13 @@ def plot_trajectories(
     FigureCanvasAgg(fig)
     top, bottom = fig.subplots(2, 1, sharex=True)
 
-    _band(top, timeseries, "shadow_share", "#c0392b")
+    _band(top, timeseries, "shadow_share", "#c0392b", start_year)
     top.axhline(0.5, color="0.3", linestyle="--", linewidth=1, label="majority")
-    top.set_ylabel("share of active deployments")
-    top.set_title("Shadow share (byot + shadow deployments)", loc="left", fontsize="medium")
+    top.set_ylabel(axis_label("shadow_share"))
+    top.set_title("Shadow share (BYOT + shadow deployments)", loc="left", fontsize="medium")
 
     bottom.axhspan(0, custodian_threshold, color="0.5", alpha=0.12, linewidth=0)
-    _band(bottom, timeseries, "it_influence", "#1f5fa8")
+    _band(bottom, timeseries, "it_influence", "#1f5fa8", start_year)
     bottom.axhline(
         strategic_threshold,
         color="#2a9d8f",
@@ -68,26 +86,24 @@ def plot_trajectories(
         linewidth=1.2,
         label=f"infrastructure custodian < {custodian_threshold:g}",
     )
-    bottom.set_ylabel("IT influence (0-1)")
-    bottom.set_xlabel("month since start")
+    bottom.set_ylabel(axis_label("it_influence"))
+    bottom.set_xlabel("year")
     bottom.set_title("IT influence", loc="left", fontsize="medium")
 
-    months = timeseries["month"]
+    years = calendar_years(timeseries["month"], start_year)
     for ax in (top, bottom):
         ax.set_ylim(0, 1)
-        ax.set_xlim(months.min(), months.max())
+        ax.set_xlim(years.min(), years.max())
         ax.grid(alpha=0.3)
         # Outside the axes so a legend never hides a trajectory, wherever it runs.
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
-    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    year_axis(bottom)
+    top.tick_params(labelbottom=True)  # both panels keep their year ticks and their axis label
+    top.set_xlabel("year")
 
     fig.suptitle(title, fontweight="bold")
     fig.text(0.5, -0.01, f"n = {n} replicates; band: 5-95%", ha="center", va="top", fontsize="small")
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150, bbox_inches="tight")
-    return path
+    return fig
 
 
 # --- from a plot spec: any outcome over calendar time, one colour per lever setting ----------------------
@@ -139,7 +155,7 @@ def _draw_bands(ax: Axes, drawn: pd.DataFrame, labels: list, colors: list) -> No
             part["mean"],
             color=color,
             linewidth=2,
-            label="mean of runs" if label is None else label,
+            label="mean of runs" if label is None else in_words(label),
         )
     ax.set_xlim(drawn["year"].min(), drawn["year"].max())
     year_axis(ax)
@@ -194,7 +210,12 @@ def trajectories_figure(
         role_lines(ax, thresholds)
     ax.set_xlabel("year")
     ax.set_ylabel(axis_label(outcome))
-    ax.legend(title=group_title if group else None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ax.legend(
+        title=in_words(group_title) if group else None,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
+    )
     titled(fig, title, f"{context}; {_runs_note(drawn)}; line: mean, band: 5-95% of runs")
     return fig, drawn
 
@@ -235,6 +256,8 @@ def role_components_figure(
     for ax in axes[len(ROLE_PANELS) + 1 :]:
         ax.axis("off")
     handles, texts = axes[0].get_legend_handles_labels()
-    legend_ax.legend(handles, texts, title=group_title if group else None, loc="center", frameon=False)
+    legend_ax.legend(
+        handles, texts, title=in_words(group_title) if group else None, loc="center", frameon=False
+    )
     titled(fig, title, f"{context}; {_runs_note(drawn)}; line: mean, band: 5-95% of runs")
     return fig, drawn

@@ -29,17 +29,28 @@ class Control:
     step: float = 0.05
     choices: tuple[str, ...] = ()
     integer: bool = False
+    # A chooser's first choice that sets nothing, so the composed scenario and policy decide: the chooser
+    # then never shows one value while the organization runs with another (a policy's own governance).
+    follow: str = ""
 
 
 def scenario_names() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in (config_dir() / "scenario").glob("*.yaml")))
 
 
+FOLLOW = "as the scenario and policy set it"
+
 CONTROLS = (
     # not `scenario`: mesa 3.5 passes its own Scenario object under that keyword when it rebuilds a model
     Control("scenario_name", "scenario", "Scenario", choices=scenario_names()),
     Control("policy", "policy", "IT policy", choices=POLICIES),
-    Control("governance", "policy.governance", "Governance strictness", choices=GOVERNANCE),
+    Control(
+        "governance",
+        "policy.governance",
+        "Governance strictness",
+        choices=(FOLLOW, *GOVERNANCE),
+        follow=FOLLOW,
+    ),
     Control("cio_aspiration", "it.cio.aspiration", "CIO aspiration"),
     Control("cio_willingness", "it.cio.willingness", "CIO willingness"),
     # IT's capacity is its budget over a fixed unit cost: the budget is the lever.
@@ -62,10 +73,14 @@ BY_NAME = {c.name: c for c in CONTROLS}
 
 
 def starting_values(base: tuple[str, ...] | list[str] = ()) -> dict:
-    """Each control's value in the config composed from `base` (the command line's overrides)."""
+    """Each control's value in the config composed from `base` (the command line's overrides); a control
+    with a `follow` choice starts there unless `base` sets its key."""
     cfg = compose(list(base))
     values = {}
     for control in CONTROLS:
+        if control.follow and not any(o.startswith(f"{control.key}=") for o in base):
+            values[control.name] = control.follow
+            continue
         if control.key in ("scenario", "policy"):
             value = OmegaConf.select(cfg, f"{control.key}.name", throw_on_missing=True)
         else:
@@ -91,9 +106,11 @@ def page_overrides(values: dict, base: tuple[str, ...] | list[str] = ()) -> list
     overrides = list(base)
     for control in CONTROLS:  # in CONTROLS order: scenario and policy first, as Hydra composes groups
         value = values.get(control.name, start[control.name])
+        if control.follow and value == control.follow:
+            continue  # the composed config decides
         if control.integer:
             value = int(value)
-        if value != start[control.name]:
+        if _text(value) != _text(start[control.name]):  # a slider's 0.30000000000000004 is 0.3
             overrides.append(f"{control.key}={_text(value)}")
     return overrides
 
@@ -123,6 +140,7 @@ class PageOrganization(Organization):
         given = {k: v for k, v in locals().items() if k in BY_NAME and v is not None}
         self.overrides = page_overrides(given, base)
         setting = load_settings(self.overrides)
+        self.configured = setting  # what the controls set; `setting` becomes the organization drawn from it
         super().__init__(setting, replicate_seeds(setting.seed, 1)[0])
 
     def step(self) -> None:

@@ -52,24 +52,45 @@ class Frame:
     def points(self, xs, ys) -> str:
         return " ".join(f"{self.x(a):.1f},{self.y(b):.1f}" for a, b in zip(xs, ys, strict=True) if b == b)
 
-    def line(self, name: str, xs, ys, colour: str, width: float = 1.5, dash: str = "", opacity: float = 1.0):
+    def line(
+        self,
+        name: str,
+        xs,
+        ys,
+        colour: str,
+        width: float = 1.5,
+        dash: str = "",
+        opacity: float = 1.0,
+        label: str = "",
+    ):
+        """A series `name` (data attribute) drawn as a line, in the legend as `label` (default: the name);
+        its last point marked, so a series of one point (the starting state) shows too."""
         values = " ".join(f"{v:.6g}" for v in ys)
         self.parts.append(
             f'<polyline class="series" data-series="{escape(name)}" data-values="{values}" fill="none" '
             f'stroke="{colour}" stroke-width="{width}" stroke-dasharray="{dash}" opacity="{opacity}" '
             f'points="{self.points(xs, ys)}"/>'
         )
-        self.legend.append((name, colour, dash))
+        last = [(a, b) for a, b in zip(xs, ys, strict=True) if b == b][-1:]
+        for a, b in last:
+            self.parts.append(
+                f'<circle class="now" cx="{self.x(a):.1f}" cy="{self.y(b):.1f}" r="{max(2.0, width)}" '
+                f'fill="{colour}" opacity="{opacity}"/>'
+            )
+        self.legend.append((label or name, colour, dash))
 
-    def hline(self, label: str, level: float):
+    def hline(self, label: str, level: float, colour: str = "#777", legend: str = ""):
+        """A dashed threshold at `level`, named in the legend (`legend`, default: the label and level)
+        rather than on the plot, where its name would sit over the lines."""
         y = self.y(level)
         self.parts.append(
             f'<line class="threshold" data-threshold="{escape(label)}" data-level="{level:g}" x1="{LEFT}" '
-            f'x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#777" stroke-dasharray="5 4"/>'
-            f'<text x="{LEFT + 4}" y="{y - 3:.1f}" font-size="10" fill="#555">{escape(label)} {level:g}</text>'
+            f'x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" stroke-width="1.2" '
+            f'stroke-dasharray="5 4"/>'
         )
+        self.legend.append((legend or f"{label} {level:g}", colour, "5 4"))
 
-    def area(self, name: str, xs, lows, highs, colour: str):
+    def area(self, name: str, xs, lows, highs, colour: str, label: str = ""):
         top = [f"{self.x(a):.1f},{self.y(b):.1f}" for a, b in zip(xs, highs, strict=True)]
         bottom = [
             f"{self.x(a):.1f},{self.y(b):.1f}" for a, b in zip(reversed(xs), reversed(lows), strict=True)
@@ -79,7 +100,7 @@ class Frame:
             f'<polygon class="series" data-series="{escape(name)}" data-values="{values}" fill="{colour}" '
             f'fill-opacity="0.85" stroke="none" points="{" ".join(top + bottom)}"/>'
         )
-        self.legend.append((name, colour, "area"))
+        self.legend.append((label or name, colour, "area"))
 
     def svg(self) -> str:
         right, bottom = WIDTH - RIGHT, HEIGHT - BOTTOM

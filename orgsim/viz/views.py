@@ -17,6 +17,7 @@ import numpy as np
 
 from orgsim.model import metrics
 from orgsim.model.ledger import CHANNELS
+from orgsim.outcomes import MONTHLY, outcome
 from orgsim.viz import svg
 
 # The reporters it_influence averages, as the model names them.
@@ -25,6 +26,39 @@ HEADLINE = ("shadow_share", "it_influence")
 OUTSIDE_CHANNELS = ("byot", "shadow")  # deployments that came in without IT
 CHANNEL_PREFIX = "deployments_"
 CHANNEL_COLOURS = {"sanctioned": "#1f77b4", "brokered": "#2ca02c", "byot": "#ff7f0e", "shadow": "#d62728"}
+CHANNEL_WORDS = {
+    "sanctioned": "sanctioned (IT delivered)",
+    "brokered": "brokered (IT's store)",
+    "byot": "BYOT (allowed, no IT)",
+    "shadow": "shadow (against policy)",
+}
+# Red for the shadow share alone, navy for IT influence; the parts of influence in hues far from both
+# (no brown or pink beside the red).
+HEADLINE_COLOURS = ("#d62728", "#1f3b73")
+COMPONENT_COLOURS = ("#2ca02c", "#9467bd", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e")
+# The role lines as the run's own figure draws them: teal above (strategic), brown below (custodian).
+ROLE_LINES = {"strategic": ("strategic partner", "#2a9d8f"), "custodian": ("custodian", "#7f4f24")}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+RUN_HELP = (
+    "Step runs one month; ▶ plays month by month to the end of the horizon (❚❚ pauses); Reset starts a "
+    "new organization with the settings below."
+)
+
+
+def words(name: str) -> str:
+    """A reporter's short name from the outcome registry (the name with spaces where it has none)."""
+    declared = outcome(name, MONTHLY)
+    return (declared.short or name.replace("_", " ")) if declared else name.replace("_", " ")
+
+
+def when(model, month: int) -> str:
+    """'Apr 2012' for month 3 of an organization starting in 2012."""
+    return f"{MONTHS[month % 12]} {model.setting.start_year + month // 12}"
+
+
+def years(model, months) -> list[float]:
+    """Months since the start as calendar years (month 0 is January of the start year)."""
+    return [model.setting.start_year + m / 12 for m in months]
 
 
 def series(model) -> dict[str, list]:
@@ -69,52 +103,60 @@ def outside_share(row: dict) -> float:
     return sum(counts.get(c, 0) for c in OUTSIDE_CHANNELS) / total if total else 0.0
 
 
-def _x_range(model) -> tuple[int, int]:
+def _x_range(model) -> tuple[float, float]:
+    """The whole horizon in calendar years, so the axis does not move while the run goes on."""
     months = series(model)["month"]
-    return 0, max(12, getattr(model, "horizon", 0), months[-1])
+    start = model.setting.start_year
+    return start, start + max(12, getattr(model, "horizon", 0), months[-1]) / 12
 
 
 def trajectory_svg(model) -> str:
     """shadow_share and it_influence over months, the parts of it_influence thin, role thresholds dashed."""
     data = series(model)
-    months = data["month"]
+    x = years(model, data["month"])
     frame = svg.Frame(
         _x_range(model),
         (0.0, 1.0),
         f"IT's influence and the shadow share ({model.setting.scenario.name})",
-        "month",
+        "year",
         "share / index (0-1)",
     )
-    for name, colour in zip(HEADLINE, ("#d62728", "#1f3b73"), strict=True):
+    for name, colour in zip(HEADLINE, HEADLINE_COLOURS, strict=True):
         if name in data:
-            frame.line(name, months, data[name], colour, width=2.6)
-    palette = iter(("#8c564b", "#2ca02c", "#9467bd", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"))
+            frame.line(name, x, data[name], colour, width=2.6, label=words(name))
+    palette = iter(COMPONENT_COLOURS)
     for name in ROLE_COMPONENTS:
         if name in data and name not in HEADLINE:
-            frame.line(name, months, data[name], next(palette, "#7f7f7f"), width=1.0, opacity=0.8)
+            colour = next(palette, "#7f7f7f")
+            frame.line(name, x, data[name], colour, width=1.2, opacity=0.85, label=words(name))
     for role, level in thresholds(model).items():
-        frame.hline(role, level)
+        words_, colour = ROLE_LINES.get(role, (role, "#777"))
+        frame.hline(role, level, colour, legend=f"{words_} line {level:g}")
     return frame.svg()
 
 
 def channel_svg(model) -> str:
     """Active deployments by channel, stacked."""
     data = series(model)
-    months = data["month"]
+    x = years(model, data["month"])
     names = [c for c in channels() if CHANNEL_PREFIX + c in data]
     layers = [np.asarray(data[CHANNEL_PREFIX + c], dtype=float) for c in names]
-    tops = np.cumsum(layers, axis=0) if layers else np.zeros((0, len(months)))
+    if len(x) == 1:  # the starting state: a month-wide strip, as an area of one point draws nothing
+        x = [x[0], x[0] + 1 / 12]
+        layers = [np.repeat(layer, 2) for layer in layers]
+    tops = np.cumsum(layers, axis=0) if layers else np.zeros((0, len(x)))
     highest = float(tops[-1].max()) if len(tops) else 0.0
     frame = svg.Frame(
         _x_range(model),
         (0.0, max(1.0, highest * 1.05)),
-        "Deployments by channel",
-        "month",
+        "How tools came in: active deployments by channel",
+        "year",
         "active deployments",
     )
-    below = np.zeros(len(months))
+    below = np.zeros(len(x))
     for name, top in zip(names, tops, strict=True):
-        frame.area(name, months, below, top, CHANNEL_COLOURS.get(name, "#7f7f7f"))
+        colour = CHANNEL_COLOURS.get(name, "#7f7f7f")
+        frame.area(name, x, below, top, colour, label=CHANNEL_WORDS.get(name, name))
         below = top
     return frame.svg()
 
@@ -166,7 +208,10 @@ def network_svg(model, positions: dict) -> str:
     edges = [(a, b, 'stroke="#999" stroke-width="1.2"') for a, b in model.network.edges]
     edges += [("IT", n, 'stroke="#1f3b73" stroke-dasharray="2 3" opacity="0.35"') for n in names]
     return svg.network(
-        nodes, edges, "Departments: colour byot/shadow share, size spend", "byot + shadow share"
+        nodes,
+        edges,
+        "Departments (colour: tools from outside IT; size: spend)",
+        "BYOT + shadow share",
     )
 
 
@@ -186,7 +231,7 @@ def department_table_html(model) -> str:
         count = sum(row.get(CHANNEL_PREFIX + c, 0) for c in names)
         tool_text = ", ".join(in_use) if in_use is not None else str(count)
         cells = (
-            row["department"],
+            row["department"].replace("_", " "),
             tool_text or "none",
             by_channel or "-",
             f"{row.get('satisfaction', float('nan')):.2f}",
@@ -228,26 +273,30 @@ def leader_words(leader: str) -> str:
 
 
 def settings_text(model, controls) -> str:
-    """The value of each page control in this model's settings (what the sliders applied at Reset)."""
+    """The value of each page control in this model's settings (what the controls applied at Reset); where
+    the organization drawn from them differs (its size scales budgets), the drawn value too."""
+    configured = getattr(model, "configured", model.setting)
+
+    def text(value) -> str:
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
     parts = []
     for control in controls:
         key = f"{control.key}.name" if control.key in ("scenario", "policy") else control.key
-        value = functools.reduce(getattr, key.split("."), model.setting)
-        parts.append(
-            f"{control.label}: {value:g}" if isinstance(value, float) else f"{control.label}: {value}"
-        )
+        value = functools.reduce(getattr, key.split("."), configured)
+        drawn = functools.reduce(getattr, key.split("."), model.setting)
+        note = f" ({text(drawn)} for this organization's drawn size)" if text(drawn) != text(value) else ""
+        parts.append(f"{control.label}: {text(value)}{note}")
     return "; ".join(parts)
 
 
 def status_text(model) -> str:
     """The month, IT's role and the technology leader, in words."""
     month = int(latest(model, "month", 0))
-    year = model.setting.start_year + month // 12
-    when = f"{['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month % 12]} {year}"
-    parts = [f"Month {month} ({when})"]
+    parts = [f"Month {month} ({when(model, month)})"]
     if latest(model, "it_role") is not None:
         influence = latest(model, "it_influence")
-        detail = f" (it_influence {influence:.2f})" if influence is not None else ""
+        detail = f" (IT influence {influence:.2f})" if influence is not None else ""
         parts.append(f"IT is {role_words(latest(model, 'it_role'))}{detail}")
     if latest(model, "tech_leader") is not None:
         parts.append(f"Technology leader: {leader_words(latest(model, 'tech_leader'))}")
@@ -257,5 +306,41 @@ def status_text(model) -> str:
 def headline_text(model) -> str:
     """The latest plotted values of the headline series, printed under the plot."""
     month = int(latest(model, "month", 0))
-    values = ", ".join(f"{n} {latest(model, n):.3f}" for n in HEADLINE if latest(model, n) is not None)
-    return f"month {month}: {values}"
+    values = ", ".join(f"{words(n)} {latest(model, n):.3f}" for n in HEADLINE if latest(model, n) is not None)
+    return f"{when(model, month)} (month {month}): {values}"
+
+
+def glossary_html() -> str:
+    """The terms a student meets on the page; the measures' meanings come from the outcome registry."""
+    terms = [
+        (
+            "BYOT",
+            "bring your own technology: a department buys a tool where IT's policy allows it, "
+            "without IT's involvement.",
+        ),
+        ("Shadow", "a tool a department buys against IT's policy; IT may discover it and shut it down."),
+        (
+            "Sanctioned / brokered",
+            "tools requested from and delivered by IT, or self-served from IT's store.",
+        ),
+        (words("shadow_share"), outcome("shadow_share", MONTHLY).meaning + "."),
+        (
+            words("it_influence"),
+            "how much say IT keeps over technology: a weighted mean of its parts "
+            "below, from 0 to 1. At or above the strategic line IT is a strategic partner; below the "
+            "custodian line it is an infrastructure custodian; between them, a service provider.",
+        ),
+    ]
+    terms += [(words(name), outcome(name, MONTHLY).meaning + ".") for name in ROLE_COMPONENTS]
+    terms += [
+        ("Technology leader", "the function with the largest discretionary technology spend."),
+        (
+            "Governance strictness",
+            "how IT treats shadow tools: strict looks hardest and shuts most it finds down, enabling "
+            "absorbs most into its support, neutral is in between; 'as the scenario and policy set it' "
+            "keeps the chosen scenario's and policy's own stance.",
+        ),
+        ("Seed", "the random draw: the same settings and seed give the same organization every time."),
+    ]
+    items = "".join(f"<dt>{html.escape(t)}</dt><dd>{html.escape(d)}</dd>" for t, d in terms)
+    return f'<dl style="margin:0">{items}</dl>'
