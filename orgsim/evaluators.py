@@ -269,7 +269,7 @@ class DaskEvaluator(Evaluator):
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address=":0",  # any free port: two clusters at once never collide on 8787
                 silence_logs=logging.ERROR,  # not the warnings of tasks cancelled by an interruption
                 preload=["orgsim.evaluators"],  # dask_setup below: the workers ignore Ctrl-C
             )

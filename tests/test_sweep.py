@@ -270,7 +270,7 @@ def test_a_dask_worker_killed_mid_sweep_loses_no_run(uninterrupted, tmp_path) ->
     [
         ("policy_comparison", 5 * 200),
         ("willingness_vs_appstores", 3 * 3 * 3 * 30),
-        ("global_sensitivity", 128 * (12 + 2) * 2),
+        ("global_sensitivity", 128 * (12 + 2) * 16),
         ("lebrun_integration", 2 * 6 * 50),
         ("scenario_discovery", 5 * 2 * 2 * 50 * 3),
     ],
