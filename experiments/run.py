@@ -184,6 +184,19 @@ def steps(name: str, study: Study, root: Path, quick: bool, workers: int) -> lis
     return commands
 
 
+def _clear_committed_figure(args: list[str]) -> None:
+    """A fresh checkout holds a study's committed figure (its PNG, without the .hydra/ folder git leaves
+    out), which `orgsim plot` rightly refuses to write over as a folder it did not make: that PNG is this
+    script's own earlier output, so it is removed and drawn again."""
+    target = Path(next(a.split("=", 1)[1] for a in args if a.startswith("hydra.run.dir=")))
+    if not target.is_dir() or (target / ".hydra").exists():
+        return
+    files = list(target.iterdir())
+    if files and all(f.is_file() and f.suffix == ".png" for f in files):
+        for f in files:
+            f.unlink()
+
+
 def run_study(name: str, root: Path, quick: bool, workers: int, log=print) -> float:
     """Run every step of one study; the seconds it took."""
     study = STUDIES[name]
@@ -192,6 +205,8 @@ def run_study(name: str, root: Path, quick: bool, workers: int, log=print) -> fl
     fresh = study.experiment is None or not (root / name / "sweep" / "runs.parquet").is_file()
     started = time.perf_counter()
     for args in steps(name, study, root, quick, workers):
+        if args[0] == "plot":
+            _clear_committed_figure(args)
         orgsim(args, log)
     if not has_plot() and study.plots:
         log(f"   (figures skipped: this checkout has no `orgsim plot`; specs {[p[0] for p in study.plots]})")
