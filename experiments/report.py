@@ -157,6 +157,20 @@ def policy_variance_lines(by_policy: pd.DataFrame | None, outcome: str = "final_
 # --- the studies -----------------------------------------------------------------------------------------
 
 
+def _posterior_line(summary: dict) -> list[str]:
+    """The verdict over the calibration posterior (orgsim run posterior_sets=N), when the run has it."""
+    post = summary.get("posterior_verdict")
+    if not post:
+        return []
+    lo, hi = post["ci95"]
+    per_set = post["organizations"] // max(post["sets"], 1)
+    return [
+        f"- Over the calibration posterior ({post['sets']} accepted calibration sets x {per_set} organizations): "
+        f"{post['share']:.1%} marginalized (95%, chance plus what the data leave unknown about the parameters: "
+        f"{lo:.1%}-{hi:.1%}); the interval of the first line is chance alone, at the posterior medians."
+    ]
+
+
 def baseline(r: Results) -> list[str]:
     out = [
         "## Baseline 2012: does BYOT marginalize IT, and when does shadow adoption become the majority?",
@@ -182,6 +196,7 @@ def baseline(r: Results) -> list[str]:
         f"{thresholds[lines[2]]['share']:.1%}.",
         f"- Shadow and BYOT deployments become the majority (for 6 months running) in month {median_ci(months)} "
         f"(median, 95% CI; {agg['month_shadow_majority']['runs_reaching_majority']} of {n} runs reach it).",
+        *_posterior_line(summary),
         f"- Final shadow share and final IT influence correlate at r = {agg['correlation_shadow_share_influence']:.2f} "
         f"(95% CI {_corr_ci(agg, n)}) across runs; final-year it_influence {agg['final_it_influence']['mean']:.2f} "
         f"(5-95%: {agg['final_it_influence']['p5']:.2f}-{agg['final_it_influence']['p95']:.2f}).",

@@ -42,8 +42,8 @@ class Study:
 STUDIES = {
     "baseline": Study(
         "Does BYOT marginalize IT under 2012 conditions, and when does shadow adoption become the majority?",
-        run=["scenario=baseline_2012"],
-        quick=["replicates=4", "years=1"],
+        run=["scenario=baseline_2012", "posterior_sets=50"],
+        quick=["replicates=4", "years=1", "posterior_sets=2"],
         plots=[["trajectories"], ["role_components"], ["marginalized_by_year"], ["channels"], ["network"]],
     ),
     "policy_comparison": Study(
