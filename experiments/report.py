@@ -411,10 +411,10 @@ def robustness(r: Results) -> list[str]:
         f"{runs['setting'].nunique()} lever settings x {runs['world'].nunique()} Latin-hypercube worlds x "
         f"{runs['replicate'].nunique()} paired replicates = {len(runs):,} runs per archetype"
         if runs is not None
-        else "configs/experiment/robustness.yaml"
+        else "configs/experiment/policy_robustness.yaml"
     )
     out += [
-        f"`orgsim sweep experiment=robustness scenario=<archetype>` ({size}: every IT policy x governance "
+        f"`orgsim sweep experiment=policy_robustness scenario=<archetype>` ({size}: every IT policy x governance "
         "stance x CIO stance, passive or acting, meets the same worlds drawn over the declared uncertainties), "
         "then `orgsim analyze robustness`. Per setting and objective: the mean over worlds, the worse-tail "
         "percentile, the maximum regret (how far it falls short of the best setting in a world, at worst) and "

@@ -98,7 +98,7 @@ STUDIES = {
 }
 
 # Robustness across worlds (issue 19), once per organization archetype: every policy x governance stance x
-# CIO stance meets the same 40 Latin-hypercube worlds, 3 paired replicates (configs/experiment/robustness.yaml).
+# CIO stance meets the same 40 Latin-hypercube worlds, 3 paired replicates (configs/experiment/policy_robustness.yaml).
 ARCHETYPES = {
     "midsize": "baseline_2012",
     "regulated_bank": "regulated_bank_2012",
@@ -109,7 +109,7 @@ ARCHETYPES = {
 for _archetype, _scenario in ARCHETYPES.items():
     STUDIES[f"robustness/{_archetype}"] = Study(
         f"Which policy holds up across plausible worlds for the {_archetype.replace('_', ' ')} archetype?",
-        experiment="robustness",
+        experiment="policy_robustness",
         sweep=[f"scenario={_scenario}", f"sweep.name=robustness_{_archetype}"],
         quick=[
             "sweep.n=4",

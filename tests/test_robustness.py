@@ -158,7 +158,7 @@ def test_chance_regret_is_twice_the_standard_error_of_a_paired_difference() -> N
 @pytest.mark.slow
 def test_toy_robustness_sweep_reads_into_every_table(tmp_path) -> None:
     folder = tmp_path / "robustness"
-    args = ["experiment=robustness", "sweep.n=3", "replicates=2", "years=1", f"hydra.run.dir={folder}"]
+    args = ["experiment=policy_robustness", "sweep.n=3", "replicates=2", "years=1", f"hydra.run.dir={folder}"]
     assert main(["sweep", *args]) == 0
     tables = rb.sweep_tables(folder, draws=100)
     assert set(tables) == {"robustness", "pareto", "regret", "preferred", "switch_boxes"}
@@ -183,7 +183,7 @@ def test_toy_robustness_sweep_reads_into_every_table(tmp_path) -> None:
 def test_shipped_robustness_experiment_crosses_every_policy_stance_and_world(tmp_path) -> None:
     from orgsim.commands.sweep import prepare
 
-    plan = prepare(["experiment=robustness", f"hydra.run.dir={tmp_path}"])
+    plan = prepare(["experiment=policy_robustness", f"hydra.run.dir={tmp_path}"])
     assert plan.n_runs == 5 * 3 * 2 * 40 * 3
     assert {f.key for f in plan.factors if f.role == "lever"} == {
         "policy", "policy.governance", "it.cio.willingness"

@@ -130,7 +130,7 @@ def toy_sweep(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("toy") / "sweep"
     args = [
-        "experiment=robustness", "sweep.n=4", "replicates=2", "years=1",
+        "experiment=policy_robustness", "sweep.n=4", "replicates=2", "years=1",
         "sweep.levers={policy:[gatekeeper,broker,laissez_faire],policy.governance:[neutral],"
         "it.cio.willingness:[0.0,0.9]}",
         f"hydra.run.dir={folder}",
