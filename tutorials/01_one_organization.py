@@ -11,7 +11,7 @@
 # own technology": departments buying their own software) does to corporate IT's role, straight from the
 # model's monthly reporters. We then run the same firm under two IT policies and save a figure.
 #
-# **Run time**: about 2 s at full size (8 years) and 1 s at small size, measured on one core of a shared
+# **Run time**: about 2 s at full size (8 years) and at small size alike (imports dominate), measured on a shared
 # 2-core machine. Run it as a script (`python tutorials/01_one_organization.py`) or open it in Jupyter with
 # jupytext. `ORGSIM_TUTORIAL_SIZE=small` shortens it (the test suite runs it that way).
 

@@ -13,8 +13,8 @@
 # replicates (replicate r of every policy is the same organization with the same random numbers), and
 # (3) report each difference with a 95% interval. The same reasoning holds for any lever.
 #
-# **Run time**: about 25 s at full size (100 paired organizations, 3 policies, a CIO-willingness lever) and
-# 3 s at small size, measured on one core of a shared 2-core machine. `ORGSIM_TUTORIAL_SIZE=small`
+# **Run time**: about 10 s at full size (100 paired organizations, 3 policies, a CIO-willingness lever) and
+# 3 s at small size, measured on a shared 2-core machine. `ORGSIM_TUTORIAL_SIZE=small`
 # shortens it (the test suite runs it that way).
 
 # %%

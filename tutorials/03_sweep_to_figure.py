@@ -7,15 +7,15 @@
 # %% [markdown]
 # # Tutorial 3: from a sweep config to a published figure and a sensitivity table
 #
-# For analysts. A shipped experiment config declares the design (here Sobol over five levers and eight
+# For analysts. A shipped experiment config declares the design (here Sobol over five levers and seven
 # uncertainties); `orgsim sweep` runs it into a resumable folder, `orgsim analyze sensitivity` turns the
 # runs into Sobol indices with intervals and the share of variance due to seeds, and `orgsim plot`
 # draws the figure from those tables with the data beside it as CSV. We call the commands through
 # `orgsim.cli.main`, exactly what the `orgsim` shell command runs, so each cell is also a shell line.
 #
-# **Run time**: about 75 s at full size (Sobol n=32 base samples, 4 replicates: 2,048 runs, serial)
-# and 5 s at small size, measured on one core of a shared 2-core machine. The shipped experiment's own
-# size (n=128, 16 replicates: 32,768 runs) is for `executor=processes` on a workstation.
+# **Run time**: about 40 s at full size (Sobol n=32 base samples, 4 replicates: 1,792 runs, serial)
+# and 5 s at small size, measured on a shared 2-core machine. The shipped experiment's own
+# size (n=128, 16 replicates: 28,672 runs) is for `executor=processes` on a workstation.
 # `ORGSIM_TUTORIAL_SIZE=small` shortens it (the test suite runs it that way).
 
 # %%
