@@ -1,6 +1,6 @@
 """`orgsim viz` in a real browser: Debian's headless Chromium driven by the PyPI playwright package.
 
-Starts the command's server offline (Solara's assets from the prepared cache), steps the organization,
+Starts the command's server offline (Solara's assets from solara-assets or the prepared cache), steps the organization,
 moves two sliders, resets, and checks the plotted series and the displayed month against the model the
 page builds in-process. The screenshot goes to tests/artifacts/ (ignored by git).
 """
@@ -66,8 +66,11 @@ def _free_port() -> int:
 def assets_dir():
     from orgsim.viz import assets
 
+    found = assets.find()  # the solara-assets package of the viz extra, else a prepared cache
+    if found is not None:
+        return found
     directory = assets.default_dir()
-    if not assets.is_ready(directory):  # once per machine; .ci/run prepares it before the tests
+    if not assets.is_ready(directory):  # npm's copies, where no solara-assets matches the installed Solara
         try:
             assets.prepare(directory, log=lambda line: None)
         except assets.AssetError as err:

@@ -1,8 +1,9 @@
 """`orgsim viz`: serve the interactive SolaraViz page on 127.0.0.1 and print its address.
 
 `orgsim viz [port=8765] [assets=DIR] [overrides ...]` starts the page with the organization the
-overrides describe; `orgsim viz prepare-assets [assets=DIR]` fills Solara's offline asset cache from the
-npm registry. It writes no run directory, it only serves the page.
+overrides describe. Offline, the page's JavaScript comes from the `solara-assets` package the viz extra
+installs; `orgsim viz prepare-assets [assets=DIR]` (npm) is the fallback where that package cannot match the
+installed Solara. It writes no run directory, it only serves the page.
 """
 
 from __future__ import annotations
@@ -44,9 +45,16 @@ def server_env(overrides: list[str], assets_dir: Path | None) -> dict[str, str]:
     return env
 
 
-def prepare_assets(directory: Path) -> int:
+def prepare_assets(directory: Path, explicit: bool = False) -> int:
+    """Fill `directory` with npm's copies of the assets, unless solara-assets has them and none was named."""
     from orgsim.viz import assets
 
+    packaged = assets.packaged_dir()
+    if packaged is not None and not explicit:
+        print(
+            f"orgsim viz: the solara-assets package already holds the page's assets ({packaged}); nothing to do"
+        )
+        return 0
     print(f"orgsim viz: preparing Solara's assets in {directory} (npm pack, about 150 MB)")
     try:
         assets.prepare(directory)
@@ -84,25 +92,26 @@ def job(cfg, overrides: list[str]) -> None:
     """Serve the page (this process becomes the server) or prepare the offline assets."""
     from orgsim.viz import assets
 
-    directory = Path(cfg.assets).expanduser() if cfg.assets else assets.default_dir()
+    chosen = Path(cfg.assets).expanduser() if cfg.assets else None
     model_overrides = [o for o in overrides if o.lstrip("+~").split("=", 1)[0] not in VIZ_KEYS]
     if cfg.action == "prepare-assets":
         if model_overrides:
             raise ConfigError(f"prepare-assets takes only assets=DIR; got {' '.join(model_overrides)}")
-        code = prepare_assets(directory)
+        code = prepare_assets(chosen or assets.default_dir(), explicit=chosen is not None)
         if code:
             raise SystemExit(code)
         return
     if not has_viz_extra():
         raise ConfigError(NEEDS_EXTRA)
-    ready = assets.is_ready(directory)
-    if not ready:
+    found = assets.find(chosen)
+    if found is None:
+        where = f"in {chosen}" if chosen else "(no solara-assets matching Solara, no prepared cache)"
         print(
-            f"orgsim viz: note: no prepared assets in {directory}; the page loads Solara's JavaScript from "
-            "the internet. Offline, run `orgsim viz prepare-assets` first.",
+            f"orgsim viz: note: no offline assets {where}; the page loads Solara's JavaScript from the "
+            "internet. Offline: pip install -e '.[viz]' (solara-assets), or `orgsim viz prepare-assets`.",
             file=sys.stderr,
         )
     print(f"orgsim viz: serving the page at http://{HOST}:{cfg.port}  (Ctrl-C stops it)", flush=True)
     # the server replaces this process: a stop signal reaches it directly and leaves no orphan behind
     command = server_command(int(cfg.port))
-    os.execve(command[0], command, server_env(model_overrides, directory if ready else None))
+    os.execve(command[0], command, server_env(model_overrides, found))

@@ -1,13 +1,16 @@
-"""Solara's offline asset cache, filled from the npm registry with `npm pack`.
+"""Solara's offline assets: from the `solara-assets` package (the viz extra), or a cache filled with npm.
 
 Solara's page loads its JavaScript and CSS through the server's asset proxy, which fetches them from a
-public CDN on first use. Without internet the page stays blank. This module unpacks the same npm packages
-into the cache layout the proxy reads (`<dir>/<package>@<version>/<file>`), so the server never needs the
-CDN. It knows about files and the npm client, not about the model.
+public CDN on first use. Without internet the page stays blank. The viz extra installs `solara-assets` at
+Solara's own version; it puts the files in the proxy's layout (`<dir>/<package>@<version>/<file>`) under
+the environment's `share/solara/cdn`, and `find()` prefers that folder. Where it is missing (a Solara with no
+matching solara-assets release), `prepare()` unpacks the same npm packages into a cache of that layout.
+It knows about files and the npm client, not about the model.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import shutil
@@ -62,9 +65,39 @@ def packages() -> dict[str, str]:
 def is_ready(directory: Path) -> bool:
     """Prepared, and for the versions the installed Solara asks for."""
     directory = Path(directory)
-    return (directory / MARKER).is_file() and all(
-        (directory / f"{n}@{v}").is_dir() for n, v in packages().items()
-    )
+    return (directory / MARKER).is_file() and _complete(directory)
+
+
+def _complete(directory: Path) -> bool:
+    return all((directory / f"{n}@{v}").is_dir() for n, v in packages().items())
+
+
+def packaged_dir() -> Path | None:
+    """The folder `solara-assets` installed, when its version is Solara's and it holds what Solara asks for."""
+    try:
+        shipped = importlib.metadata.distribution("solara-assets")
+        solara_version = importlib.metadata.version("solara")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    if shipped.version != solara_version:  # other versions of the app bundles: the page would not load
+        return None
+    for file in shipped.files or []:
+        parts = file.parts
+        if "cdn" in parts:  # the wheel's data files sit under <prefix>/share/solara/cdn
+            root = Path(shipped.locate_file(Path(*parts[: parts.index("cdn") + 1]))).resolve()
+            return root if _complete(root) else None
+    return None
+
+
+def find(directory: Path | None = None) -> Path | None:
+    """The asset folder the page should use: `directory` if given and usable, else the packaged assets,
+    else a prepared cache in `default_dir()`; None when there is none (the page would need the internet)."""
+    if directory is not None:
+        return Path(directory) if is_ready(Path(directory)) or _complete(Path(directory)) else None
+    packaged = packaged_dir()
+    if packaged is not None:
+        return packaged
+    return default_dir() if is_ready(default_dir()) else None
 
 
 def _npm_pack(spec: str, into: Path) -> Path:
