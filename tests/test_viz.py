@@ -267,3 +267,12 @@ def test_asset_versions_are_read_from_the_installed_solara(monkeypatch):
     found = assets.packages()
     assert set(found) == set(assets.DEFAULT_PACKAGES)
     assert "0.0.0" not in found.values()
+
+
+def test_the_page_says_in_its_own_line_when_it_has_no_local_assets(monkeypatch):
+    from orgsim.viz import app, assets
+
+    monkeypatch.setattr(assets, "find", lambda directory=None: None)
+    assert app.assets_note() == app.MISSING_ASSETS and "prepare-assets" in app.assets_note()
+    monkeypatch.setattr(assets, "find", lambda directory=None: assets.default_dir())
+    assert app.assets_note() == ""

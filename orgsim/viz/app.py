@@ -105,6 +105,20 @@ def SettingsInputs(params: dict, chosen: solara.Reactive[dict]):
             )
 
 
+MISSING_ASSETS = (
+    "Assets: Solara's page files are neither packaged (solara-assets at Solara's version) nor prepared, so "
+    "this page loaded them from the internet; offline, install the viz extra or run `orgsim viz "
+    "prepare-assets`."
+)
+
+
+def assets_note() -> str:
+    """The page's own line when it has no local copy of Solara's assets (empty when it has one)."""
+    from orgsim.viz import assets
+
+    return "" if assets.find() is not None else MISSING_ASSETS
+
+
 # Two grid cells, not one per view: the page re-renders once per component that follows the step counter:
 # five cells cost ~2.4 times the server CPU time per step of two (benchmarks/bench_viz.py).
 def over_time_view(model):
@@ -114,6 +128,7 @@ def over_time_view(model):
             solara.Text(views.status_text(model), classes=["orgsim-status"]),
             solara.Text("This run: " + views.settings_text(model, CONTROLS), classes=["orgsim-settings"]),
             solara.Text("Overrides: " + (" ".join(model.overrides) or "none"), classes=["orgsim-overrides"]),
+            *([solara.Text(note, classes=["orgsim-assets"])] if (note := assets_note()) else []),
             solara.HTML(
                 tag="div", unsafe_innerHTML=views.trajectory_svg(model), classes=["orgsim-trajectories"]
             ),
