@@ -181,14 +181,25 @@ RUN_OUTCOMES = (
     ),
     _r("marginalized_low_threshold", "marginalized with the custodian line 0.05 lower", "bool"),
     _r("marginalized_high_threshold", "marginalized with the custodian line 0.05 higher", "bool"),
-    _r("marginalized_by_year", "marginalized by the same rule at the end of each year (list)", "bool"),
+    _r(
+        "marginalized_by_year",
+        "marginalized by the same rule at the end of each year (list; in tables column "
+        "marginalized_by_year_K, K from 0, is the end of year K+1)",
+        "bool",
+    ),
     _r("it_role", "IT's role from final it_influence", "category"),
     _r("driver", "role component whose weighted score fell most from year 1 to the end", "component"),
     _r(
         "month_shadow_majority",
-        "first month shadow_share stays above 0.5 for majority_months (None: never)",
+        "first month shadow_share stays above 0.5 for majority_months (None, NaN in tables: never; "
+        "shadow_majority_reached says so)",
         MONTHS,
         short="month of shadow majority",
+    ),
+    _r(
+        "shadow_majority_reached",
+        "shadow_share stayed above 0.5 for majority_months at some month (False: never)",
+        "bool",
     ),
     _r("month_shadow_majority_first", "first month shadow_share is above 0.5 (None: never)", MONTHS),
     _r("final_it_influence", f"IT influence: {FINAL}", INDEX, "up"),
@@ -202,9 +213,21 @@ RUN_OUTCOMES = (
     _r("tech_leader", "function with the largest discretionary technology spend at the end", "function"),
     _r("security_incidents", "security incidents over the run", COUNT, "down"),
     _r("headcount", "organization headcount at the end", "people"),
-    _r("cio_aspiration", "CIO aspires (0/1 when drawn)", INDEX),
-    _r("cio_willingness", "CIO acts (0/1 when drawn)", INDEX),
+    _r(
+        "cio_aspiration",
+        "it.cio.aspiration as the run held it: the 0/1 draw (CIO aspires) under it.cio.draw=true, else the level "
+        "(kept for compatibility; cio_aspires is the draw)",
+        INDEX,
+    ),
+    _r(
+        "cio_willingness",
+        "it.cio.willingness as the run held it: the 0/1 draw (CIO acts) under it.cio.draw=true, else the "
+        "yearly chance (kept for compatibility; cio_acts is the draw)",
+        INDEX,
+    ),
     _r("cio_actions", "years the CIO moved budget to innovation", COUNT),
+    _r("cio_aspires", "this run's CIO drew the aspiration to drive growth (None: not drawn)", "bool"),
+    _r("cio_acts", "this run's CIO drew acting on the aspiration (None: not drawn, a yearly chance)", "bool"),
 )
 
 OUTCOMES = {scope: {o.name: o for o in group} for scope, group in (

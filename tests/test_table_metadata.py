@@ -100,3 +100,27 @@ def test_ids_and_list_entries_and_design_values_have_entries() -> None:
     doc = column_entry("start_year", "runs").meaning
     assert "calendar year of the first month" in doc
     assert column_entry("not.a.setting", "timeseries").meaning  # a design value still says what it is
+
+
+@pytest.mark.slow
+def test_never_and_the_cio_draws_are_named_in_the_runs_table(sweep_folder) -> None:
+    runs = pd.read_parquet(sweep_folder / "runs.parquet")
+    assert runs["shadow_majority_reached"].dtype == bool
+    assert (runs["shadow_majority_reached"] == runs["month_shadow_majority"].notna()).all()
+    # global_sensitivity draws the CIO (it.cio.draw=true): the old columns hold the 0/1 draw as a number
+    assert runs["cio_acts"].dtype == bool and runs["cio_aspires"].dtype == bool
+    assert (runs["cio_acts"] == (runs["cio_willingness"] == 1.0)).all()
+    assert (runs["cio_aspires"] == (runs["cio_aspiration"] == 1.0)).all()
+
+
+def test_a_cio_level_is_not_a_draw(make_settings) -> None:
+    from orgsim.model.metrics import run_summary
+    from orgsim.model.organization import Organization
+
+    drawn = Organization(make_settings("years=1"), 3).run()
+    summary = run_summary(drawn.datacollector.get_model_vars_dataframe(), metrics=drawn.setting.metrics)
+    assert summary["cio_acts"] is (summary["cio_willingness"] == 1.0)
+    level = Organization(make_settings("years=1", "it.cio.draw=false"), 3).run()
+    summary = run_summary(level.datacollector.get_model_vars_dataframe(), metrics=level.setting.metrics)
+    assert summary["cio_willingness"] == pytest.approx(0.1) and summary["cio_acts"] is None
+    assert summary["shadow_majority_reached"] is (summary["month_shadow_majority"] is not None)
