@@ -267,8 +267,10 @@ def _check_estimate(root: SweepRootConfig, points: list[OrgsimConfig], rows: int
     from orgsim.guards import check_estimate, cores, estimate
 
     workers = 1 if root.executor.kind == "serial" else min(root.executor.workers or cores(), cores())
-    # per run and month the store keeps the chosen reporters (plus run_id and month), about three copies
-    row_bytes = 3 * 8 * (len(root.sweep.timeseries) + 2) if root.sweep.timeseries else 0
+    # per run and month the store keeps the chosen reporters, the run's six ids, month, date and its design
+    # values (monthly_rows), about three copies
+    factors = len(root.sweep.levers) + len(root.sweep.uncertainties)
+    row_bytes = 3 * 8 * (len(root.sweep.timeseries) + 8 + factors) if root.sweep.timeseries else 0
     label = f"{rows} design rows x {root.replicates} replicates"
     cost = estimate(points, workers, runs=root.replicates, row_bytes=row_bytes, label=label)
     check_estimate(cost, root.force, command)
