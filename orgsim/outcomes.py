@@ -8,6 +8,7 @@ reporters and the run summary the model actually produces. Names only; it comput
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 MONTHLY, DEPARTMENT, RUN = "monthly", "department", "run"
 
@@ -180,14 +181,25 @@ RUN_OUTCOMES = (
     ),
     _r("marginalized_low_threshold", "marginalized with the custodian line 0.05 lower", "bool"),
     _r("marginalized_high_threshold", "marginalized with the custodian line 0.05 higher", "bool"),
-    _r("marginalized_by_year", "marginalized by the same rule at the end of each year (list)", "bool"),
+    _r(
+        "marginalized_by_year",
+        "marginalized by the same rule at the end of each year (list; in tables column "
+        "marginalized_by_year_K, K from 0, is the end of year K+1)",
+        "bool",
+    ),
     _r("it_role", "IT's role from final it_influence", "category"),
     _r("driver", "role component whose weighted score fell most from year 1 to the end", "component"),
     _r(
         "month_shadow_majority",
-        "first month shadow_share stays above 0.5 for majority_months (None: never)",
+        "first month shadow_share stays above 0.5 for majority_months (None, NaN in tables: never; "
+        "shadow_majority_reached says so)",
         MONTHS,
         short="month of shadow majority",
+    ),
+    _r(
+        "shadow_majority_reached",
+        "shadow_share stayed above 0.5 for majority_months at some month (False: never)",
+        "bool",
     ),
     _r("month_shadow_majority_first", "first month shadow_share is above 0.5 (None: never)", MONTHS),
     _r("final_it_influence", f"IT influence: {FINAL}", INDEX, "up"),
@@ -201,9 +213,21 @@ RUN_OUTCOMES = (
     _r("tech_leader", "function with the largest discretionary technology spend at the end", "function"),
     _r("security_incidents", "security incidents over the run", COUNT, "down"),
     _r("headcount", "organization headcount at the end", "people"),
-    _r("cio_aspiration", "CIO aspires (0/1 when drawn)", INDEX),
-    _r("cio_willingness", "CIO acts (0/1 when drawn)", INDEX),
+    _r(
+        "cio_aspiration",
+        "it.cio.aspiration as the run held it: the 0/1 draw (CIO aspires) under it.cio.draw=true, else the level "
+        "(kept for compatibility; cio_aspires is the draw)",
+        INDEX,
+    ),
+    _r(
+        "cio_willingness",
+        "it.cio.willingness as the run held it: the 0/1 draw (CIO acts) under it.cio.draw=true, else the "
+        "yearly chance (kept for compatibility; cio_acts is the draw)",
+        INDEX,
+    ),
     _r("cio_actions", "years the CIO moved budget to innovation", COUNT),
+    _r("cio_aspires", "this run's CIO drew the aspiration to drive growth (None: not drawn)", "bool"),
+    _r("cio_acts", "this run's CIO drew acting on the aspiration (None: not drawn, a yearly chance)", "bool"),
 )
 
 OUTCOMES = {scope: {o.name: o for o in group} for scope, group in (
@@ -223,3 +247,79 @@ def outcome(name: str, scope: str | None = None) -> Outcome | None:
 def objectives() -> list[Outcome]:
     """The outcomes a strategist weighs, with the direction that is better."""
     return [o for group in OUTCOMES.values() for o in group.values() if o.objective]
+
+
+# --- the columns of the tables orgsim writes ---------------------------------------------------------------
+
+RUNS, TIMESERIES, DEPARTMENTS = "runs", "timeseries", "departments"  # the tables, by file stem
+ID = "id"
+
+
+def _i(name: str, meaning: str, unit: str) -> Outcome:
+    return Outcome(name, meaning, unit, ID)
+
+
+# Columns that identify a row rather than measure anything: the same meaning in every table that has them.
+ID_COLUMNS = (
+    _i("run_id", "the run's id in its sweep: row + replicate x (design rows)", ID),
+    _i("row", "the design point (row of the sweep's design) the run belongs to", ID),
+    _i("setting", "the lever setting (levers' combination) of the design point", ID),
+    _i("world", "the world (uncertainties' draw) of the design point; runs of one world share seeds", ID),
+    _i("replicate", "the replicate number within its design point or run folder", ID),
+    _i("seed", "the run's own seed: the seed its model was built with", "seed"),
+    _i("month", "months since the start: 0 is January of start_year, the starting state", MONTHS),
+    _i("date", "calendar date of the month: its first day", "date"),
+    _i("department", "department name", "name"),
+    _i("scenario", "the scenario (world preset) the design point runs", "name"),
+    _i("policy", "the IT policy (lever preset) the design point runs", "name"),
+)
+IDS = {o.name: o for o in ID_COLUMNS}
+
+_SCOPE = {RUNS: RUN, TIMESERIES: MONTHLY, DEPARTMENTS: DEPARTMENT}
+
+
+def _setting_doc(key: str) -> str | None:
+    """The one-line doc of a dotted model setting (orgsim.config.schema), "" when it has none, None when
+    the key names no field (a dict-valued group such as the departments)."""
+    import dataclasses
+    import typing
+
+    from orgsim.config.schema import OrgsimConfig
+
+    node: Any = OrgsimConfig
+    parts = key.split(".")
+    for position, part in enumerate(parts):
+        if not (isinstance(node, type) and dataclasses.is_dataclass(node)):
+            return None
+        fields = {f.name: f for f in dataclasses.fields(node)}
+        if part not in fields:
+            return None
+        if position == len(parts) - 1:
+            return fields[part].metadata.get("doc", "")
+        node = typing.get_type_hints(node)[part]
+    return None
+
+
+def column_entry(name: str, table: str) -> Outcome:
+    """What column `name` of table `table` (runs, timeseries or departments) means, with its unit.
+
+    Ids first, then the table's outcomes (a list-valued run value's `NAME_K` entry included: K counts
+    years from 0, so `marginalized_by_year_0` is the end of year 1), then any other column, which in these
+    tables is a design value: a lever or uncertainty of the sweep under its dotted settings key."""
+    if name in IDS:
+        return IDS[name]
+    scope = _SCOPE[table]
+    found = OUTCOMES[scope].get(name)
+    if found is not None:
+        return found
+    stem, _, index = name.rpartition("_")
+    listed = OUTCOMES[scope].get(stem)
+    if listed is not None and index.isdigit():
+        k = int(index)
+        meaning = f"{listed.meaning}: entry {k}, counting from 0, so the end of year {k + 1}"
+        return Outcome(name, meaning, listed.unit, scope)
+    doc = _setting_doc(name)
+    meaning = f"design value of the setting {name} (a lever or uncertainty of the sweep)"
+    if doc:
+        meaning += f": {doc}"
+    return Outcome(name, meaning, "as the setting (orgsim params lists it)", "design")

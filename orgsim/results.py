@@ -31,6 +31,21 @@ class DamagedResults(ConfigError):
 # --- files -------------------------------------------------------------------------------------------
 
 
+def month_dates(start_year: int, months) -> pd.Series:
+    """The calendar date (first of the month) of each month index, month 0 being January of `start_year`:
+    the dates, and the date type, that `orgsim run` writes (pandas' own date assembly, whose unit differs
+    between pandas lines)."""
+    import numpy as np
+
+    index = np.asarray(months, dtype="int64")
+    first = np.datetime64(f"{int(start_year):04d}-01", "M") + index.astype("timedelta64[M]")
+    return pd.Series(first.astype(_date_type()), index=getattr(months, "index", None), name="date")
+
+
+def _date_type() -> Any:
+    return pd.to_datetime(pd.DataFrame({"year": [2000], "month": [1], "day": [1]})).dtype
+
+
 def read_table(path: Path, repair: str = "") -> pd.DataFrame:
     """A Parquet table; a missing, truncated or foreign file is named in one line."""
     path = Path(path)

@@ -179,9 +179,19 @@ def test_the_same_command_again_runs_nothing_and_another_design_is_refused(seria
 def test_timeseries_keeps_the_chosen_reporters_per_run_and_month(tmp_path) -> None:
     runs = run_sweep(tmp_path, "sweep.timeseries=[it_influence,shadow_share]", "executor.chunk_size=4")
     monthly = pd.read_parquet(tmp_path / "timeseries.parquet")
-    assert list(monthly.columns) == ["run_id", "month", "it_influence", "shadow_share"]
+    ids = ["run_id", "row", "setting", "world", "replicate", "seed"]
+    levers = [c for c in runs.columns if c not in ids and c in monthly.columns]
+    assert levers, "the design's lever and uncertainty columns ride along"
+    assert list(monthly.columns) == [*ids, *levers, "month", "date", "it_influence", "shadow_share"]
     assert len(monthly) == len(runs) * 13
     assert monthly["run_id"].is_monotonic_increasing
+    # each monthly row carries its run's ids and design values: the join to runs.parquet is redundant
+    joined = monthly[["run_id"]].merge(runs[[*ids, *levers]], on="run_id")
+    pd.testing.assert_frame_equal(monthly[[*ids, *levers]], joined, check_dtype=False)
+    # calendar dates: month 0 is January of start_year, one month apart
+    first = monthly[monthly["month"] == 0]["date"]
+    assert (first.dt.month == 1).all() and (first.dt.day == 1).all()
+    assert (monthly["date"].dt.year - first.dt.year.iloc[0] == monthly["month"] // 12).all()
 
 
 # --- interruptions -------------------------------------------------------------------------------------

@@ -377,7 +377,8 @@ def _over_time(results: Results, spec: PlotSpec) -> Prepared:
         common.pop("thresholds", None)
         return Prepared(spec, lambda: channel_mix_figure(monthly, title=title, **common))
     outcome = spec.outcome or "it_influence"
-    allowed = _numeric_columns(results.monthly, MONTHLY_IDS)
+    # reporters only: a sweep's monthly rows also carry its ids and design values (orgsim.sweep.store)
+    allowed = [c for c in _numeric_columns(results.monthly, MONTHLY_IDS) if outcome_of(c, MONTHLY)]
     if outcome not in allowed:
         raise _one_of("plot.outcome", allowed, outcome)
     monthly = _monthly_for(results, runs, [outcome], spec.kind)

@@ -267,8 +267,10 @@ def _check_estimate(root: SweepRootConfig, points: list[OrgsimConfig], rows: int
     from orgsim.guards import check_estimate, cores, estimate
 
     workers = 1 if root.executor.kind == "serial" else min(root.executor.workers or cores(), cores())
-    # per run and month the store keeps the chosen reporters (plus run_id and month), about three copies
-    row_bytes = 3 * 8 * (len(root.sweep.timeseries) + 2) if root.sweep.timeseries else 0
+    # per run and month the store keeps the chosen reporters, the run's six ids, month, date and its design
+    # values (monthly_rows), about three copies
+    factors = len(root.sweep.levers) + len(root.sweep.uncertainties)
+    row_bytes = 3 * 8 * (len(root.sweep.timeseries) + 8 + factors) if root.sweep.timeseries else 0
     label = f"{rows} design rows x {root.replicates} replicates"
     cost = estimate(points, workers, runs=root.replicates, row_bytes=row_bytes, label=label)
     check_estimate(cost, root.force, command)
@@ -283,15 +285,29 @@ def run_chunk(
     """Run a chunk of jobs (ids, group, design values, params); return its runs and monthly rows."""
     records, monthly = [], []
     for ids, group, values, params in jobs:
-        summary, table = api.simulate(api.apply(bases[group], params), ids["seed"], reporters)
+        setting = api.apply(bases[group], params)
+        summary, table = api.simulate(setting, ids["seed"], reporters)
         if keep is not None:
             summary = {k: summary.get(k) for k in keep}
         records.append({**ids, **values, **summary})
         if table is not None:  # a frame simulate built for this run alone
-            table.insert(0, "run_id", ids["run_id"])
-            monthly.append(table)
+            monthly.append(monthly_rows(ids, values, setting.start_year, table))
     runs = pd.DataFrame.from_records(records)
     return runs, (pd.concat(monthly, ignore_index=True) if monthly else None)
+
+
+def monthly_rows(ids: dict, values: dict, start_year: int, table: pd.DataFrame) -> pd.DataFrame:
+    """One run's monthly rows, self-describing: its ids (run_id, row, setting, world, replicate, seed), its
+    design point's lever and uncertainty values, month, the calendar date (first of the month), then the
+    reporters; joinable to the levers and calendar years without the sweep's config."""
+    from orgsim.results import month_dates
+
+    if "date" not in table.columns:
+        table.insert(table.columns.get_loc("month") + 1, "date", month_dates(start_year, table["month"]))
+    leading = {**ids, **{k: v for k, v in values.items() if k not in ids and k not in table.columns}}
+    for position, (key, value) in enumerate(leading.items()):
+        table.insert(position, key, value)
+    return table
 
 
 def _jobs(plan: Plan, records: list[dict], chunk: list[int]) -> tuple[dict, list[tuple]]:

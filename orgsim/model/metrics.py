@@ -389,6 +389,7 @@ def run_summary(timeseries: Columns, majority_months: int = 6, metrics: MetricsC
     end_scores = component_scores({k: mean(k, final) for k in ROLE_COMPONENTS}, cfg)
     weights = component_weights(cfg)
     drops = {k: weights[k] * (start_scores[k] - end_scores[k]) for k in ROLE_COMPONENTS}
+    majority = first_sustained_month(timeseries, "shadow_share", 0.5, majority_months)
     return {
         "marginalized": final_influence < cfg.custodian_threshold,
         "marginalized_low_threshold": final_influence < cfg.custodian_threshold - THRESHOLD_SHIFT,
@@ -396,7 +397,8 @@ def run_summary(timeseries: Columns, majority_months: int = 6, metrics: MetricsC
         "marginalized_by_year": by_year,
         "it_role": role(final_influence, cfg),
         "driver": max(drops, key=drops.__getitem__),
-        "month_shadow_majority": first_sustained_month(timeseries, "shadow_share", 0.5, majority_months),
+        "month_shadow_majority": majority,
+        "shadow_majority_reached": majority is not None,  # None above means never; said in words here
         "month_shadow_majority_first": first_sustained_month(timeseries, "shadow_share", 0.5, 1),
         "final_it_influence": final_influence,
         **{f"final_{k}": mean(k, final) for k in ROLE_COMPONENTS},
@@ -408,4 +410,13 @@ def run_summary(timeseries: Columns, majority_months: int = 6, metrics: MetricsC
         "cio_aspiration": float(last["cio_aspiration"]),
         "cio_willingness": float(last["cio_willingness"]),
         "cio_actions": int(last["cio_actions"]),
+        "cio_aspires": _drawn(last["cio_aspiration"]),
+        "cio_acts": _drawn(last["cio_willingness"]),
     }
+
+
+def _drawn(value: float) -> bool | None:
+    """A per-run CIO draw as a bool: 0/1 under it.cio.draw=true; None when the column holds a level or
+    yearly chance instead (it.cio.draw=false with a value strictly between 0 and 1)."""
+    value = float(value)
+    return bool(value) if value in (0.0, 1.0) else None

@@ -45,8 +45,29 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def _atomic_parquet(table: pd.DataFrame, path: Path) -> None:
     tmp = path.with_name(f".partial-{path.name}")
-    table.to_parquet(tmp, index=False)
+    write_described(table, tmp, _table_kind(path))
     os.replace(tmp, path)
+
+
+def _table_kind(path: Path) -> str:
+    """Which table a file holds, from its name: `runs.parquet`, `parts/timeseries-<id>.parquet`, ..."""
+    return path.name.removeprefix(".partial-").split(".")[0].split("-")[0]
+
+
+def described(table: pa.Table, kind: str) -> pa.Table:
+    """`table` with each field's meaning and unit (orgsim.outcomes.column_entry) as field metadata."""
+    from orgsim.outcomes import column_entry
+
+    fields = []
+    for f in table.schema:
+        entry = column_entry(f.name, kind)
+        fields.append(f.with_metadata({"meaning": entry.meaning, "unit": entry.unit}))
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+
+
+def write_described(table: pd.DataFrame, path: Path, kind: str) -> None:
+    """Write a pandas table as parquet (what `to_parquet(index=False)` writes), its columns described."""
+    pq.write_table(described(pa.Table.from_pandas(table, preserve_index=False), kind), path)
 
 
 def _note(line: str) -> None:
@@ -249,6 +270,7 @@ def join_parquet(parts: list[Path], path: Path, below: int | None = None) -> Non
     if any(not other.equals(schema) for other in schemas[1:]):
         unified = pa.unify_schemas(schemas, promote_options="permissive")
         schema = unified.with_metadata(schema.metadata)
+    schema = described(schema.empty_table(), _table_kind(Path(parts[0]))).schema
     with pq.ParquetWriter(path, schema) as writer:
         for part in parts:
             table = pq.ParquetFile(part).read().cast(schema)  # not read_table: no dataset import
@@ -264,7 +286,7 @@ def write_part(folder: Path, name: str, first: int, table: pd.DataFrame) -> Path
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}-{first:012d}.parquet"
-    table.to_parquet(path, index=False)
+    write_described(table, path, name)
     return path
 
 

@@ -1,0 +1,126 @@
+"""The tables describe themselves: every column of a sweep's runs.parquet and timeseries.parquet and of
+`orgsim run`'s timeseries.parquet and departments.parquet carries its meaning and unit as Parquet field
+metadata (from the outcome registry), and a sweep's monthly rows carry calendar dates and design values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from orgsim.commands.run import run_job
+from orgsim.commands.sweep import prepare, sweep_job
+from orgsim.config.compose import compose
+from orgsim.outcomes import column_entry
+
+
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory) -> Path:
+    """Two global-sensitivity points (levers and uncertainties under dotted keys), one year, every summary
+    value and two reporters."""
+    folder = tmp_path_factory.mktemp("sweep") / "s"
+    plan = prepare(
+        [
+            "experiment=global_sensitivity",
+            "sweep.n=1",
+            "replicates=1",
+            "years=1",
+            "sweep.outcomes=[]",
+            "sweep.timeseries=[it_influence,shadow_share]",
+            f"hydra.run.dir={folder}",
+        ]
+    )
+    sweep_job(plan, echo=lambda _: None)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("run")
+    run_job(compose(["years=1", "replicates=1"]), folder)
+    return folder
+
+
+def _described(path: Path) -> dict[str, tuple[str, str]]:
+    schema = pq.read_schema(path)
+    out = {}
+    for field in schema:
+        meta = field.metadata or {}
+        out[field.name] = (meta.get(b"meaning", b"").decode(), meta.get(b"unit", b"").decode())
+    return out
+
+
+def _check_every_column(path: Path) -> dict[str, tuple[str, str]]:
+    described = _described(path)
+    assert list(described) == list(pd.read_parquet(path).columns)
+    for name, (meaning, unit) in described.items():
+        assert meaning.strip() and unit.strip(), f"{path.name}: column {name} has no meaning or unit"
+    return described
+
+
+@pytest.mark.slow
+def test_every_column_of_a_sweep_carries_its_meaning_and_unit(sweep_folder) -> None:
+    runs = _check_every_column(sweep_folder / "runs.parquet")
+    monthly = _check_every_column(sweep_folder / "timeseries.parquet")
+    assert runs["final_it_influence"] == (column_entry("final_it_influence", "runs").meaning, "index, 0-1")
+    assert monthly["it_influence"][0] == column_entry("it_influence", "timeseries").meaning
+    # a lever's meaning names its settings key and that setting's own doc
+    assert "it.budget" in runs["it.budget"][0] and "IT budget" in runs["it.budget"][0]
+    assert monthly["it.budget"] == runs["it.budget"]
+    # the year lists are numbered from 0: the registry says which year an entry is
+    assert "year 1" in runs["marginalized_by_year_0"][0]
+
+
+@pytest.mark.slow
+def test_a_sweeps_monthly_rows_join_levers_and_calendar_years_alone(sweep_folder) -> None:
+    runs = pd.read_parquet(sweep_folder / "runs.parquet")
+    monthly = pd.read_parquet(sweep_folder / "timeseries.parquet")
+    levers = [c for c in runs.columns if "." in c]
+    assert levers and set(levers) <= set(monthly.columns)
+    last = monthly[monthly["month"] == monthly["month"].max()].set_index("run_id")
+    pd.testing.assert_frame_equal(last[levers], runs.set_index("run_id")[levers])
+    assert (monthly["date"].dt.year == 2012 + monthly["month"] // 12).all()  # the scenario's start_year
+
+
+@pytest.mark.slow
+def test_every_column_of_orgsim_run_carries_its_meaning_and_unit(run_folder) -> None:
+    monthly = _check_every_column(run_folder / "timeseries.parquet")
+    assert "date" in monthly and monthly["date"][1] == "date"
+    departments = _check_every_column(run_folder / "departments.parquet")
+    assert departments["satisfaction"][0] == column_entry("satisfaction", "departments").meaning
+
+
+def test_ids_and_list_entries_and_design_values_have_entries() -> None:
+    for name in ("run_id", "row", "setting", "world", "replicate", "seed", "month", "date"):
+        assert column_entry(name, "runs").meaning
+    entry = column_entry("marginalized_by_year_2", "runs")
+    assert "year 3" in entry.meaning and entry.unit == "bool"
+    doc = column_entry("start_year", "runs").meaning
+    assert "calendar year of the first month" in doc
+    assert column_entry("not.a.setting", "timeseries").meaning  # a design value still says what it is
+
+
+@pytest.mark.slow
+def test_never_and_the_cio_draws_are_named_in_the_runs_table(sweep_folder) -> None:
+    runs = pd.read_parquet(sweep_folder / "runs.parquet")
+    assert runs["shadow_majority_reached"].dtype == bool
+    assert (runs["shadow_majority_reached"] == runs["month_shadow_majority"].notna()).all()
+    # global_sensitivity draws the CIO (it.cio.draw=true): the old columns hold the 0/1 draw as a number
+    assert runs["cio_acts"].dtype == bool and runs["cio_aspires"].dtype == bool
+    assert (runs["cio_acts"] == (runs["cio_willingness"] == 1.0)).all()
+    assert (runs["cio_aspires"] == (runs["cio_aspiration"] == 1.0)).all()
+
+
+def test_a_cio_level_is_not_a_draw(make_settings) -> None:
+    from orgsim.model.metrics import run_summary
+    from orgsim.model.organization import Organization
+
+    drawn = Organization(make_settings("years=1"), 3).run()
+    summary = run_summary(drawn.datacollector.get_model_vars_dataframe(), metrics=drawn.setting.metrics)
+    assert summary["cio_acts"] is (summary["cio_willingness"] == 1.0)
+    level = Organization(make_settings("years=1", "it.cio.draw=false"), 3).run()
+    summary = run_summary(level.datacollector.get_model_vars_dataframe(), metrics=level.setting.metrics)
+    assert summary["cio_willingness"] == pytest.approx(0.1) and summary["cio_acts"] is None
+    assert summary["shadow_majority_reached"] is (summary["month_shadow_majority"] is not None)
