@@ -76,3 +76,23 @@ def test_runner_gives_each_point_its_own_seed_unless_common_random_numbers() -> 
     assert own == [api.run_one({"years": 1}, seed=api.point_seed(2, i)) for i in range(4)]
     assert all(c == common[0] for c in common)  # identical points, identical draws
     assert len({repr(sorted(s.items())) for s in own}) > 1  # identical points, different draws
+
+
+def test_a_salib_sobol_study_over_the_runner_gives_every_design_point_its_own_seed(monkeypatch) -> None:
+    sobol = pytest.importorskip("SALib.sample.sobol")
+    problem = api.salib_problem(["it.unit_cost", "it.cio.willingness"])
+    sample = sobol.sample(problem, 8, calc_second_order=False, seed=1)
+    points = [{**dict(zip(problem["names"], x, strict=True)), "years": 1} for x in sample]
+    seen: dict[int, list[int]] = {}
+
+    for base in (0, 1):
+        seen[base] = []
+        with api.Runner(workers=1, seed=base) as runner:
+            monkeypatch.setattr(
+                api,
+                "_run_points",
+                lambda b, jobs, r, base=base: [seen[base].append(seed) or {} for _, _, _, seed in jobs],
+            )
+            runner.map(points)
+    assert len(set(seen[0])) == len(points) == len(seen[0])  # no two design points share draws
+    assert set(seen[0]).isdisjoint(seen[1])  # another base seed, other draws throughout
