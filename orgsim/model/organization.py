@@ -86,8 +86,6 @@ class Organization(mesa.Model):
             raise ConfigError(
                 f"give either a setting or parameters as keywords, not both; got {', '.join(params)}"
             )
-        elif not isinstance(setting, OrgsimConfig):
-            raise ConfigError(f"setting must be an OrgsimConfig; got a {type(setting).__name__}")
         setting = ready(setting)  # validated; a schema object built in Python gets the shipped groups
         if collect not in COLLECT:
             raise ValueError(f"collect must be one of {', '.join(COLLECT)}; got {collect!r}")
