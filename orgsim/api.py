@@ -22,6 +22,8 @@ import functools
 import importlib.util
 import math
 import multiprocessing
+import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -42,6 +44,7 @@ __all__ = [
     "flatten",
     "identifier",
     "parameters",
+    "point_seed",
     "run_one",
     "salib_problem",
     "simulate",
@@ -80,8 +83,18 @@ def _check_choice(group: str, value: str | None, optional: bool = True) -> None:
     raise ConfigError(f"{group} must be one of {', '.join(choices_of(group))}; got {value!r}")
 
 
-@functools.lru_cache(maxsize=64)
+# Hydra's GlobalHydra is a process-wide singleton: two threads composing at once fail with "GlobalHydra
+# is already initialized". One lock serializes composing (once per pair, then cached); runs stay parallel.
+_COMPOSE_LOCK = threading.Lock()
+
+
 def _composed(scenario: str, policy: str | None) -> OrgsimConfig:
+    with _COMPOSE_LOCK:
+        return _composed_locked(scenario, policy)
+
+
+@functools.lru_cache(maxsize=64)
+def _composed_locked(scenario: str, policy: str | None) -> OrgsimConfig:
     from orgsim.config.compose import load_settings
 
     overrides = [f"scenario={scenario}"] + ([f"policy={policy}"] if policy else [])
@@ -302,7 +315,9 @@ def flatten(summary: Mapping[str, Any], prefix: str = "") -> dict:
 
 
 def simulate(setting: OrgsimConfig, seed: int, reporters: Iterable[str] = ()):
-    """One organization to the horizon: (flat run summary, monthly table of `reporters` or None)."""
+    """One organization of a validated config (see `apply`) to the horizon, with `seed` as the run's own
+    seed (the `seed` column of orgsim's tables, not a base seed): (flat run summary, monthly table of
+    `reporters` or None). `run_one(params, run_seed=...)` is the same run from a dict of parameters."""
     import pandas as pd
 
     from orgsim.model.metrics import SUMMARY_COLUMNS, run_summary
@@ -389,6 +404,19 @@ def _replicates_of(setting: OrgsimConfig, seed: int, replicates: int) -> dict:
     return summaries[0] if replicates == 1 else aggregate(summaries)
 
 
+def point_seed(base_seed: int, point: int | Mapping[str, Any]) -> int:
+    """A design point's own base seed, derived reproducibly from the study's base seed and the point: its
+    index (an int) or its parameters (a mapping, hashed stably: sorted keys, repr of values). Its
+    replicates then derive from it as `orgsim run` derives replicates from its seed."""
+    if isinstance(point, Mapping):
+        text = repr(sorted((str(k), repr(v)) for k, v in point.items()))
+        key = [zlib.crc32(text.encode()), len(text)]
+    else:
+        key = [int(point)]
+    state = np.random.SeedSequence([int(base_seed), *key]).generate_state(1, dtype=np.uint64)[0]
+    return int(state >> np.uint64(1))
+
+
 def _check_work(points: list[OrgsimConfig], replicates: int, workers: int, force: bool, label: str) -> None:
     """The shared estimate (orgsim.guards) of `replicates` runs of every point: refused beyond the
     machine unless `force`, a LargeWork warning before big work."""
@@ -405,19 +433,29 @@ def run_one(
     policy: str | None = None,
     replicates: int = 1,
     force: bool = False,
+    run_seed: int | None = None,
 ) -> dict:
     """Run one parameter point, serially, and return its flat summary.
 
-    `params` maps dotted keys to values (`policy` and `scenario` may be among them). Replicate r runs with
-    the seed `orgsim run seed=<seed>` gives replicate r. With one replicate the summary is that run's; with
-    more, see `aggregate`. A bad key or value raises ConfigError with the CLI's one-line message; work
-    beyond the machine's memory raises guards.ResourceLimit unless `force`.
+    Two kinds of seed: `seed` is a base seed, as `orgsim run seed=<seed>`: replicate r runs with the seed
+    that command gives its replicate r (derived by orgsim.runner.replicate_seeds). `run_seed` is one run's
+    own seed, the `seed` column of every table orgsim writes (a sweep's runs.parquet, a run's replicates):
+    `run_one(row_params, run_seed=row.seed)` reproduces that row; it runs exactly one organization, so
+    `replicates` must be 1. With one replicate the summary is that run's; with more, see `aggregate`. A bad
+    key or value raises ConfigError with the CLI's one-line message; work beyond the machine's memory
+    raises guards.ResourceLimit unless `force`. Safe to call from several threads at once.
     """
     seed, replicates = run_setting("seed", seed), run_setting("replicates", replicates)
     force = run_setting("force", force)
+    if run_seed is not None:
+        run_seed = run_setting("seed", run_seed)
+        if replicates != 1:
+            raise ConfigError(f"run_seed is one run's own seed: replicates must be 1; got {replicates}")
     values, scenario, policy = _split_groups(params, scenario, policy)
     setting = apply(_cached_base(scenario, policy), values)
     _check_work([setting], replicates, 1, force, f"replicates={replicates}")
+    if run_seed is not None:
+        return simulate(setting, run_seed)[0]
     return _replicates_of(setting, seed, replicates)
 
 
@@ -446,19 +484,27 @@ def _cached_base(scenario: str, policy: str | None) -> OrgsimConfig:
 
 
 def ema_function(
-    seed: int = 0, scenario: str = DEFAULT_SCENARIO, policy: str | None = None, replicates: int = 1
+    seed: int = 0,
+    scenario: str = DEFAULT_SCENARIO,
+    policy: str | None = None,
+    replicates: int = 1,
+    common_random_numbers: bool = False,
 ) -> Callable[..., dict]:
     """A function for the EMA Workbench's `Model(name, function=...)`: keyword arguments named by
     `identifier` (dots as '__'; `policy_group`, `scenario_group`; `seed`), returning `run_one`'s summary.
 
-    Every experiment uses the same seed unless a `seed` parameter is given: common random numbers, so
-    differences between experiments come from the parameters, not the draws.
+    `seed` is the study's base seed. Each experiment gets its own base seed, `point_seed(seed, params)`
+    (a stable hash of its parameters), so one lucky draw cannot decide a study; the same parameters get
+    the same seed in any order or process. `common_random_numbers=True` gives every experiment the base
+    seed itself. A `seed` keyword in an experiment is that experiment's base seed.
     """
+    common = _coerce("common_random_numbers", False, common_random_numbers)
 
     def orgsim_model(**kwargs: Any) -> dict:
-        run_seed = kwargs.pop("seed", seed)
-        params = {dotted(k): v for k, v in kwargs.items()}
-        return run_one(params, seed=run_seed, scenario=scenario, policy=policy, replicates=replicates)
+        params = {dotted(k): v for k, v in kwargs.items() if k != "seed"}
+        derived = seed if common else point_seed(seed, params)
+        base = kwargs.get("seed", derived)
+        return run_one(params, seed=base, scenario=scenario, policy=policy, replicates=replicates)
 
     return orgsim_model
 
@@ -476,7 +522,10 @@ class Runner:
     """Runs many points on one evaluator (orgsim.evaluators) kept across calls: `with Runner(workers=2)
     as r: r.map(points)`. executor="processes" (the default), "serial" or "dask" (`address`: a scheduler;
     without it a LocalCluster starts). workers=0 uses one process per core; 1, or inside a worker process,
-    runs serially. The workers start on the first map of more than one point."""
+    runs serially. The workers start on the first map of more than one point.
+
+    `seed` is a base seed: point i of a map runs with its own base seed `point_seed(seed, i)` (its
+    replicates derived from that), unless `common_random_numbers=True`, which gives every point `seed`."""
 
     def __init__(
         self,
@@ -488,6 +537,7 @@ class Runner:
         force: bool = False,
         executor: str = "processes",
         address: str | None = None,
+        common_random_numbers: bool = False,
     ) -> None:
         from orgsim.evaluators import DASK_MISSING, EVALUATORS
         from orgsim.runner import default_workers
@@ -502,6 +552,7 @@ class Runner:
             raise ConfigError(DASK_MISSING)
         self.scenario, self.policy, self.replicates, self.seed = scenario, policy, replicates, seed
         self.executor, self.address = executor, address
+        self.common_random_numbers = _coerce("common_random_numbers", False, common_random_numbers)
         self.workers = 1 if in_worker_process() else default_workers(workers, 1 << 30)
         self._evaluator = None
 
@@ -526,19 +577,21 @@ class Runner:
         return self._evaluator
 
     def map(self, points: Iterable[Mapping[str, Any]], seed: int | None = None) -> list[dict]:
-        """`run_one` of every point, in order. A point's own `seed`, `scenario` or `policy` entries
-        override the runner's."""
+        """`run_one` of every point, in order; point i with base seed `point_seed(base, i)` (`base`: `seed`
+        or the runner's), or `base` itself with common random numbers. A point's own `seed` entry is its
+        base seed; its `scenario` or `policy` entries override the runner's."""
         jobs, bases, settings = [], {}, []
-        default_seed = self.seed if seed is None else run_setting("seed", seed)
+        base_seed = self.seed if seed is None else run_setting("seed", seed)
         for i, point in enumerate(points):
             values = dict(_mapping(point))
-            point_seed = run_setting("seed", values.pop("seed", default_seed))
+            derived = base_seed if self.common_random_numbers else point_seed(base_seed, i)
+            own_seed = run_setting("seed", values.pop("seed", derived))
             values, scenario, policy = _split_groups(values, self.scenario, self.policy, where="Runner")
             group = (scenario, policy)
             if group not in bases:
                 bases[group] = _cached_base(scenario, policy)
             settings.append(apply(bases[group], values))  # a bad point fails here, before any run starts
-            jobs.append((i, group, values, int(point_seed)))
+            jobs.append((i, group, values, int(own_seed)))
         label = f"{len(jobs)} points x {self.replicates} replicates"
         _check_work(settings, self.replicates, self.workers, self.force, label)
         evaluator = self._evaluator_for(len(jobs))

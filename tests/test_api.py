@@ -149,8 +149,9 @@ def test_salib_problem_and_params_command(capsys) -> None:
 
 def test_ema_function_maps_identifiers_to_dotted_keys() -> None:
     model = api.ema_function(seed=5)
+    params = {"years": 1, "it.cio.willingness": 0.3}
     assert model(years=1, it__cio__willingness=0.3, policy_group="broker") == api.run_one(
-        {"years": 1, "it.cio.willingness": 0.3}, seed=5, policy="broker"
+        params, seed=api.point_seed(5, {**params, "policy": "broker"}), policy="broker"
     )
     for key in ("it.cio.willingness", "policy", "scenario", "years"):
         assert api.dotted(api.identifier(key)) == key
@@ -163,7 +164,10 @@ POINTS = [{"years": 1, "it.unit_cost": c} for c in (20.0, 30.0, 45.0)] + [
 
 @pytest.mark.slow
 def test_runner_gives_the_serial_results_and_keeps_its_pool() -> None:
-    serial = [api.run_one({k: v for k, v in p.items() if k != "seed"}, seed=p.get("seed", 0)) for p in POINTS]
+    serial = [
+        api.run_one({k: v for k, v in p.items() if k != "seed"}, seed=p.get("seed", api.point_seed(0, i)))
+        for i, p in enumerate(POINTS)
+    ]
     with api.Runner(workers=2) as runner:
         assert runner.map(POINTS) == serial
         evaluator = runner._evaluator
@@ -192,7 +196,11 @@ def test_runner_inside_a_daemonic_worker_runs_serially() -> None:
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         workers, results = pool.map(_map_in_worker, [0])[0]
     assert workers == 1
-    assert results == [api.run_one({"years": 1, "it.unit_cost": c}) for c in (20.0, 30.0)]
+    expected = [
+        api.run_one({"years": 1, "it.unit_cost": c}, seed=api.point_seed(0, i))
+        for i, c in enumerate((20.0, 30.0))
+    ]
+    assert results == expected
 
 
 def test_a_finished_run_leaves_no_model_alive() -> None:

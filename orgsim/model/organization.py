@@ -15,6 +15,7 @@ import networkx as nx
 
 from orgsim.config.defaults import ready
 from orgsim.config.schema import OrgsimConfig
+from orgsim.config.validate import ConfigError
 from orgsim.model.agents import BusinessDepartment, ITDepartment
 from orgsim.model.catalogue import Catalogue, Tool
 from orgsim.model.draws import UniformDraws
@@ -30,20 +31,61 @@ from orgsim.model.recorder import COLLECT, MonthlyRecorder
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
+def _from_parameters(params: dict) -> OrgsimConfig:
+    """A validated config from keyword parameters: `scenario`/`policy` choose the groups, every other key
+    is a dotted key (`**{"it.budget": 4000}`), an identifier (`it__budget`) or a nested dict
+    (`it={"budget": 4000}`); a bad one raises the API's one-line ConfigError."""
+    from orgsim import api  # here, not at the top: the model layer imports nothing above it otherwise
+
+    flat: dict = {}
+    for key, value in params.items():
+        name = api.dotted(str(key))
+        if isinstance(value, dict) and name not in api.GROUP_KEYS:
+            for sub, v in _nested(name, value):
+                flat[sub] = v
+        else:
+            flat[name] = value
+    values, scenario, policy = api._split_groups(flat, api.DEFAULT_SCENARIO, None, where="build_model")
+    return api.apply(api._cached_base(scenario, policy), values)
+
+
+def _nested(prefix: str, node: dict):
+    for key, value in node.items():
+        if isinstance(value, dict):
+            yield from _nested(f"{prefix}.{key}", value)
+        else:
+            yield f"{prefix}.{key}", value
+
+
 class Organization(mesa.Model):
-    """One organization over monthly steps. `setting` is a validated OrgsimConfig.
+    """One organization over monthly steps, from a validated OrgsimConfig (`Organization(setting, seed)`)
+    or from parameters as keywords (`Organization(policy="broker", seed=3, years=1, **{"it.budget": 4000})`:
+    dotted keys, `__` identifiers or nested dicts over the shipped scenario), as `mesa.batch_run` passes
+    them. `seed` is the run's own seed (`rng`, which mesa 3.5's batch_run passes, is taken as it).
 
     Each month it records the model reporters named in `columns` (all when None) and, with collect="all",
     the departments' table too ("model": none). What is recorded never changes the run itself.
+    `running` turns False at the horizon, so Mesa's loops stop there.
     """
 
     def __init__(
         self,
-        setting: OrgsimConfig,
-        seed: int = 0,
+        setting: OrgsimConfig | None = None,
+        seed: int | None = None,
         collect: str = "all",
         columns: Sequence[str] | None = None,
+        rng: int | None = None,
+        **params,
     ):
+        if seed is not None and rng is not None and int(seed) != int(rng):
+            raise ConfigError(f"seed and rng are the same run seed; got seed={seed} and rng={rng}")
+        seed = seed if seed is not None else (rng if rng is not None else 0)
+        if setting is None:
+            setting = _from_parameters(params)
+        elif params:
+            raise ConfigError(
+                f"give either a setting or parameters as keywords, not both; got {', '.join(params)}"
+            )
         setting = ready(setting)  # validated; a schema object built in Python gets the shipped groups
         if collect not in COLLECT:
             raise ValueError(f"collect must be one of {', '.join(COLLECT)}; got {collect!r}")
@@ -154,6 +196,7 @@ class Organization(mesa.Model):
             d.update_satisfaction()
         self.role = role_now(self)  # end-of-month role, read by the reporters
         self.datacollector.collect(self)
+        self.running = self.month < self.horizon  # mesa.batch_run and the page stop at the horizon
 
     def run(self) -> Organization:
         """Step to the horizon."""

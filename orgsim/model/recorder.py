@@ -146,6 +146,28 @@ class MonthlyRecorder:
         the `leading` columns when given."""
         return pd.DataFrame(self.department_columns(leading))
 
+    # What mesa.batch_run reads of a DataCollector (3.3 and 3.5): `model_vars` (above), `agent_reporters`
+    # (the department columns' names) and `_agent_records` (step -> rows of (step, agent id, *values)).
+    @property
+    def agent_reporters(self) -> dict[str, list]:
+        """The department reporters' names (DataCollector's `agent_reporters`); empty without the table."""
+        return dict(self.department_vars) if self.department_vars is not None else {}
+
+    @property
+    def _agent_records(self) -> dict[int, list[tuple]]:
+        """The department table as DataCollector keeps it: step -> one (step, id, *values) per department.
+        Built on demand from the columns, so recording costs nothing extra."""
+        if self.department_vars is None:
+            return {}
+        n = len(self._departments)
+        ids = [d.unique_id for d in self._departments]
+        columns = list(self.department_vars.values())
+        records: dict[int, list[tuple]] = {}
+        for i, step in enumerate(self._steps):
+            rows = range(i * n, (i + 1) * n)
+            records[step] = [(step, ids[j], *(col[r] for col in columns)) for j, r in enumerate(rows)]
+        return records
+
     def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
         """The department table indexed by (Step, AgentID), as DataCollector's for `agent_type`."""
         frame = self.department_frame()
