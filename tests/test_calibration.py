@@ -156,3 +156,20 @@ def _dotted_get(node: dict, key: str):
     for part in key.split("."):
         node = node[part]
     return node
+
+
+def test_fitted_targets_cannot_identify_the_role_weights():
+    """The index weights only weigh the observed components: the reporters the fitted targets read are
+    identical run for run when the five weights change, so the ABC targets carry no information on them
+    (issue 22: they stay assumed, ODD 2.0)."""
+    from orgsim.calibration.targets import FIT_REPORTERS
+
+    base = api.apply(api.base_settings(), {"years": 2})
+    keys = [k for k in vars(base.metrics) if k.startswith("weight_")]
+    assert len(keys) == 5
+    changed = api.apply(base, {f"metrics.{k}": 0.1 * (i + 1) for i, k in enumerate(keys)})
+    for seed in (1, 2):
+        _, a = api.simulate(base, seed, FIT_REPORTERS)
+        _, b = api.simulate(changed, seed, FIT_REPORTERS)
+        for r in FIT_REPORTERS:
+            np.testing.assert_array_equal(np.asarray(a[r], float), np.asarray(b[r], float))
