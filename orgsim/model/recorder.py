@@ -105,6 +105,11 @@ class MonthlyRecorder:
         self.department_vars: dict[str, list] | None = None
         self._departments = list(departments) if department_reporters is not None and departments else []
         self._steps: list[int] = []
+        # model.steps at every collection, as mesa 3.5's DataCollector keeps it (batch_run maps a step
+        # to a row through it); the department table has no types of its own (`agenttype_reporters`)
+        self._collection_steps: list[int] = []
+        self.agenttype_reporters: dict = {}
+        self._agenttype_records: dict = {}
         if department_reporters is not None:
             self.department_vars = {name: [] for name in department_reporters}
             self._department = [
@@ -113,6 +118,7 @@ class MonthlyRecorder:
 
     def collect(self, model) -> None:
         """Append this month's values."""
+        self._collection_steps.append(int(model.steps))
         for reporter, column in self._model:
             column.append(reporter(model))
         if self.department_vars is not None:
@@ -147,7 +153,8 @@ class MonthlyRecorder:
         return pd.DataFrame(self.department_columns(leading))
 
     # What mesa.batch_run reads of a DataCollector (3.3 and 3.5): `model_vars` (above), `agent_reporters`
-    # (the department columns' names) and `_agent_records` (step -> rows of (step, agent id, *values)).
+    # (the department columns' names), `_agent_records` (step -> rows of (step, agent id, *values)) and,
+    # in 3.5, `_collection_steps` and the (empty) agent-type records (set in __init__).
     @property
     def agent_reporters(self) -> dict[str, list]:
         """The department reporters' names (DataCollector's `agent_reporters`); empty without the table."""
