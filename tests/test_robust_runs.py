@@ -26,6 +26,16 @@ pytestmark = pytest.mark.slow
 QUICK = ["years=1", "replicates=2", "workers=1"]
 
 
+def default_signals() -> None:
+    """In the child, before orgsim starts: SIGINT and SIGHUP as a terminal user has them. A test run
+    started under `nohup` or as a background job (`&`) would otherwise pass them on ignored, and the
+    command under test would never see the signal the test sends."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def orgsim_process(*args: str, cwd: Path | None = None) -> subprocess.Popen:
     """`orgsim` in its own session, so the test can find every process it starts."""
     return subprocess.Popen(
@@ -35,6 +45,7 @@ def orgsim_process(*args: str, cwd: Path | None = None) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=default_signals,
     )
 
 

@@ -86,6 +86,16 @@ CASES = [
 PROCESSES_WITH_WORKERS = {"sweep-dask": 4}
 
 
+def default_signals() -> None:
+    """In the child, before orgsim starts: SIGINT and SIGHUP as a terminal user has them. A test run
+    started under `nohup` or as a background job (`&`) would otherwise pass them on ignored, and the
+    command under test would never see the signal the test sends."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def session_processes(sid: int) -> list[int]:
     """Live (not zombie) processes of session `sid`: orphans keep their session, whoever adopts them."""
     try:
@@ -124,6 +134,7 @@ def start_with_workers(command: str, out: Path) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=default_signals,
     )
     deadline = time.monotonic() + 120
     while len(session_processes(proc.pid)) < PROCESSES_WITH_WORKERS.get(command, 5):
@@ -215,7 +226,11 @@ def test_a_sweep_stopped_by_sigterm_keeps_its_finished_chunks_and_resumes_to_the
         "executor.workers=2",
     ]
     proc = subprocess.Popen(
-        [*command, f"hydra.run.dir={stopped}"], stderr=subprocess.PIPE, text=True, start_new_session=True
+        [*command, f"hydra.run.dir={stopped}"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=default_signals,
     )
     deadline = time.monotonic() + 120
     while parts() < 3 and proc.poll() is None and time.monotonic() < deadline:
