@@ -279,32 +279,21 @@ def _config_dirs(source: dict) -> tuple[Path, tuple[Path, ...]]:
     return primary, extra
 
 
+def _root_name(name: str, source: dict) -> str:
+    return source.get("config_name") or COMMANDS[name].config
+
+
 def _defaults(name: str, source: dict) -> dict[str, str | None]:
     """The config groups the command's root config selects, with their default options."""
-    import yaml
+    from orgsim.config.overrides import root_defaults
 
-    primary, extra = _config_dirs(source)
-    file = f"{source.get('config_name') or COMMANDS[name].config}.yaml"
-    path = next((d / file for d in (*extra, primary) if (d / file).is_file()), primary / file)
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    chosen = {}
-    for item in data.get("defaults", []) or []:
-        if isinstance(item, dict):
-            for group, option in item.items():
-                chosen[str(group).lstrip("+~").split("@", 1)[0]] = option
-    return chosen
+    return root_defaults(_root_name(name, source), *_config_dirs(source))
 
 
 def _groups(name: str, source: dict) -> dict[str, list[str]]:
-    from orgsim.config.overrides import group_choices
+    from orgsim.config.overrides import root_groups
 
-    primary, extra = _config_dirs(source)
-    available = group_choices(primary, extra)
-    selected = _defaults(name, source)
-    return {group: available.get(group, []) for group in selected if group in available}
+    return root_groups(_root_name(name, source), *_config_dirs(source))
 
 
 def check(name: str, inv: Invocation) -> None:
@@ -391,9 +380,9 @@ def check_overrides(overrides: list[str], name: str = "run") -> str | None:
 
 
 def _type_name(kind) -> str:
-    args = [a for a in typing.get_args(kind) if a is not type(None)]
-    if typing.get_origin(kind) in (typing.Union, __import__("types").UnionType) and args:
-        kind = args[0]
+    from orgsim.config.overrides import _unwrap_optional
+
+    kind = _unwrap_optional(kind)[0]
     if typing.get_origin(kind) in (list, tuple):
         return "list"
     if typing.get_origin(kind) is dict:

@@ -7,10 +7,7 @@ HYDRA_FULL_ERROR=1 shows tracebacks.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
-from collections.abc import Iterator
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -98,17 +95,3 @@ def describe(err: BaseException) -> tuple[int, str | None]:
         f"internal error ({type(err).__name__}{': ' + text if text else ''}); no results written; "
         "run again with --debug for the traceback"
     )
-
-
-@contextlib.contextmanager
-def one_line_errors(command: str) -> Iterator[None]:
-    """Inside a Hydra task function: turn any failure into its one line on stderr and exit code."""
-    try:
-        yield
-    except BaseException as err:  # every failure becomes one line
-        if debug_enabled() and not isinstance(err, (SystemExit, KeyboardInterrupt)):
-            raise
-        code, line = describe(err)
-        if line:
-            print(f"orgsim {command}: {'' if code > 2 else 'error: '}{line}", file=sys.stderr)
-        sys.exit(code)

@@ -95,15 +95,11 @@ ROOTS = {"sweep": ("sweep", SweepRootConfig), "calibrate": ("calibrate", Calibra
 
 
 def _groups(config_name: str) -> dict[str, list[str]]:
-    """The config groups the root config selects, with their options."""
-    import yaml
-
+    """The config groups the root config selects, with their options (as orgsim.cli reads them)."""
     from orgsim.config.compose import config_dir
-    from orgsim.config.overrides import group_choices
+    from orgsim.config.overrides import root_groups
 
-    defaults = yaml.safe_load((config_dir() / f"{config_name}.yaml").read_text())["defaults"]
-    chosen = {next(iter(item)) for item in defaults if isinstance(item, dict)}
-    return {group: options for group, options in group_choices(config_dir()).items() if group in chosen}
+    return root_groups(config_name, config_dir())
 
 
 def _compose(overrides: list[str], config_name: str = "sweep"):

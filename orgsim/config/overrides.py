@@ -34,6 +34,31 @@ def group_choices(config_dir: Path, extra_dirs: tuple[Path, ...] = ()) -> dict[s
     return {name: sorted(options) for name, options in groups.items()}
 
 
+def root_defaults(config_name: str, primary: Path, extra: tuple[Path, ...] = ()) -> dict[str, str | None]:
+    """The config groups a root config (`config_name`.yaml, found in the extra folders first) selects,
+    with their default options; empty when the file cannot be read (composition then names the fault)."""
+    import yaml
+
+    file = f"{config_name}.yaml"
+    path = next((d / file for d in (*extra, primary) if (d / file).is_file()), primary / file)
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    chosen = {}
+    for item in data.get("defaults", []) or []:
+        if isinstance(item, dict):
+            for group, option in item.items():
+                chosen[str(group).lstrip("+~").split("@", 1)[0]] = option
+    return chosen
+
+
+def root_groups(config_name: str, primary: Path, extra: tuple[Path, ...] = ()) -> dict[str, list[str]]:
+    """The config groups a root config selects, each with the options the config folders hold."""
+    available = group_choices(primary, extra)
+    return {g: available[g] for g in root_defaults(config_name, primary, extra) if g in available}
+
+
 def _parse(overrides: list[str]):
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import OverrideParseException
