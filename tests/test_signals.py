@@ -46,7 +46,7 @@ COMMANDS = {
         STORED,
     ),
     "calibrate": (
-        ["-m", "orgsim.cli", "calibrate", "sweep.n=200", "replicates=2", "executor=processes",
+        ["-m", "orgsim.cli", "calibrate", "sweep.n=600", "replicates=2", "executor=processes",
          "executor.workers=2", "hydra.run.dir={out}"],
         STORED,
     ),
@@ -163,14 +163,16 @@ def test_a_signal_ends_every_process_of_the_command_with_one_line(command, name,
     _, kept = COMMANDS[command]
     proc = start_with_workers(command, tmp_path / "out")
     try:
+        sent = time.monotonic()
         (os.killpg if group else os.kill)(proc.pid, sig)
         survivors = survivors_after(proc.pid, 10.0)
+        took = time.monotonic() - sent
     finally:
         if session_processes(proc.pid):
             os.killpg(proc.pid, signal.SIGKILL)  # leave nothing behind, even when the test fails
     assert survivors == [], f"{command} left processes alive after {name}"
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == code, err
+    assert proc.returncode == code, f"its processes ended {took:.2f} s after the signal; stderr: {err!r}"
     if shown is None:  # killed outright: the parent cannot speak, and nothing else may
         assert err == ""
         return
