@@ -37,6 +37,8 @@ class Study:
     quick: list[str] = field(default_factory=list)  # overrides for --quick
     analyses: list[list[str]] = field(default_factory=list)  # [analysis, key=value ...]
     plots: list[list[str]] = field(default_factory=list)  # [spec, key=value ...]
+    validate: list[str] | None = None  # `orgsim validate` overrides: the study also runs the validation
+    validate_quick: list[str] = field(default_factory=list)  # its overrides for --quick
 
 
 STUDIES = {
@@ -45,6 +47,14 @@ STUDIES = {
         run=["scenario=baseline_2012", "posterior_sets=50"],
         quick=["replicates=4", "years=1", "posterior_sets=2"],
         plots=[["trajectories"], ["role_components"], ["marginalized_by_year"], ["channels"], ["network"]],
+    ),
+    "validation": Study(
+        "Does the calibrated model meet the published figures, the held-out ones included, and what is the "
+        "verdict over the calibration posterior in each year to 2017?",
+        run=["scenario=baseline_2012", "years=6", "replicates=1000", "posterior_sets=50"],
+        quick=["replicates=4", "years=1", "posterior_sets=2"],
+        validate=["replicates=400"],
+        validate_quick=["validate.size=quick"],
     ),
     "policy_comparison": Study(
         "Which IT policy keeps IT from the margin (200 paired organizations per policy)?",
@@ -155,6 +165,9 @@ def steps(name: str, study: Study, root: Path, quick: bool, workers: int) -> lis
                 f"hydra.run.dir={source}",
             ]
         ]
+    if study.validate is not None:
+        options = [*study.validate, *(study.validate_quick if quick else [])]
+        commands.append(["validate", *options, f"hydra.run.dir={folder / 'validate'}", "overwrite=true"])
     for analysis in study.analyses:
         kind, options = analysis[0], analysis[1:]
         draws = ["bootstrap=50"] if quick else []

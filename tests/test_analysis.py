@@ -254,12 +254,16 @@ def test_every_experiment_runs_at_toy_size_into_tables_and_a_report(quick) -> No
         "scenario_discovery/discover/prim_boxes.parquet",
         "scenario_discovery/variance/variance.parquet",
         "baseline/run/summary.json",
+        "validation/run/summary.json",
+        "validation/validate/validation.csv",
     ):
         assert (quick / table).is_file(), table
     report = (quick / "REPORT.md").read_text()
     for heading in ("## Headline: choices, world, the CIO or chance?", "## Baseline 2012", "## Policy comparison",
                     "## LeBrun", "## Global sensitivity", "## Scenario discovery",
-                    "## Where the model is sensitive to assumptions"):  # fmt: skip
+                    "## Where the model is sensitive to assumptions",
+                    "## Calibration and validation", "| over the posterior (chance plus parameters) |",
+                    "- Held-out rows (never in the fit"):  # fmt: skip
         assert heading in report
     assert "Not run yet" not in report
 

@@ -2,7 +2,9 @@
 
 `population` runs `per_set` organizations for each of the accepted calibration sets (each set applied to
 a base config, as the calibrated defaults are) and keeps, per organization, its run summary's
-`marginalized` and its mean influence in each calendar year. `verdict` then gives the share marginalized
+`marginalized`, whether it was marginalized in each year of the horizon (`marginalized_year_K`, K from 1,
+read against the run's custodian line as the run's own table reads it) and its mean influence in each
+requested calendar year. `verdict` then gives the share marginalized
 two ways:
 
 - at the posterior medians (the calibrated defaults), with its 95% Wilson interval: chance only;
@@ -13,6 +15,7 @@ two ways:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim.calibration.targets import window
+from orgsim.results import BY_YEAR_PREFIX
 
 # the accepted calibration sets shipped beside the calibrated defaults (parameters only)
 POSTERIOR_SETS = Path(__file__).resolve().parents[2] / "configs" / "calibrated" / "abc_2012_posterior.csv"
@@ -41,6 +45,10 @@ def _one(task) -> list[dict]:
     for seed_r in replicate_seeds(seed + 7919 * set_id, per_set):
         summary, monthly = api.simulate(setting, seed_r, ["it_influence"])
         row = {"set": set_id, "marginalized": bool(summary["marginalized"])}
+        yearly = sorted(
+            (k for k in summary if k.startswith(BY_YEAR_PREFIX)), key=lambda k: int(k.rsplit("_", 1)[1])
+        )
+        row.update({f"marginalized_year_{k}": bool(summary[key]) for k, key in enumerate(yearly, 1)})
         for y in years:
             row[f"influence_{y}"] = window(monthly, setting.start_year, y, "it_influence")
         rows.append(row)
@@ -73,12 +81,18 @@ class Verdict:
     high: float
     sets: int
     organizations: int
+    by_year: tuple[Verdict, ...] = ()  # the same share in each year of the horizon, the first is year 1
 
     def describe(self) -> str:
+        years = (
+            "; by year " + " / ".join(f"{y.share:.1%} [{y.low:.1%}, {y.high:.1%}]" for y in self.by_year)
+            if self.by_year
+            else ""
+        )
         return (
             f"{self.share:.1%} marginalized over the posterior [{self.low:.1%}, {self.high:.1%}] "
             f"(95%, chance plus parameters: {self.sets} accepted calibration sets x "
-            f"{self.organizations // max(self.sets, 1)} organizations)"
+            f"{self.organizations // max(self.sets, 1)} organizations){years}"
         )
 
 
@@ -98,8 +112,16 @@ def bootstrap_share(flags: pd.Series, groups: pd.Series, resamples: int = 2000, 
 
 
 def verdict(pop: pd.DataFrame, resamples: int = 2000, seed: int = 0) -> Verdict:
-    """The share marginalized over the posterior population, with its chance-plus-parameters interval."""
-    return bootstrap_share(pop["marginalized"], pop["set"], resamples, seed)
+    """The share marginalized over the posterior population, with its chance-plus-parameters interval, and
+    the same for each year of the horizon where `pop` has the yearly flags."""
+    years = sorted(
+        (int(c.rsplit("_", 1)[1]) for c in pop.columns if c.startswith("marginalized_year_")),
+    )
+    by_year = tuple(
+        bootstrap_share(pop[f"marginalized_year_{k}"], pop["set"], resamples, seed) for k in years
+    )
+    final = bootstrap_share(pop["marginalized"], pop["set"], resamples, seed)
+    return dataclasses.replace(final, by_year=by_year)
 
 
 def calibrated_keys(setting, sets: pd.DataFrame, tolerance: float = 1e-3) -> list[str]:

@@ -76,6 +76,9 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
             summary["posterior_verdict"] = {
                 "share": over.share, "ci95": [over.low, over.high], "sets": over.sets,
                 "organizations": over.organizations,
+                "by_year": [
+                    {"year": k, "share": y.share, "ci95": [y.low, y.high]} for k, y in enumerate(over.by_year, 1)
+                ],
             }  # fmt: skip
             summary["verdict"] += " Over the calibration posterior: " + over.describe() + "."
         _write_outputs(setting, output_dir, summary, plotted, staging)
