@@ -184,7 +184,7 @@ RUN_OUTCOMES = (
     _r(
         "marginalized_by_year",
         "marginalized by the same rule at the end of each year (list; in tables column "
-        "marginalized_by_year_K, K from 0, is the end of year K+1)",
+        "marginalized_by_year_K, K from 1, is the end of year K of the horizon)",
         "bool",
     ),
     _r("it_role", "IT's role from final it_influence", "category"),
@@ -213,18 +213,6 @@ RUN_OUTCOMES = (
     _r("tech_leader", "function with the largest discretionary technology spend at the end", "function"),
     _r("security_incidents", "security incidents over the run", COUNT, "down"),
     _r("headcount", "organization headcount at the end", "people"),
-    _r(
-        "cio_aspiration",
-        "it.cio.aspiration as the run held it: the 0/1 draw (CIO aspires) under it.cio.draw=true, else the level "
-        "(kept for compatibility; cio_aspires is the draw)",
-        INDEX,
-    ),
-    _r(
-        "cio_willingness",
-        "it.cio.willingness as the run held it: the 0/1 draw (CIO acts) under it.cio.draw=true, else the "
-        "yearly chance (kept for compatibility; cio_acts is the draw)",
-        INDEX,
-    ),
     _r("cio_actions", "years the CIO moved budget to innovation", COUNT),
     _r("cio_aspires", "this run's CIO drew the aspiration to drive growth (None: not drawn)", "bool"),
     _r("cio_acts", "this run's CIO drew acting on the aspiration (None: not drawn, a yearly chance)", "bool"),
@@ -304,7 +292,7 @@ def column_entry(name: str, table: str) -> Outcome:
     """What column `name` of table `table` (runs, timeseries or departments) means, with its unit.
 
     Ids first, then the table's outcomes (a list-valued run value's `NAME_K` entry included: K counts
-    years from 0, so `marginalized_by_year_0` is the end of year 1), then any other column, which in these
+    years from 1, so `marginalized_by_year_1` is the end of the horizon's first year), then any other column, which in these
     tables is a design value: a lever or uncertainty of the sweep under its dotted settings key."""
     if name in IDS:
         return IDS[name]
@@ -316,7 +304,7 @@ def column_entry(name: str, table: str) -> Outcome:
     listed = OUTCOMES[scope].get(stem)
     if listed is not None and index.isdigit():
         k = int(index)
-        meaning = f"{listed.meaning}: entry {k}, counting from 0, so the end of year {k + 1}"
+        meaning = f"{listed.meaning}: entry {k}, counting from 1, so the end of year {k} of the horizon"
         return Outcome(name, meaning, listed.unit, scope)
     doc = _setting_doc(name)
     meaning = f"design value of the setting {name} (a lever or uncertainty of the sweep)"

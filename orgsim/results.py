@@ -21,7 +21,7 @@ MANIFEST = "manifest.json"
 MANIFEST_KIND = "orgsim sweep store"  # the `kind` of every manifest a sweep writes
 REPAIR = "run the same orgsim sweep command again to repair it"
 RUN_IDS = ("run_id", "row", "setting", "world", "replicate", "seed")
-BY_YEAR_PREFIX = "marginalized_by_year_"  # runs-table columns, one per year of the horizon (0: the first)
+BY_YEAR_PREFIX = "marginalized_by_year_"  # runs-table columns, one per year of the horizon (1: the first)
 
 
 class DamagedResults(ConfigError):
@@ -222,6 +222,7 @@ def _run_table(summary: dict, path: Path) -> pd.DataFrame:
         raise DamagedResults(f"'{path}' is damaged: its runs have no replicate")
     if "marginalized_by_year" in runs.columns:
         by_year = pd.DataFrame(runs.pop("marginalized_by_year").tolist(), index=runs.index).astype(bool)
+        by_year.columns = by_year.columns + 1  # year 1 is the first year of the horizon, as the README counts
         runs = runs.join(by_year.add_prefix(BY_YEAR_PREFIX))
     runs.insert(0, "run_id", runs["replicate"])
     return runs

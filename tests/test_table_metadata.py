@@ -69,8 +69,8 @@ def test_every_column_of_a_sweep_carries_its_meaning_and_unit(sweep_folder) -> N
     # a lever's meaning names its settings key and that setting's own doc
     assert "it.budget" in runs["it.budget"][0] and "IT budget" in runs["it.budget"][0]
     assert monthly["it.budget"] == runs["it.budget"]
-    # the year lists are numbered from 0: the registry says which year an entry is
-    assert "year 1" in runs["marginalized_by_year_0"][0]
+    # the year lists are numbered from 1, as the README numbers years: no year-0 column
+    assert "year 1 " in runs["marginalized_by_year_1"][0] and "marginalized_by_year_0" not in runs
 
 
 @pytest.mark.slow
@@ -96,7 +96,7 @@ def test_ids_and_list_entries_and_design_values_have_entries() -> None:
     for name in ("run_id", "row", "setting", "world", "replicate", "seed", "month", "date"):
         assert column_entry(name, "runs").meaning
     entry = column_entry("marginalized_by_year_2", "runs")
-    assert "year 3" in entry.meaning and entry.unit == "bool"
+    assert "year 2 " in entry.meaning and entry.unit == "bool"
     doc = column_entry("start_year", "runs").meaning
     assert "calendar year of the first month" in doc
     assert column_entry("not.a.setting", "timeseries").meaning  # a design value still says what it is
@@ -107,10 +107,10 @@ def test_never_and_the_cio_draws_are_named_in_the_runs_table(sweep_folder) -> No
     runs = pd.read_parquet(sweep_folder / "runs.parquet")
     assert runs["shadow_majority_reached"].dtype == bool
     assert (runs["shadow_majority_reached"] == runs["month_shadow_majority"].notna()).all()
-    # global_sensitivity draws the CIO (it.cio.draw=true): the old columns hold the 0/1 draw as a number
+    # global_sensitivity draws the CIO (it.cio.draw=true): the draws are bools under their own names, and
+    # no column presents a draw under a parameter's name
     assert runs["cio_acts"].dtype == bool and runs["cio_aspires"].dtype == bool
-    assert (runs["cio_acts"] == (runs["cio_willingness"] == 1.0)).all()
-    assert (runs["cio_aspires"] == (runs["cio_aspiration"] == 1.0)).all()
+    assert not {"cio_willingness", "cio_aspiration"} & set(runs.columns)
 
 
 def test_a_cio_level_is_not_a_draw(make_settings) -> None:
@@ -118,9 +118,11 @@ def test_a_cio_level_is_not_a_draw(make_settings) -> None:
     from orgsim.model.organization import Organization
 
     drawn = Organization(make_settings("years=1"), 3).run()
-    summary = run_summary(drawn.datacollector.get_model_vars_dataframe(), metrics=drawn.setting.metrics)
-    assert summary["cio_acts"] is (summary["cio_willingness"] == 1.0)
+    monthly = drawn.datacollector.get_model_vars_dataframe()
+    summary = run_summary(monthly, metrics=drawn.setting.metrics)
+    assert summary["cio_acts"] is (monthly["cio_willingness"].iloc[-1] == 1.0)
+    assert "cio_willingness" not in summary and "cio_aspiration" not in summary
     level = Organization(make_settings("years=1", "it.cio.draw=false"), 3).run()
     summary = run_summary(level.datacollector.get_model_vars_dataframe(), metrics=level.setting.metrics)
-    assert summary["cio_willingness"] == pytest.approx(0.1) and summary["cio_acts"] is None
+    assert summary["cio_acts"] is None and summary["cio_aspires"] is None
     assert summary["shadow_majority_reached"] is (summary["month_shadow_majority"] is not None)
