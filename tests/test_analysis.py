@@ -156,7 +156,7 @@ def cio_runs(replicates: int = 6, worlds: int = 200, seed: int = 5) -> tuple[pd.
     for policy, (effect, acting, aspiring) in {"a": (0.0, 0.4, 0.1), "b": (1.0, 0.0, 0.0)}.items():
         for budget in (-0.3, 0.3):
             noise = rng.normal(0, 0.2, (worlds, replicates))
-            y = effect + budget + world[:, None] + acting * acts + aspiring * (aspires - acts) + noise
+            y = effect + budget + world[:, None] + acting * acts + aspiring * (aspires & ~acts) + noise
             w, r = np.meshgrid(np.arange(worlds), np.arange(replicates), indexing="ij")
             frames.append(pd.DataFrame(
                 {"setting": setting, "world": w.ravel(), "replicate": r.ravel(), "policy": policy,

@@ -120,7 +120,7 @@ def test_a_cio_level_is_not_a_draw(make_settings) -> None:
     drawn = Organization(make_settings("years=1"), 3).run()
     monthly = drawn.datacollector.get_model_vars_dataframe()
     summary = run_summary(monthly, metrics=drawn.setting.metrics)
-    assert summary["cio_acts"] is (monthly["cio_willingness"].iloc[-1] == 1.0)
+    assert summary["cio_acts"] is bool(monthly["cio_willingness"].iloc[-1] == 1.0)
     assert "cio_willingness" not in summary and "cio_aspiration" not in summary
     level = Organization(make_settings("years=1", "it.cio.draw=false"), 3).run()
     summary = run_summary(level.datacollector.get_model_vars_dataframe(), metrics=level.setting.metrics)
