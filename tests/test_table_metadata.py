@@ -126,3 +126,55 @@ def test_a_cio_level_is_not_a_draw(make_settings) -> None:
     summary = run_summary(level.datacollector.get_model_vars_dataframe(), metrics=level.setting.metrics)
     assert summary["cio_acts"] is None and summary["cio_aspires"] is None
     assert summary["shadow_majority_reached"] is (summary["month_shadow_majority"] is not None)
+
+
+@pytest.fixture(scope="module")
+def analysis_root(tmp_path_factory) -> Path:
+    """The toy-size studies whose analyses write every kind of `orgsim analyze` table: sensitivity
+    (global_sensitivity), PRIM boxes, peeling and the variance split (scenario_discovery), and robustness
+    with its pareto, regret, preferred and switch-box tables (one archetype)."""
+    import contextlib
+    import importlib.util
+    import io
+    import sys
+
+    root = tmp_path_factory.mktemp("studies")
+    path = Path(__file__).resolve().parents[1] / "experiments" / "run.py"
+    spec = importlib.util.spec_from_file_location("experiments_run_metadata", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    for study in ("global_sensitivity", "scenario_discovery", "robustness/midsize"):
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert module.main([study, "--quick", "--out", str(root)]) == 0
+    return root
+
+
+@pytest.mark.slow
+def test_every_column_of_every_analyze_table_carries_its_meaning_and_unit(analysis_root) -> None:
+    from orgsim.outcomes import ANALYSIS_TABLES
+
+    seen = set()
+    for path in sorted(analysis_root.glob("**/*.parquet")):
+        name = path.name.removesuffix(".parquet")
+        if name in ANALYSIS_TABLES and "figures" not in path.parts:
+            described = _check_every_column(path)
+            seen.add(name)
+            # no analysis column falls back to a run outcome's or setting's entry by accident: each of the
+            # table's own columns is listed for it
+            for column in ANALYSIS_TABLES[name]:
+                if column in described:
+                    assert described[column][0] == ANALYSIS_TABLES[name][column].meaning
+    assert seen == set(ANALYSIS_TABLES)
+    variance = _described(analysis_root / "scenario_discovery" / "variance" / "variance.parquet")
+    assert variance["share"] == ("the source's share of the outcome's variance", "share, 0-1")
+    boxes = _described(analysis_root / "scenario_discovery" / "discover" / "prim_boxes.parquet")
+    assert "lower bound" in boxes["low"][0] and boxes["density"][1] == "share, 0-1"
+    # a sobol sweep's own sensitivity table is described too
+    _check_every_column(analysis_root / "global_sensitivity" / "sweep" / "sensitivity.parquet")
+
+
+def test_an_analysis_column_with_no_entry_is_an_error_not_a_guess() -> None:
+    with pytest.raises(KeyError, match="no entry"):
+        column_entry("not_a_column", "variance")
+    assert "policy's world means" in column_entry("final_it_influence", "pareto").meaning

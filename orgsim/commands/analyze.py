@@ -329,9 +329,11 @@ def analyze_job(cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[
 
 def write_outputs(folder: Path, tables: dict[str, pd.DataFrame], text: str, config: dict):
     """Tables as Parquet and CSV and the summary; summary.json last (complete)."""
+    from orgsim.sweep.store import write_described
+
     files = []
     for name, table in tables.items():
-        table.to_parquet(folder / f"{name}.parquet", index=False)
+        write_described(table, folder / f"{name}.parquet", name)  # each column's meaning and unit
         table.to_csv(folder / f"{name}.csv", index=False)
         files += [f"{name}.parquet", f"{name}.csv"]
     (folder / "summary.txt").write_text(text + "\n")

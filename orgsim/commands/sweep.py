@@ -427,9 +427,10 @@ def _run_store(plan: Plan, store, make_executor, progress: bool, echo) -> dict:
     files = {}
     if indices is not None:
         from orgsim.analysis.sensitivity import noise_warning, sensitivity_text
+        from orgsim.sweep.store import write_described
 
         files["sensitivity.csv"] = lambda p: indices.to_csv(p, index=False)
-        files["sensitivity.parquet"] = lambda p: indices.to_parquet(p, index=False)
+        files["sensitivity.parquet"] = lambda p: write_described(indices, p, "sensitivity")
         text += "\n" + sensitivity_text(indices)
         warning = noise_warning(indices, plan.replicates)
         if warning:

@@ -69,6 +69,7 @@ def write_described(table: pd.DataFrame, path: Path, kind: str) -> None:
     """Write a pandas table as parquet (what `to_parquet(index=False)` writes), its columns described."""
     pq.write_table(described(pa.Table.from_pandas(table, preserve_index=False), kind), path)
 
+
 # Runs-table columns of older stores and what they are called now (a resume refuses such a store).
 RENAMED_RUN_COLUMNS = {
     "cio_aspiration": "cio_aspires",
