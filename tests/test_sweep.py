@@ -330,6 +330,7 @@ def test_every_shipped_experiment_composes_and_validates(experiment: str, runs: 
             ["experiment=global_sensitivity", "sweep.n=0"],
             "sweep.n must be at least 1 for design sobol; got 0",
         ),
+        (["sweep.outcomes=[cio_willingness]"], "sweep.outcomes: 'cio_willingness' is now called 'cio_acts'"),
         (["executor=threads"], "executor must be one of dask, processes, serial; got 'threads'"),
         (["sweep.design=grid"], "sweep.design must be one of factorial, lhs, sobol, morris; got 'grid'"),
         (["+sweep.levers.it.cio.willingness=[0.5,1.7]"], "it.cio.willingness must be in [0, 1]; got 1.7"),
