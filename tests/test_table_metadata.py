@@ -178,3 +178,26 @@ def test_an_analysis_column_with_no_entry_is_an_error_not_a_guess() -> None:
     with pytest.raises(KeyError, match="no entry"):
         column_entry("not_a_column", "variance")
     assert "policy's world means" in column_entry("final_it_influence", "pareto").meaning
+
+
+def test_a_finished_runs_table_of_the_old_names_is_read_under_the_new_ones() -> None:
+    from orgsim.results import renamed_runs
+
+    old = pd.DataFrame(
+        {
+            "run_id": [0, 1],
+            "cio_aspiration": [1.0, 0.0],
+            "cio_willingness": [0.0, 0.0],
+            "marginalized_by_year_0": [True, False],
+            "marginalized_by_year_1": [True, True],
+        }
+    )
+    new = renamed_runs(old)
+    assert list(new.columns) == [
+        "run_id", "marginalized_by_year_1", "marginalized_by_year_2", "cio_aspires", "cio_acts"
+    ]  # fmt: skip
+    assert new["cio_aspires"].tolist() == [True, False] and new["cio_acts"].tolist() == [False, False]
+    assert new["marginalized_by_year_1"].tolist() == [True, False]  # the first year keeps its values
+    level = renamed_runs(old.assign(cio_willingness=0.1))  # it.cio.draw=false: a chance, not a draw
+    assert level["cio_acts"].isna().all()
+    assert renamed_runs(new).equals(new)  # today's tables pass unchanged
