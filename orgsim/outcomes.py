@@ -405,7 +405,7 @@ ANALYSIS_TABLES = {table: {o.name: o for o in columns} for table, columns in ANA
 
 def _analysis_entry(name: str, table: str) -> Outcome:
     """A column of an analysis table: its own entry, else an outcome column (pareto: the policy's mean over
-    worlds), else a lever or uncertainty the table carries under its dotted settings key."""
+    worlds), else a lever or uncertainty the table carries under its dotted key."""
     found = ANALYSIS_TABLES[table].get(name)
     if found is not None:
         return found
@@ -414,13 +414,9 @@ def _analysis_entry(name: str, table: str) -> Outcome:
         return Outcome(
             name, f"mean over worlds of the policy's world means of: {run.meaning}", run.unit, ANALYSIS
         )
-    doc = _setting_doc(name)
-    if doc is None:
-        raise KeyError(f"column {name!r} of the {table} table has no entry in orgsim.outcomes")
-    meaning = f"value of the setting {name} (a lever or uncertainty of the sweep)" + (
-        f": {doc}" if doc else ""
-    )
-    return Outcome(name, meaning, "as the setting (orgsim params lists it)", ANALYSIS)
+    # otherwise a lever or uncertainty the analysis carries under its key (a settings key, or one a
+    # sweep's design names such as policy.governance), as the runs table does
+    return _design_entry(name)
 
 
 def _setting_doc(key: str) -> str | None:
@@ -466,6 +462,11 @@ def column_entry(name: str, table: str) -> Outcome:
         k = int(index)
         meaning = f"{listed.meaning}: entry {k}, counting from 1, so the end of year {k} of the horizon"
         return Outcome(name, meaning, listed.unit, scope)
+    return _design_entry(name)
+
+
+def _design_entry(name: str) -> Outcome:
+    """A lever or uncertainty of a sweep, under its dotted settings key, with that setting's doc."""
     doc = _setting_doc(name)
     meaning = f"design value of the setting {name} (a lever or uncertainty of the sweep)"
     if doc:
