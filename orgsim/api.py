@@ -300,14 +300,17 @@ def salib_problem(
 
 
 def flatten(summary: Mapping[str, Any], prefix: str = "") -> dict:
-    """A run summary as one flat dict of scalars (nested dicts joined with '_'; numpy scalars as Python)."""
+    """A run summary as one flat dict of scalars (nested dicts joined with '_'; numpy scalars as Python).
+
+    A list's entries are numbered from 1, as the README numbers years: `marginalized_by_year_1` is the
+    first year of the horizon."""
     flat: dict[str, Any] = {}
     for key, value in summary.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
             flat.update(flatten(value, f"{name}_"))
         elif isinstance(value, (list, tuple)):
-            for i, item in enumerate(value):
+            for i, item in enumerate(value, start=1):
                 flat[f"{name}_{i}"] = item.item() if isinstance(item, np.generic) else item
         else:
             flat[name] = value.item() if isinstance(value, np.generic) else value

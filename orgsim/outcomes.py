@@ -184,7 +184,7 @@ RUN_OUTCOMES = (
     _r(
         "marginalized_by_year",
         "marginalized by the same rule at the end of each year (list; in tables column "
-        "marginalized_by_year_K, K from 0, is the end of year K+1)",
+        "marginalized_by_year_K, K from 1, is the end of year K of the horizon)",
         "bool",
     ),
     _r("it_role", "IT's role from final it_influence", "category"),
@@ -213,18 +213,6 @@ RUN_OUTCOMES = (
     _r("tech_leader", "function with the largest discretionary technology spend at the end", "function"),
     _r("security_incidents", "security incidents over the run", COUNT, "down"),
     _r("headcount", "organization headcount at the end", "people"),
-    _r(
-        "cio_aspiration",
-        "it.cio.aspiration as the run held it: the 0/1 draw (CIO aspires) under it.cio.draw=true, else the level "
-        "(kept for compatibility; cio_aspires is the draw)",
-        INDEX,
-    ),
-    _r(
-        "cio_willingness",
-        "it.cio.willingness as the run held it: the 0/1 draw (CIO acts) under it.cio.draw=true, else the "
-        "yearly chance (kept for compatibility; cio_acts is the draw)",
-        INDEX,
-    ),
     _r("cio_actions", "years the CIO moved budget to innovation", COUNT),
     _r("cio_aspires", "this run's CIO drew the aspiration to drive growth (None: not drawn)", "bool"),
     _r("cio_acts", "this run's CIO drew acting on the aspiration (None: not drawn, a yearly chance)", "bool"),
@@ -278,6 +266,159 @@ IDS = {o.name: o for o in ID_COLUMNS}
 _SCOPE = {RUNS: RUN, TIMESERIES: MONTHLY, DEPARTMENTS: DEPARTMENT}
 
 
+# --- the columns of orgsim analyze's tables (and a sobol/morris sweep's sensitivity.parquet) ---------------
+
+ANALYSIS = "analysis"
+SAME = "as the outcome (see the outcome column)"
+OBJECTIVE_UNIT = "as the objective (see the objective column)"
+BOUND = "as the parameter (see the parameter column)"
+
+
+def _a(name: str, meaning: str, unit: str) -> Outcome:
+    return Outcome(name, meaning, unit, ANALYSIS)
+
+
+def _interval(name: str, what: str, unit: str) -> tuple[Outcome, Outcome, Outcome]:
+    return (
+        _a(name, what, unit),
+        _a(f"{name}_low", f"{what}: lower end of its 95% bootstrap interval over worlds", unit),
+        _a(f"{name}_high", f"{what}: upper end of its 95% bootstrap interval over worlds", unit),
+    )
+
+
+_PRIM_BOX = (
+    _a("outcome", "the condition the boxes find (an outcome and its threshold, in words)", "text"),
+    _a("box", "the box's number, 1 the first found (PRIM covering: each next box on the runs left)", ID),
+    _a("parameter", "a lever or uncertainty that bounds the box (its dotted settings key)", "name"),
+    _a("kind", "how the parameter is bounded: numeric (low-high) or categorical (values)", "category"),
+    _a("low", "the box's lower bound on the parameter (numeric; empty for categorical)", BOUND),
+    _a("high", "the box's upper bound on the parameter (numeric; empty for categorical)", BOUND),
+    _a("values", "the values the box keeps (categorical; empty for numeric)", "text"),
+    _a("range_low", "the lowest value of the parameter in the sweep", BOUND),
+    _a("range_high", "the highest value of the parameter in the sweep", BOUND),
+    _a("coverage", "share of all the runs meeting the condition that lie in the box", SHARE),
+    _a("density", "share of the runs in the box that meet the condition", SHARE),
+    _a("mass", "share of all the runs that lie in the box", SHARE),
+)
+_POLICY_LABEL = _a("policy", "the lever setting: its levers' values as one label", "name")
+_LEVER = _a("policy_name", "the lever called policy (the IT policy preset) of this lever setting", "name")
+_VARIANCE = (
+    _a("outcome", "the run outcome (a runs.parquet column) whose variance is split", "name"),
+    _a(
+        "source",
+        "the variance source: levers, uncertainties, interaction, seeds (and its split into cio, the CIO type "
+        "drawn, and chance, the rest)",
+        "category",
+    ),
+    _a("share", "the source's share of the outcome's variance", SHARE),
+    _a("low", "lower end of the share's 95% bootstrap interval", SHARE),
+    _a("high", "upper end of the share's 95% bootstrap interval", SHARE),
+)
+ANALYSIS_COLUMNS = {
+    "sensitivity": (
+        _a("method", "the sensitivity method: sobol or morris", "category"),
+        _a("outcome", "the run outcome (a runs.parquet column) analysed", "name"),
+        _a("parameter", "the lever or uncertainty (dotted settings key), or seeds for seed_share", "name"),
+        _a(
+            "index",
+            "which index: S1 (first order), ST (total), mu_star and sigma (Morris), seed_share (the share of "
+            "variance replicate seeds alone give)",
+            "category",
+        ),
+        _a("value", "the index's value (Sobol indices and seed_share: share of variance)", "as the index"),
+        _a("conf", "half-width of the index's 95% confidence interval", "as the index"),
+        _a("warning", "why the index is not to be read as it stands (empty when none)", "text"),
+    ),
+    "prim_boxes": _PRIM_BOX,
+    "switch_boxes": _PRIM_BOX,
+    "prim_peeling": (
+        _a("outcome", "the condition the boxes find (an outcome and its threshold, in words)", "text"),
+        _a("box", "the box's number, 1 the first found", ID),
+        _a("step", "the peeling step: 0 is all the runs, each next step peels one slice", "count"),
+        _PRIM_BOX[-3],
+        _PRIM_BOX[-2],
+        _PRIM_BOX[-1],
+    ),
+    "variance": _VARIANCE,
+    "variance_by_policy": (
+        _a("policy", "the IT policy (lever preset) within which the variance is split", "name"),
+        *_VARIANCE,
+    ),
+    "robustness": (
+        _POLICY_LABEL,
+        _LEVER,
+        _a("objective", "the run outcome weighed (a runs.parquet column)", "name"),
+        _a("direction", "which way is better for the objective: up or down", "category"),
+        *_interval("mean", "mean over worlds of the policy's world means", OBJECTIVE_UNIT),
+        *_interval(
+            "tail", "the worse-tail percentile over worlds of the policy's world means", OBJECTIVE_UNIT
+        ),
+        _a(
+            "tail_percentile",
+            "the percentile the tail column takes (the worse side of the objective)",
+            "percent",
+        ),
+        *_interval(
+            "max_regret", "largest regret over worlds: distance to the best policy there", OBJECTIVE_UNIT
+        ),
+        *_interval("satisficing", "share of worlds where the policy's mean meets the threshold", SHARE),
+        _a(
+            "threshold",
+            "the satisficing threshold of the objective (empty when none declared)",
+            OBJECTIVE_UNIT,
+        ),
+    ),
+    "pareto": (
+        _POLICY_LABEL,
+        _LEVER,
+        _a("pareto", "no other policy is at least as good on every objective and better on one", "bool"),
+        _a("dominated_by", "how many policies dominate this one", COUNT),
+    ),
+    "regret": (
+        _POLICY_LABEL,
+        _a("world", "the world (uncertainties' draw) of the sweep", ID),
+        _a("objective", "the run outcome weighed (a runs.parquet column)", "name"),
+        _a("world_mean", "the policy's mean of the objective over its runs in this world", OBJECTIVE_UNIT),
+        _a(
+            "regret", "distance from the best policy's world mean in this world (0: the best)", OBJECTIVE_UNIT
+        ),
+    ),
+    "preferred": (
+        _a("world", "the world (uncertainties' draw) of the sweep", ID),
+        _a("best_policy", "the policy best on the primary objective in this world", "name"),
+        _a("preferred_policy", "the policy best on the primary objective on average over worlds", "name"),
+        _a(
+            "preferred_regret",
+            "the preferred policy's regret in this world on the primary objective",
+            "as the objective",
+        ),
+        _a("switched", "the preferred policy's regret here exceeds regret_threshold", "bool"),
+        _a(
+            "regret_threshold",
+            "the regret above which a world switches (default: what seed noise gives)",
+            "as the objective",
+        ),
+    ),
+}
+ANALYSIS_TABLES = {table: {o.name: o for o in columns} for table, columns in ANALYSIS_COLUMNS.items()}
+
+
+def _analysis_entry(name: str, table: str) -> Outcome:
+    """A column of an analysis table: its own entry, else an outcome column (pareto: the policy's mean over
+    worlds), else a lever or uncertainty the table carries under its dotted key."""
+    found = ANALYSIS_TABLES[table].get(name)
+    if found is not None:
+        return found
+    run = outcome(name)  # an objective: a run value, or a monthly outcome the runs table keeps
+    if run is not None:
+        return Outcome(
+            name, f"mean over worlds of the policy's world means of: {run.meaning}", run.unit, ANALYSIS
+        )
+    # otherwise a lever or uncertainty the analysis carries under its key (a settings key, or one a
+    # sweep's design names such as policy.governance), as the runs table does
+    return _design_entry(name)
+
+
 def _setting_doc(key: str) -> str | None:
     """The one-line doc of a dotted model setting (orgsim.config.schema), "" when it has none, None when
     the key names no field (a dict-valued group such as the departments)."""
@@ -301,11 +442,14 @@ def _setting_doc(key: str) -> str | None:
 
 
 def column_entry(name: str, table: str) -> Outcome:
-    """What column `name` of table `table` (runs, timeseries or departments) means, with its unit.
+    """What column `name` of table `table` (runs, timeseries, departments, or an analysis table of
+    ANALYSIS_TABLES) means, with its unit.
 
     Ids first, then the table's outcomes (a list-valued run value's `NAME_K` entry included: K counts
-    years from 0, so `marginalized_by_year_0` is the end of year 1), then any other column, which in these
+    years from 1, so `marginalized_by_year_1` is the end of the horizon's first year), then any other column, which in these
     tables is a design value: a lever or uncertainty of the sweep under its dotted settings key."""
+    if table in ANALYSIS_TABLES:
+        return _analysis_entry(name, table)
     if name in IDS:
         return IDS[name]
     scope = _SCOPE[table]
@@ -316,8 +460,13 @@ def column_entry(name: str, table: str) -> Outcome:
     listed = OUTCOMES[scope].get(stem)
     if listed is not None and index.isdigit():
         k = int(index)
-        meaning = f"{listed.meaning}: entry {k}, counting from 0, so the end of year {k + 1}"
+        meaning = f"{listed.meaning}: entry {k}, counting from 1, so the end of year {k} of the horizon"
         return Outcome(name, meaning, listed.unit, scope)
+    return _design_entry(name)
+
+
+def _design_entry(name: str) -> Outcome:
+    """A lever or uncertainty of a sweep, under its dotted settings key, with that setting's doc."""
     doc = _setting_doc(name)
     meaning = f"design value of the setting {name} (a lever or uncertainty of the sweep)"
     if doc:

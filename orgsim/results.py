@@ -21,7 +21,7 @@ MANIFEST = "manifest.json"
 MANIFEST_KIND = "orgsim sweep store"  # the `kind` of every manifest a sweep writes
 REPAIR = "run the same orgsim sweep command again to repair it"
 RUN_IDS = ("run_id", "row", "setting", "world", "replicate", "seed")
-BY_YEAR_PREFIX = "marginalized_by_year_"  # runs-table columns, one per year of the horizon (0: the first)
+BY_YEAR_PREFIX = "marginalized_by_year_"  # runs-table columns, one per year of the horizon (1: the first)
 
 
 class DamagedResults(ConfigError):
@@ -213,6 +213,30 @@ def input_folder(given: str | Path | None, what: str = "a run or sweep folder") 
     return folder
 
 
+def renamed_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """A runs table under today's column names, whatever wrote it: tables from before the rename held the
+    CIO draws as cio_aspiration / cio_willingness (0/1) and numbered marginalized_by_year_K from 0."""
+    runs = runs.copy()
+    for old, new in (("cio_aspiration", "cio_aspires"), ("cio_willingness", "cio_acts")):
+        if old not in runs.columns:
+            continue
+        values = runs.pop(old)
+        if new not in runs.columns:  # 0/1 is a draw; a level strictly between is it.cio.draw=false: no draw
+            drawn = values.isin((0.0, 1.0)).all()
+            runs[new] = (
+                values.astype(float).eq(1.0) if drawn else pd.Series(None, index=runs.index, dtype=object)
+            )
+    if f"{BY_YEAR_PREFIX}0" in runs.columns:
+        runs = runs.rename(
+            columns={
+                c: f"{BY_YEAR_PREFIX}{int(c.removeprefix(BY_YEAR_PREFIX)) + 1}"
+                for c in runs.columns
+                if c.startswith(BY_YEAR_PREFIX) and c.removeprefix(BY_YEAR_PREFIX).isdigit()
+            }
+        )
+    return runs
+
+
 def _run_table(summary: dict, path: Path) -> pd.DataFrame:
     records = summary.get("runs") if isinstance(summary, dict) else None
     if not isinstance(records, list) or not records:
@@ -222,9 +246,10 @@ def _run_table(summary: dict, path: Path) -> pd.DataFrame:
         raise DamagedResults(f"'{path}' is damaged: its runs have no replicate")
     if "marginalized_by_year" in runs.columns:
         by_year = pd.DataFrame(runs.pop("marginalized_by_year").tolist(), index=runs.index).astype(bool)
+        by_year.columns = by_year.columns + 1  # year 1 is the first year of the horizon, as the README counts
         runs = runs.join(by_year.add_prefix(BY_YEAR_PREFIX))
     runs.insert(0, "run_id", runs["replicate"])
-    return runs
+    return renamed_runs(runs)
 
 
 def read_folder(given: str | Path | None, what: str = "a run or sweep folder") -> Folder:
@@ -248,7 +273,7 @@ def read_folder(given: str | Path | None, what: str = "a run or sweep folder") -
             ).is_dir():  # parts removed as a whole after the sweep: its tables stand alone
                 timeseries = bool((config.get("sweep") or {}).get("timeseries"))
                 check_parts(folder, manifest, timeseries)
-        runs = read_table(folder / "runs.parquet", REPAIR)
+        runs = renamed_runs(read_table(folder / "runs.parquet", REPAIR))  # a finished store of any age
         if runs.empty:
             raise DamagedResults(f"input '{folder}': runs.parquet holds no runs")
         return Folder(folder, "sweep", config, runs)

@@ -61,6 +61,18 @@ def _run_calendar(start_year: int, horizon: int) -> pd.Series:
     return _calendar(start_year, pd.Series(np.arange(horizon + 1)))
 
 
+def _with_dates(departments: dict, months: np.ndarray, dates: np.ndarray) -> dict:
+    """The department columns with each row's calendar `date` before its `month`, as the timeseries has
+    it (`months` and `dates`: the model's rows, months ascending)."""
+    rows = np.searchsorted(months, np.asarray(departments["month"]))
+    out = {}
+    for name, values in departments.items():
+        if name == "month":
+            out["date"] = dates[rows]
+        out[name] = values
+    return out
+
+
 def run_replicate(
     setting: OrgsimConfig,
     replicate: int,
@@ -71,7 +83,7 @@ def run_replicate(
     """Run one organization to the horizon and return its monthly tables.
 
     collect="model" records only the model reporters in `columns` (all when None): `departments` is then
-    None, and the timeseries has no `date` column.
+    None, and the timeseries has no `date` column (with "all" both tables have one).
     """
     from orgsim.model.organization import Organization  # mesa: only where a model is built
 
@@ -86,7 +98,7 @@ def run_replicate(
         if len(dates) != len(months):  # a model stopped before its horizon
             dates = _calendar(setting.start_year, pd.Series(months))
         columns = recorder.columns({**leading, "date": dates.to_numpy(copy=True)})
-        departments = recorder.department_columns(leading)
+        departments = _with_dates(recorder.department_columns(leading), np.asarray(months), columns["date"])
     else:
         columns = recorder.columns(leading)
     # or mesa 3.3 keeps every finished model alive (its Agent._ids registry holds every agent, issue 3179)

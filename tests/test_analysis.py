@@ -151,16 +151,16 @@ def cio_runs(replicates: int = 6, worlds: int = 200, seed: int = 5) -> tuple[pd.
     rng = np.random.default_rng(seed)
     world = rng.normal(0, 0.5, worlds)
     u = rng.random((worlds, replicates))
-    aspires, acts = (u < 0.6).astype(float), (u < 0.2).astype(float)
+    aspires, acts = u < 0.6, u < 0.2
     frames, setting = [], 0
     for policy, (effect, acting, aspiring) in {"a": (0.0, 0.4, 0.1), "b": (1.0, 0.0, 0.0)}.items():
         for budget in (-0.3, 0.3):
             noise = rng.normal(0, 0.2, (worlds, replicates))
-            y = effect + budget + world[:, None] + acting * acts + aspiring * (aspires - acts) + noise
+            y = effect + budget + world[:, None] + acting * acts + aspiring * (aspires & ~acts) + noise
             w, r = np.meshgrid(np.arange(worlds), np.arange(replicates), indexing="ij")
             frames.append(pd.DataFrame(
                 {"setting": setting, "world": w.ravel(), "replicate": r.ravel(), "policy": policy,
-                 "cio_aspiration": aspires.ravel(), "cio_willingness": acts.ravel(),
+                 "cio_aspires": aspires.ravel(), "cio_acts": acts.ravel(),
                  "final_it_influence": y.ravel()}
             ))  # fmt: skip
             setting += 1
@@ -202,13 +202,11 @@ def test_the_cio_type_drawn_is_split_from_chance_within_each_policy() -> None:
 
 def test_without_the_cio_draw_the_split_keeps_its_four_sources() -> None:
     runs, _ = cio_runs(replicates=3, worlds=20)
-    assert cio_types(runs.assign(cio_willingness=0.1)) is None  # it.cio.draw=false: fractions, not types
-    table = variance_table(
-        runs.drop(columns=["cio_aspiration", "cio_willingness"]), ["final_it_influence"], 20
-    )
+    assert cio_types(runs.assign(cio_acts=None)) is None  # it.cio.draw=false: no draw, null
+    table = variance_table(runs.drop(columns=["cio_aspires", "cio_acts"]), ["final_it_influence"], 20)
     assert list(table["source"]) == ["levers", "uncertainties", "interaction", "seeds"]
     codes = cio_types(runs)
-    assert set(codes) == {0, 1, 2} and (codes[runs["cio_willingness"] == 1] == 2).all()
+    assert set(codes) == {0, 1, 2} and (codes[runs["cio_acts"]] == 2).all()
 
 
 # --- the experiments at toy size, and the command on their sweeps ----------------------------------------

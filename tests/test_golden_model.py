@@ -38,7 +38,7 @@ def golden_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
         result = run_replicate(load_settings(overrides), 0, seed)
         ts = result.timeseries.drop(columns=["date"])
         ts = ts[ts["month"].isin(MONTHS)]
-        depts = result.departments[result.departments["month"] == max(MONTHS)]
+        depts = result.departments[result.departments["month"] == max(MONTHS)].drop(columns=["date"])
         for table, rows in ((ts, timeseries), (depts, departments)):
             rows.append(_as_text(table.assign(case=name)))
     return pd.concat(timeseries, ignore_index=True), pd.concat(departments, ignore_index=True)

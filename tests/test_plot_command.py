@@ -208,7 +208,7 @@ def test_marginalized_by_year_of_a_sweep_is_the_share_per_setting_and_year(folde
     _, data = draw("marginalized_by_year", folders["sweep"], tmp_path, "plot.group=policy")
     runs = pd.read_parquet(folders["sweep"] / "runs.parquet")
     for row in data.itertuples():
-        arm = runs.loc[runs["policy"] == row.group, f"marginalized_by_year_{row.year_of_horizon - 1}"]
+        arm = runs.loc[runs["policy"] == row.group, f"marginalized_by_year_{row.year_of_horizon}"]
         assert row.share == pytest.approx(arm.mean())
         assert (row.ci_low, row.ci_high) == pytest.approx(wilson_interval(int(arm.sum()), len(arm)))
 

@@ -176,6 +176,22 @@ def test_the_same_command_again_runs_nothing_and_another_design_is_refused(seria
         sweep_job(prepare([*SMALL, f"hydra.run.dir={folder}", "resume=false"]), echo=lambda _: None)
 
 
+@pytest.mark.slow
+def test_a_store_written_before_the_column_rename_is_refused_with_one_line(tmp_path) -> None:
+    folder = tmp_path / "old"
+    run_sweep(folder, "replicates=1")
+    old_names = {"cio_acts": "cio_willingness", "cio_aspires": "cio_aspiration"}
+    for part in (folder / "parts").glob("runs-*.parquet"):  # as the parts were written before the rename
+        table = pd.read_parquet(part).rename(columns=old_names)
+        table.columns = [c.replace("by_year_1", "by_year_0") for c in table.columns]
+        table.to_parquet(part, index=False)
+    with pytest.raises(ConfigError) as raised:
+        run_sweep(folder, "replicates=2")
+    message = str(raised.value)
+    assert "\n" not in message and "before the runs table's columns were renamed" in message
+    assert "cio_willingness -> cio_acts" in message and "resume=false" in message
+
+
 def test_timeseries_keeps_the_chosen_reporters_per_run_and_month(tmp_path) -> None:
     runs = run_sweep(tmp_path, "sweep.timeseries=[it_influence,shadow_share]", "executor.chunk_size=4")
     monthly = pd.read_parquet(tmp_path / "timeseries.parquet")
@@ -314,6 +330,7 @@ def test_every_shipped_experiment_composes_and_validates(experiment: str, runs: 
             ["experiment=global_sensitivity", "sweep.n=0"],
             "sweep.n must be at least 1 for design sobol; got 0",
         ),
+        (["sweep.outcomes=[cio_willingness]"], "sweep.outcomes: 'cio_willingness' is now called 'cio_acts'"),
         (["executor=threads"], "executor must be one of dask, processes, serial; got 'threads'"),
         (["sweep.design=grid"], "sweep.design must be one of factorial, lhs, sobol, morris; got 'grid'"),
         (["+sweep.levers.it.cio.willingness=[0.5,1.7]"], "it.cio.willingness must be in [0, 1]; got 1.7"),

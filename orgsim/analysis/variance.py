@@ -23,7 +23,7 @@ Intervals: percentile bootstrap over whole worlds (each with all its runs) when 
 pairing); settings are never resampled. Knows arrays and tables, not the model.
 
 The CIO the organization drew. With `it.cio.draw` each organization draws whether its CIO aspires and
-whether it acts (the runs' 0/1 columns cio_aspiration and cio_willingness): a type per run, acting (drawn
+whether it acts (the runs' bool columns cio_aspires and cio_acts): a type per run, acting (drawn
 willing to act), aspiring only, or neither. The draw is part of the seed, so "seeds" holds it; the sources
 call it decisive, so the seeds component is split in two, `cio` + `chance` = `seeds`:
 
@@ -76,14 +76,12 @@ def crossed_array(runs: pd.DataFrame, outcome: str) -> np.ndarray:
 
 def cio_types(runs: pd.DataFrame) -> pd.Series | None:
     """Each run's CIO type code (CIO_TYPES): 2 acting (drawn willing to act), 1 aspiring only, 0 neither;
-    None when the runs hold no per-organization draw (columns missing, or fractions: it.cio.draw=false)."""
-    columns = ("cio_aspiration", "cio_willingness")
-    if not set(columns) <= set(runs.columns):
+    None when the runs hold no per-organization draw (columns missing, or null: it.cio.draw=false)."""
+    columns = ("cio_aspires", "cio_acts")
+    if not set(columns) <= set(runs.columns) or runs[list(columns)].isna().any(axis=None):
         return None
-    aspires, acts = (runs[c].astype(float) for c in columns)
-    if not (aspires.isin((0.0, 1.0)).all() and acts.isin((0.0, 1.0)).all()):
-        return None
-    return (2 * (acts > 0.5) + ((aspires > 0.5) & (acts < 0.5))).astype(int)
+    aspires, acts = (runs[c].astype(bool) for c in columns)
+    return (2 * acts + (aspires & ~acts)).astype(int)
 
 
 def crossed_types(runs: pd.DataFrame) -> np.ndarray | None:

@@ -39,7 +39,7 @@ DETAILS = """analyses:
   variance     share of each outcome's variance due to levers, uncertainties, their interaction and
                seeds, with bootstrap 95% intervals (a sweep whose lever settings meet every world); seeds
                split into the CIO type drawn (cio) and what remains (chance) when the runs keep
-               cio_aspiration and cio_willingness; the same split within each policy when policy is a
+               cio_aspires and cio_acts; the same split within each policy when policy is a
                lever -> variance.parquet/.csv, variance_by_policy.parquet/.csv
   robustness   every lever setting (policy) across the sweep's worlds, per declared objective: mean,
                worse-tail percentile, maximum regret, share of worlds meeting a satisficing threshold,
@@ -268,7 +268,7 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
     notes = []
     if cio_types(results.runs) is None:
         notes.append(
-            "the runs do not keep the CIO draw (cio_aspiration, cio_willingness as 0/1): seeds are not split "
+            "the runs do not keep the CIO draw (cio_aspires, cio_acts): seeds are not split "
             "into cio and chance; list them in sweep.outcomes (and keep it.cio.draw=true)"
         )
     else:
@@ -329,9 +329,11 @@ def analyze_job(cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str, list[
 
 def write_outputs(folder: Path, tables: dict[str, pd.DataFrame], text: str, config: dict):
     """Tables as Parquet and CSV and the summary; summary.json last (complete)."""
+    from orgsim.sweep.store import write_described
+
     files = []
     for name, table in tables.items():
-        table.to_parquet(folder / f"{name}.parquet", index=False)
+        write_described(table, folder / f"{name}.parquet", name)  # each column's meaning and unit
         table.to_csv(folder / f"{name}.csv", index=False)
         files += [f"{name}.parquet", f"{name}.csv"]
     (folder / "summary.txt").write_text(text + "\n")

@@ -222,6 +222,10 @@ def prepare(overrides: list[str], command: str = "sweep") -> Plan:
     outcomes, reporters = _probe(base)
     for name in root.sweep.outcomes:
         if name not in outcomes:
+            from orgsim.sweep.store import RENAMED_RUN_COLUMNS
+
+            if name in RENAMED_RUN_COLUMNS:  # a config written before the runs table's rename
+                raise ConfigError(f"sweep.outcomes: {name!r} is now called {RENAMED_RUN_COLUMNS[name]!r}")
             raise ConfigError(f"sweep.outcomes: unknown outcome {name!r}; outcomes: {', '.join(outcomes)}")
     for name in root.sweep.timeseries:
         if name not in reporters:
@@ -427,9 +431,10 @@ def _run_store(plan: Plan, store, make_executor, progress: bool, echo) -> dict:
     files = {}
     if indices is not None:
         from orgsim.analysis.sensitivity import noise_warning, sensitivity_text
+        from orgsim.sweep.store import write_described
 
         files["sensitivity.csv"] = lambda p: indices.to_csv(p, index=False)
-        files["sensitivity.parquet"] = lambda p: indices.to_parquet(p, index=False)
+        files["sensitivity.parquet"] = lambda p: write_described(indices, p, "sensitivity")
         text += "\n" + sensitivity_text(indices)
         warning = noise_warning(indices, plan.replicates)
         if warning:

@@ -407,9 +407,9 @@ def run_summary(timeseries: Columns, majority_months: int = 6, metrics: MetricsC
         "tech_leader": str(last["tech_leader"]),
         "security_incidents": int(last["security_incidents"]),
         "headcount": int(last["headcount"]),
-        "cio_aspiration": float(last["cio_aspiration"]),
-        "cio_willingness": float(last["cio_willingness"]),
         "cio_actions": int(last["cio_actions"]),
+        # the per-run CIO draws under their own names: the monthly cio_aspiration / cio_willingness hold
+        # the draw only under it.cio.draw=true, so no run table carries them under the parameters' names
         "cio_aspires": _drawn(last["cio_aspiration"]),
         "cio_acts": _drawn(last["cio_willingness"]),
     }

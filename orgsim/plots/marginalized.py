@@ -78,11 +78,11 @@ def marginalized_by_year_table(runs: pd.DataFrame, *, start_year: int, group: st
     rows = []
     for label, part in groups_of(runs, group):
         for column in years:
-            index = int(column.removeprefix(BY_YEAR_PREFIX))
+            index = int(column.removeprefix(BY_YEAR_PREFIX))  # 1: the first year of the horizon
             count, n = int(part[column].astype(bool).sum()), len(part)
             lo, hi = wilson_interval(count, n)
             row = {"group": label} if group else {}
-            row.update(year_of_horizon=index + 1, year=start_year + index, marginalized=count, runs=n)
+            row.update(year_of_horizon=index, year=start_year + index - 1, marginalized=count, runs=n)
             rows.append({**row, "share": count / n, "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows)
 

@@ -70,6 +70,14 @@ def write_described(table: pd.DataFrame, path: Path, kind: str) -> None:
     pq.write_table(described(pa.Table.from_pandas(table, preserve_index=False), kind), path)
 
 
+# Runs-table columns of older stores and what they are called now (a resume refuses such a store).
+RENAMED_RUN_COLUMNS = {
+    "cio_aspiration": "cio_aspires",
+    "cio_willingness": "cio_acts",
+    "marginalized_by_year_0": "marginalized_by_year_1",
+}
+
+
 def _note(line: str) -> None:
     print(f"orgsim sweep: note: {line}", file=sys.stderr)
 
@@ -150,12 +158,26 @@ class Store:
             self.note(f"'{problem[0]}' is damaged ({problem[1]}); its {part['runs']} run(s) run again")
             for path in part_paths(self.folder, part, with_timeseries=True):
                 path.unlink(missing_ok=True)
+        if self.parts:
+            self._refuse_old_columns(part_paths(self.folder, self.parts[0], with_timeseries=False)[0])
         if rebuilt or len(self.parts) != len(manifest["parts"]) or "design" not in manifest:
             self._write_manifest()
         done: set[int] = set()
         for part in self.parts:
             done.update(range(part["first"], part["last"] + 1))
         return done
+
+    def _refuse_old_columns(self, part: Path) -> None:
+        """A store whose runs carry the columns renamed since (the CIO draws under the parameters' names,
+        years counted from 0) is refused: joining its parts with new ones would mix two sets of columns."""
+        old = sorted(set(pq.read_schema(part).names) & set(RENAMED_RUN_COLUMNS))
+        if old:
+            renamed = ", ".join(f"{o} -> {RENAMED_RUN_COLUMNS[o]}" for o in old)
+            raise ConfigError(
+                f"{self.folder} holds runs written before the runs table's columns were renamed ({renamed}; "
+                "marginalized_by_year_K counts years from 1): it cannot be resumed; rerun with resume=false "
+                "for a new folder, or choose another hydra.run.dir"
+            )
 
     def _rebuildable(self) -> bool:
         from orgsim.rundir import read_marker
