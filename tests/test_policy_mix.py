@@ -61,3 +61,23 @@ def test_bad_shares_fail_with_one_line_naming_the_key(shares, fragment):
     assert fragment in message and "\n" not in message
     with pytest.raises(ConfigError):
         policy_counts(shares, 10)
+
+
+def test_calibration_validation_and_role_lines_read_one_population():
+    """The shipped calibration, `orgsim validate` and the role-line fit (experiments/calibrate_population.py,
+    which composes the run config) must run the same industry: one policy for every firm, the same in the
+    three root configs, and no policy factor in the calibration sample. A mix would have to enter all three."""
+    from pathlib import Path
+
+    import yaml
+
+    configs = Path(__file__).resolve().parent.parent / "configs"
+
+    def policy_of(root: str) -> str:
+        defaults = yaml.safe_load((configs / f"{root}.yaml").read_text())["defaults"]
+        return next(d["policy"] for d in defaults if isinstance(d, dict) and "policy" in d)
+
+    assert {policy_of(r) for r in ("calibrate", "validate", "config")} == {REST}
+    sample = yaml.safe_load((configs / "experiment" / "calibration.yaml").read_text())
+    assert not any(isinstance(d, dict) and any("policy" in k for k in d) for d in sample["defaults"])
+    assert "policy" not in sample["sweep"]["uncertainties"] and "policy" not in sample
