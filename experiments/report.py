@@ -895,6 +895,8 @@ def validation(r: Results) -> list[str]:
         + ".",
         "- Rows marked input or line are met by the model's inputs or by the fitted lines and are shown, not "
         "counted; rows marked forecast check a forecast of the period, not a measurement.",
+        "- Why the held-out rows fail (no single mechanism switched off restores them; a mix of IT policies "
+        "across firms, fitted jointly, does not either) and what the data identify: docs/ODD.md section 2.0.",
         "",
     ]
     return out
@@ -921,7 +923,7 @@ def write_report(root: Path) -> Path:
 
 def write_sections(root: Path, names: list[str]) -> Path:
     """Regenerate only the named sections of an existing report (each from its `## ` heading to the next),
-    leaving the others as they are; a section the report lacks goes before the first section."""
+    leaving the others as they are; a section the report lacks goes where PARTS puts it."""
     root = Path(root).resolve()
     target = HERE / "REPORT.md" if root == (HERE / "results").resolve() else root / "REPORT.md"
     if not target.is_file():
@@ -939,9 +941,10 @@ def write_sections(root: Path, names: list[str]) -> Path:
             start = text.index(heading)
             end = next((i for i in starts if i > start), len(text))
             text[start:end] = [*new, ""]
-        else:
-            first = starts[0] if starts else len(text)
-            text[first:first] = [*new, ""]
+        else:  # before the first section that follows it in PARTS, else at the end
+            later = [parts[n](r)[0] for n in list(parts)[list(parts).index(name) + 1 :]]
+            at = next((i for i in starts if text[i] in later), len(text))
+            text[at:at] = [*new, ""] if at < len(text) else ["", *new]
     target.write_text("\n".join(text).rstrip() + "\n")
     return target
 
