@@ -19,7 +19,6 @@ posterior population: Logicalis 2015, and State of the CIO 2017 below the custod
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import sys
 import time
 from pathlib import Path
@@ -74,12 +73,12 @@ def run_set(task: tuple[int, dict, int, int]) -> list[dict]:
 
 
 def run_all(tasks: list, workers: int) -> pd.DataFrame:
-    if workers <= 1:
-        rows = [x for t in tasks for x in run_set(t)]
-    else:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            rows = [x for chunk in pool.imap(run_set, tasks, chunksize=4) for x in chunk]
-    return pd.DataFrame(rows)
+    """Every set's firms over orgsim's own worker pool (it ends its workers on Ctrl-C or a signal)."""
+    from orgsim.evaluators import make_evaluator
+
+    with make_evaluator("processes", max(1, workers)) as evaluator:
+        chunks = evaluator.map(run_set, [(task,) for task in tasks])
+    return pd.DataFrame([x for chunk in chunks for x in chunk])
 
 
 def main() -> None:

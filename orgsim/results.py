@@ -22,6 +22,11 @@ MANIFEST_KIND = "orgsim sweep store"  # the `kind` of every manifest a sweep wri
 REPAIR = "run the same orgsim sweep command again to repair it"
 RUN_IDS = ("run_id", "row", "setting", "world", "replicate", "seed")
 BY_YEAR_PREFIX = "marginalized_by_year_"  # runs-table columns, one per year of the horizon (1: the first)
+# Runs-table columns of older tables and what they are called now: read under the new names
+# (renamed_runs), never resumed into (orgsim.sweep.store). The CIO draws were 0/1 under the parameters'
+# names; the years were counted from 0.
+RENAMED_CIO_DRAWS = {"cio_aspiration": "cio_aspires", "cio_willingness": "cio_acts"}
+RENAMED_RUN_COLUMNS = {**RENAMED_CIO_DRAWS, f"{BY_YEAR_PREFIX}0": f"{BY_YEAR_PREFIX}1"}
 
 
 class DamagedResults(ConfigError):
@@ -217,7 +222,7 @@ def renamed_runs(runs: pd.DataFrame) -> pd.DataFrame:
     """A runs table under today's column names, whatever wrote it: tables from before the rename held the
     CIO draws as cio_aspiration / cio_willingness (0/1) and numbered marginalized_by_year_K from 0."""
     runs = runs.copy()
-    for old, new in (("cio_aspiration", "cio_aspires"), ("cio_willingness", "cio_acts")):
+    for old, new in RENAMED_CIO_DRAWS.items():
         if old not in runs.columns:
             continue
         values = runs.pop(old)

@@ -2,8 +2,8 @@
 
 `population` runs `per_set` organizations for each of the accepted calibration sets (each set applied to
 a base config, as the calibrated defaults are) and keeps, per organization, its run summary's
-`marginalized`, whether it was marginalized in each year of the horizon (`marginalized_year_K`, K from 1,
-read against the run's custodian line as the run's own table reads it) and its mean influence in each
+`marginalized`, whether it was marginalized in each year of the horizon (`marginalized_by_year_K`, K from
+1, the run summary's own columns) and its mean influence in each
 requested calendar year. `verdict` then gives the share marginalized
 two ways:
 
@@ -45,10 +45,7 @@ def _one(task) -> list[dict]:
     for seed_r in replicate_seeds(seed + 7919 * set_id, per_set):
         summary, monthly = api.simulate(setting, seed_r, ["it_influence"])
         row = {"set": set_id, "marginalized": bool(summary["marginalized"])}
-        yearly = sorted(
-            (k for k in summary if k.startswith(BY_YEAR_PREFIX)), key=lambda k: int(k.rsplit("_", 1)[1])
-        )
-        row.update({f"marginalized_year_{k}": bool(summary[key]) for k, key in enumerate(yearly, 1)})
+        row.update({k: bool(v) for k, v in summary.items() if k.startswith(BY_YEAR_PREFIX)})
         for y in years:
             row[f"influence_{y}"] = window(monthly, setting.start_year, y, "it_influence")
         rows.append(row)
@@ -98,30 +95,38 @@ class Verdict:
 
 def bootstrap_share(flags: pd.Series, groups: pd.Series, resamples: int = 2000, seed: int = 0) -> Verdict:
     """Pooled share of `flags` (0/1 per organization) with a two-level bootstrap over `groups`."""
+    return bootstrap_shares(flags.to_frame(), groups, resamples, seed)[0]
+
+
+def bootstrap_shares(
+    flags: pd.DataFrame, groups: pd.Series, resamples: int = 2000, seed: int = 0
+) -> list[Verdict]:
+    """`bootstrap_share` of every column of `flags` from one set of resampling draws: each column's
+    Verdict is the one `bootstrap_share` gives it alone (the draws depend on the groups only)."""
     values = flags.to_numpy(dtype=float)
     members = [np.flatnonzero(groups.to_numpy() == g) for g in pd.unique(groups)]
     rng = np.random.default_rng(seed)
-    boot = np.empty(resamples)
+    boot = np.empty((resamples, values.shape[1]))
     for b in range(resamples):
         picked = rng.integers(len(members), size=len(members))
-        boot[b] = np.mean(
-            np.concatenate([values[rng.choice(members[g], size=len(members[g]))] for g in picked])
-        )
-    low, high = np.quantile(boot, [0.025, 0.975])
-    return Verdict(float(values.mean()), float(low), float(high), len(members), len(values))
+        rows = np.concatenate([rng.choice(members[g], size=len(members[g])) for g in picked])
+        boot[b] = values[rows].mean(axis=0)
+    low, high = np.quantile(boot, [0.025, 0.975], axis=0)
+    return [
+        Verdict(float(values[:, j].mean()), float(low[j]), float(high[j]), len(members), len(values))
+        for j in range(values.shape[1])
+    ]
 
 
 def verdict(pop: pd.DataFrame, resamples: int = 2000, seed: int = 0) -> Verdict:
     """The share marginalized over the posterior population, with its chance-plus-parameters interval, and
     the same for each year of the horizon where `pop` has the yearly flags."""
-    years = sorted(
-        (int(c.rsplit("_", 1)[1]) for c in pop.columns if c.startswith("marginalized_year_")),
+    yearly = sorted(
+        (c for c in pop.columns if c.startswith(BY_YEAR_PREFIX)),
+        key=lambda c: int(c.removeprefix(BY_YEAR_PREFIX)),
     )
-    by_year = tuple(
-        bootstrap_share(pop[f"marginalized_year_{k}"], pop["set"], resamples, seed) for k in years
-    )
-    final = bootstrap_share(pop["marginalized"], pop["set"], resamples, seed)
-    return dataclasses.replace(final, by_year=by_year)
+    final, *by_year = bootstrap_shares(pop[["marginalized", *yearly]], pop["set"], resamples, seed)
+    return dataclasses.replace(final, by_year=tuple(by_year))
 
 
 def calibrated_keys(setting, sets: pd.DataFrame, tolerance: float = 1e-3) -> list[str]:

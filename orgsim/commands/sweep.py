@@ -222,7 +222,7 @@ def prepare(overrides: list[str], command: str = "sweep") -> Plan:
     outcomes, reporters = _probe(base)
     for name in root.sweep.outcomes:
         if name not in outcomes:
-            from orgsim.sweep.store import RENAMED_RUN_COLUMNS
+            from orgsim.results import RENAMED_RUN_COLUMNS
 
             if name in RENAMED_RUN_COLUMNS:  # a config written before the runs table's rename
                 raise ConfigError(f"sweep.outcomes: {name!r} is now called {RENAMED_RUN_COLUMNS[name]!r}")

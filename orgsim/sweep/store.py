@@ -29,6 +29,7 @@ from orgsim.config.validate import ConfigError
 from orgsim.results import (
     MANIFEST,
     MANIFEST_KIND,
+    RENAMED_RUN_COLUMNS,
     DamagedResults,
     parquet_rows,
     part_paths,
@@ -68,14 +69,6 @@ def described(table: pa.Table, kind: str) -> pa.Table:
 def write_described(table: pd.DataFrame, path: Path, kind: str) -> None:
     """Write a pandas table as parquet (what `to_parquet(index=False)` writes), its columns described."""
     pq.write_table(described(pa.Table.from_pandas(table, preserve_index=False), kind), path)
-
-
-# Runs-table columns of older stores and what they are called now (a resume refuses such a store).
-RENAMED_RUN_COLUMNS = {
-    "cio_aspiration": "cio_aspires",
-    "cio_willingness": "cio_acts",
-    "marginalized_by_year_0": "marginalized_by_year_1",
-}
 
 
 def _note(line: str) -> None:
