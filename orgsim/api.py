@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from orgsim.config.overrides import GROUP_IDENTIFIERS, dotted, identifier  # noqa: F401  (public API)
 from orgsim.config.schema import OrgsimConfig, clone
 from orgsim.config.validate import ConfigError, check_value, validate
 
@@ -241,22 +242,6 @@ def parameters(scenario: str = DEFAULT_SCENARIO, policy: str | None = None) -> l
         for group in GROUP_KEYS
     ]
     return groups + list(_rows("", base, {}))
-
-
-# The EMA Workbench's experiment table has columns `policy` and `scenario` of its own.
-GROUP_IDENTIFIERS = {"policy": "policy_group", "scenario": "scenario_group"}
-
-
-def identifier(key: str) -> str:
-    """A dotted key as a Python identifier (`it.cio.willingness` -> `it__cio__willingness`), for tools
-    that pass parameters as keyword arguments; the groups are `policy_group` and `scenario_group`."""
-    return GROUP_IDENTIFIERS.get(key, key.replace(".", "__"))
-
-
-def dotted(name: str) -> str:
-    """The inverse of `identifier`."""
-    groups = {v: k for k, v in GROUP_IDENTIFIERS.items()}
-    return groups.get(name, name.replace("__", "."))
 
 
 def bounds_of(row: dict, plausible: bool = True) -> tuple[float, float] | None:

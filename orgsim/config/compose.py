@@ -137,3 +137,38 @@ def load_settings(overrides: list[str] | tuple[str, ...] = (), **source: str | N
     """Validated settings for overrides; `source` takes compose's config_name, primary_dir, extra_dir."""
     schema = ROOT_SCHEMAS.get(source.get("config_name") or "config", OrgsimConfig)
     return to_settings(compose(overrides, **source), schema)
+
+
+# --- parameters as keywords ----------------------------------------------------------------------------
+
+
+def settings_from_parameters(params: dict) -> OrgsimConfig:
+    """A validated config from keyword parameters (orgsim.model.Organization's): `scenario`/`policy`
+    choose the groups, every other key is a dotted key (`**{"it.budget": 4000}`), an identifier
+    (`it__budget`) or a nested dict (`it={"budget": 4000}`). Checked and composed as the command line
+    composes `key=value` overrides, so a bad one raises the same one-line ConfigError."""
+    from orgsim.config.overrides import check, dotted, group_choices, value_override
+
+    flat: dict = {}
+    for key, value in params.items():
+        name = dotted(str(key))
+        if isinstance(value, dict) and name not in ("scenario", "policy"):
+            flat.update(_nested(name, value))
+        else:
+            flat[name] = value
+    overrides = [value_override(key, value) for key, value in flat.items()]
+    groups = group_choices(config_dir())
+    check(
+        overrides,
+        OrgsimConfig,
+        {g: groups[g] for g in ("scenario", "policy", "org", "catalogue") if g in groups},
+    )
+    return load_settings(overrides)
+
+
+def _nested(prefix: str, node: dict):
+    for key, value in node.items():
+        if isinstance(value, dict):
+            yield from _nested(f"{prefix}.{key}", value)
+        else:
+            yield f"{prefix}.{key}", value

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
+import re
 import types
 import typing
 from pathlib import Path
@@ -226,3 +228,35 @@ def _check_hydra_key(key: str) -> None:
         node, _ = _walk(HydraConf, parent) if parent else (HydraConf, None)
         where = f"hydra.{parent}" if parent else "hydra"
         raise ConfigError(f"unknown key '{bad}'; keys under '{where}': {', '.join(_child_keys(node) or [])}")
+
+
+# --- parameters as Python keywords ---------------------------------------------------------------------
+
+# Tools that pass parameters as Python keywords name the config groups `policy_group` and
+# `scenario_group` (the EMA Workbench's experiment table has columns `policy` and `scenario` of its own).
+GROUP_IDENTIFIERS = {"policy": "policy_group", "scenario": "scenario_group"}
+
+
+def identifier(key: str) -> str:
+    """A dotted key as a Python identifier (`it.cio.willingness` -> `it__cio__willingness`), for tools
+    that pass parameters as keyword arguments; the groups are `policy_group` and `scenario_group`."""
+    return GROUP_IDENTIFIERS.get(key, key.replace(".", "__"))
+
+
+def dotted(name: str) -> str:
+    """The inverse of `identifier`."""
+    groups = {v: k for k, v in GROUP_IDENTIFIERS.items()}
+    return groups.get(name, name.replace("__", "."))
+
+
+def value_override(key: str, value) -> str:
+    """`key=value` in Hydra's override syntax, for a Python value."""
+    if isinstance(value, bool):
+        return f"{key}={str(value).lower()}"
+    if value is None:
+        return f"{key}=null"
+    if isinstance(value, (list, tuple, dict)) or (
+        isinstance(value, str) and not re.fullmatch(r"[\w.\-]+", value)
+    ):
+        return f"{key}={json.dumps(value)}"
+    return f"{key}={value}"

@@ -7,9 +7,7 @@ runner, the results store, the plots or the CLI.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections.abc import Sequence
 
 import mesa
@@ -31,56 +29,6 @@ from orgsim.model.recorder import COLLECT, MonthlyRecorder
 
 # Mesa logs every step at INFO; that would flood Hydra's console and log file.
 logging.getLogger("MESA").setLevel(logging.WARNING)
-
-
-GROUP_IDENTIFIERS = {"policy_group": "policy", "scenario_group": "scenario"}  # as orgsim.api names them
-
-
-def _override(key: str, value) -> str:
-    """`key=value` in Hydra's override syntax."""
-    if isinstance(value, bool):
-        return f"{key}={str(value).lower()}"
-    if value is None:
-        return f"{key}=null"
-    if isinstance(value, str) and not re.fullmatch(r"[\w.\-]+", value):
-        return f"{key}={json.dumps(value)}"
-    if isinstance(value, list | tuple | dict):
-        return f"{key}={json.dumps(value)}"
-    return f"{key}={value}"
-
-
-def _from_parameters(params: dict) -> OrgsimConfig:
-    """A validated config from keyword parameters: `scenario`/`policy` choose the groups, every other key
-    is a dotted key (`**{"it.budget": 4000}`), an identifier (`it__budget`) or a nested dict
-    (`it={"budget": 4000}`). Composed as the command line composes `key=value` overrides (the config
-    layer: the model imports nothing above it), so a bad one raises the same one-line ConfigError."""
-    from orgsim.config.compose import config_dir, load_settings
-    from orgsim.config.overrides import check, group_choices
-
-    flat: dict = {}
-    for key, value in params.items():
-        name = GROUP_IDENTIFIERS.get(str(key), str(key).replace("__", "."))
-        if isinstance(value, dict) and name not in ("scenario", "policy"):
-            for sub, v in _nested(name, value):
-                flat[sub] = v
-        else:
-            flat[name] = value
-    overrides = [_override(key, value) for key, value in flat.items()]
-    groups = group_choices(config_dir())
-    check(
-        overrides,
-        OrgsimConfig,
-        {g: groups[g] for g in ("scenario", "policy", "org", "catalogue") if g in groups},
-    )
-    return load_settings(overrides)
-
-
-def _nested(prefix: str, node: dict):
-    for key, value in node.items():
-        if isinstance(value, dict):
-            yield from _nested(f"{prefix}.{key}", value)
-        else:
-            yield f"{prefix}.{key}", value
 
 
 class Organization(mesa.Model):
@@ -107,7 +55,9 @@ class Organization(mesa.Model):
             raise ConfigError(f"seed and rng are the same run seed; got seed={seed} and rng={rng}")
         seed = seed if seed is not None else (rng if rng is not None else 0)
         if setting is None:
-            setting = _from_parameters(params)
+            from orgsim.config.compose import settings_from_parameters  # Hydra only where it composes
+
+            setting = settings_from_parameters(params)
         elif params:
             raise ConfigError(
                 f"give either a setting or parameters as keywords, not both; got {', '.join(params)}"
