@@ -27,6 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 from orgsim import results  # noqa: E402  (the one reader of results folders)
 from orgsim.intervals import Z_95 as Z  # noqa: E402
 from orgsim.intervals import correlation_interval, mean_interval, share_interval  # noqa: E402
+from orgsim.validation.registry import NOT_COUNTED  # noqa: E402
 
 # --- small statistics ------------------------------------------------------------------------------------
 
@@ -871,7 +872,7 @@ def validation(r: Results) -> list[str]:
     out += ["| row | figure | model [95%] | tolerance | result | kind |", "|---|---|---|---|---|---|"]
     for row in published.itertuples():
         result = "pass" if str(row.passed) == "True" else "FAIL"
-        if {"input", "line"} & set(row.flag.split(",")):  # as orgsim.validation.registry.CheckResult.counted
+        if NOT_COUNTED & set(row.flag.split(",")):
             result += " (not counted)"
         out.append(
             f"| {row.check} | {float(row.target):.3g} | {float(row.model):.3g} [{float(row.low):.3g}, "

@@ -99,8 +99,8 @@ STUDIES = {
             "sweep.levers.policy=[gatekeeper,laissez_faire]",
             "sweep.levers.it.cio.willingness=[0.2]",
             # a year is too short to marginalize at the real line: a higher one gives PRIM both classes
-            "metrics.custodian_threshold=0.5",
-            "metrics.strategic_threshold=0.6",  # the calibrated strategic line (0.472) lies below 0.5
+            "metrics.custodian_threshold=0.55",
+            "metrics.strategic_threshold=0.65",  # above the custodian line set here
         ],
         analyses=[["discover", "outcome=marginalized", "threshold=0.8"], ["variance"]],
         plots=[["prim"]],

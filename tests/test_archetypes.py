@@ -33,7 +33,13 @@ def _runs(scenario: str, policy: str = "gatekeeper") -> pd.DataFrame:
     discretionary line (inf: never) and the mean wait at the horizon."""
     # one organization of each archetype, not an industry of them (the calibrated defaults draw sizes
     # and department mixes per organization)
-    base = api.apply(api.base_settings(scenario, policy), {"org.size_spread": 0.0, "org.mix_spread": 0.0})
+    one = {
+        "org.size_spread": 0.0,
+        "org.mix_spread": 0.0,
+        "org.it_budget_spread": 0.0,
+        "org.committed_spread": 0.0,
+    }
+    base = api.apply(api.base_settings(scenario, policy), one)
     rows = []
     for seed in replicate_seeds(0, REPLICATES):
         summary, monthly = api.simulate(base, seed, REPORTERS)

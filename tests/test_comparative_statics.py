@@ -59,6 +59,8 @@ def test_faster_saas_maturity_raises_shadow_share(run_arm, at_horizon) -> None:
         "it.tighten_on_incident=0",
         "org.size_spread=0",
         "org.mix_spread=0",
+        "org.it_budget_spread=0",
+        "org.committed_spread=0",
     ]  # one organization
     early, _ = run_arm([*fixed, "environment.saas_maturity.midpoint_year=2012"], 40, base_seed=1)
     late, _ = run_arm([*fixed, "environment.saas_maturity.midpoint_year=2018"], 40, base_seed=2)

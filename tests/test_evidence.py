@@ -10,6 +10,7 @@ import pytest
 from orgsim.calibration import evidence
 from orgsim.calibration.targets import TARGETS
 from orgsim.cli import main
+from orgsim.validation.registry import CheckResult
 
 
 def _run(replicate: int, decision: float, months: int = 73) -> pd.DataFrame:
@@ -50,6 +51,10 @@ def test_published_rows_hold_the_known_values_and_the_pass_rule():
     assert rows["outside_over_it_2013"]["model"] == pytest.approx(0.31 / 0.69)
     assert rows["marketing_over_it_2016"]["model"] == pytest.approx(900.0 / 4000.0)  # the whole IT budget
     assert not rows["marketing_over_it_2016"]["passed"]
+    # shown with its reason, out of the pass count (the model holds no marketing technology but social tools)
+    assert rows["marketing_over_it_2016"]["flag"] == "out-of-scope"
+    assert "out of scope" in rows["marketing_over_it_2016"]["note"]
+    assert not CheckResult(**rows["marketing_over_it_2016"]).counted
     # influence 0.20, 0.25, ..., 0.65: three below 0.33, two at or above 0.6
     assert rows["cio_functional_2016"]["model"] == pytest.approx(0.3)
     assert rows["cio_strategic_2016"]["model"] == pytest.approx(0.2)

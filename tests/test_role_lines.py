@@ -39,7 +39,7 @@ def test_the_verdict_leaves_out_rows_met_by_inputs_or_by_construction():
     ]
     text = verdict(rows)
     assert text.startswith("all 2 counted validation rows passed") and "held-out: 1 of 1 pass" in text
-    assert "2 rows met by inputs or by construction shown, not counted" in text
+    assert "2 rows met by inputs or by construction, or out of scope, shown, not counted" in text
 
 
 def test_lines_are_the_surveys_quantiles_and_the_held_out_share_uses_the_fitted_line():

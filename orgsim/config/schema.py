@@ -213,6 +213,14 @@ class OrgConfig:
     # ... and re-weights the business departments' headcounts (budgets follow) by exp(N(0, mix_spread))
     # each, at the same total; 0 keeps the configured mix.
     mix_spread: float = bounded(0.0, 0.0, 2.0)
+    # ... and multiplies IT's budget alone by exp(N(0, it_budget_spread)): IT intensity differs between
+    # firms (Gartner IT Key Metrics Data: IT spend from about 1% of revenue in construction and energy to
+    # 6-7% in banking and software, industry averages, wider between firms); 0 keeps the configured budget.
+    it_budget_spread: float = bounded(0.0, 0.0, 2.0)
+    # ... and shifts baseline_spend_share by N(0, committed_spread) on the logit scale: how much core
+    # technology the business functions hold themselves (decentralized against centralized IT
+    # governance) differs between firms (assumption; no source gives the spread); 0 keeps it.
+    committed_spread: float = bounded(0.0, 0.0, 3.0)
     employees: EmployeesConfig = field(default_factory=EmployeesConfig)
 
 

@@ -24,6 +24,8 @@ class Draw:
 
     size_factor: float
     mix: tuple[float, ...]
+    it_budget_factor: float = 1.0  # IT's budget alone, after the size factor (org.it_budget_spread)
+    committed_share: float | None = None  # the firm's baseline_spend_share when org.committed_spread > 0
 
 
 def total_headcount(setting: OrgsimConfig) -> int:
@@ -60,16 +62,27 @@ def remixed(setting: OrgsimConfig, mix: np.ndarray) -> OrgsimConfig:
     return setting
 
 
+def committed(share: float, shift: float) -> float:
+    """`share` moved by `shift` on the logit scale (stays inside (0, 1); 0 and 1 stay where they are)."""
+    if share <= 0.0 or share >= 1.0:
+        return share
+    return float(1.0 / (1.0 + np.exp(-(np.log(share / (1.0 - share)) + shift))))
+
+
 def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[OrgsimConfig, Draw]:
     """The settings of one organization of the industry, and what was drawn.
 
     `org.size` (0: as configured) scales everything to that total headcount; `org.size_spread`
     then multiplies by a log-normal factor exp(N(0, size_spread)) within SIZE_FACTOR_BOUNDS;
     `org.mix_spread` re-weights the business departments by independent log-normal factors
-    exp(N(0, mix_spread)) at the same total. Draws happen in that order and only when switched on, so
-    a setting without them consumes nothing from the generator.
+    exp(N(0, mix_spread)) at the same total; `org.it_budget_spread` multiplies IT's budget alone by
+    exp(N(0, it_budget_spread)) (IT intensity; capacity follows, as the unit cost stays); and
+    `org.committed_spread` moves `org.baseline_spend_share` by N(0, committed_spread) on the logit scale
+    (how much core technology the business functions hold). Draws happen in that order and only when
+    switched on, so a setting without them consumes nothing from the generator.
     """
     org = setting.org
+    org_setting = setting  # the caller's settings, never changed in place
     factor = org.size / total_headcount(setting) if org.size > 0 else 1.0
     drawn_factor = 1.0
     if org.size_spread > 0:
@@ -78,9 +91,21 @@ def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[
     if org.mix_spread > 0:
         mix = np.exp(rng.normal(0.0, org.mix_spread, size=len(org.departments)))
         setting = remixed(setting, mix)
+    it_factor = 1.0
+    if org.it_budget_spread > 0:
+        it_factor = float(np.clip(np.exp(rng.normal(0.0, org.it_budget_spread)), *SIZE_FACTOR_BOUNDS))
+    share = None
+    if org.committed_spread > 0:
+        share = committed(org.baseline_spend_share, float(rng.normal(0.0, org.committed_spread)))
     if factor * drawn_factor != 1.0:
         setting = scaled(setting, factor * drawn_factor)
-    return setting, Draw(size_factor=factor * drawn_factor, mix=tuple(float(m) for m in mix))
+    if it_factor != 1.0 or share is not None:
+        setting = clone(setting) if setting is org_setting else setting
+        setting.it.budget *= it_factor
+        if share is not None:
+            setting.org.baseline_spend_share = share
+    draw = Draw(factor * drawn_factor, tuple(float(m) for m in mix), it_factor, share)
+    return setting, draw
 
 
 def by_size(headcount: np.ndarray, marginalized: np.ndarray, bands: int = 3) -> list[dict]:

@@ -21,6 +21,9 @@ from orgsim.config.schema import VALIDATION_SIZES
 SIZES = VALIDATION_SIZES  # the sizes a check is asked to run at
 
 
+NOT_COUNTED = frozenset({"input", "line", "out-of-scope"})  # flags of rows shown but not counted
+
+
 @dataclass
 class CheckResult:
     """One row of the validation table: a model value against a reference, with its interval."""
@@ -36,13 +39,15 @@ class CheckResult:
     note: str = ""
     # what kind of row it is (issue 22): "fit" (a calibration target), "held-out" (kept out of every fit,
     # tolerance declared before it), "forecast", "analogue", "input" or "line" (met by the model's own
-    # inputs or by construction of the role lines: shown, not counted); comma-separated, "" for none
+    # inputs or by construction of the role lines), "out-of-scope" (a figure about something the model
+    # does not represent): NOT_COUNTED rows are shown, not counted; comma-separated, "" for none
     flag: str = ""
 
     @property
     def counted(self) -> bool:
-        """Whether the row counts in the verdict (rows met by the inputs or by construction do not)."""
-        return not {"input", "line"} & set(self.flag.split(","))
+        """Whether the row counts in the verdict (rows met by the inputs or by construction, and rows out
+        of the model's scope, do not)."""
+        return not NOT_COUNTED & set(self.flag.split(","))
 
 
 @dataclass

@@ -52,11 +52,15 @@ def format_table(results: list[CheckResult]) -> str:
 
 
 def verdict(results: list[CheckResult]) -> str:
-    """Pass count over the counted rows (rows met by the model's inputs or by construction are shown but
-    not counted), with the held-out and forecast rows' own counts."""
+    """Pass count over the counted rows (rows met by the model's inputs or by construction, or out of its
+    scope, are shown but not counted), with the held-out and forecast rows' own counts."""
     counted = [r for r in results if r.counted]
     shown = len(results) - len(counted)
-    aside = f"; {shown} rows met by inputs or by construction shown, not counted" if shown else ""
+    aside = (
+        f"; {shown} rows met by inputs or by construction, or out of scope, shown, not counted"
+        if shown
+        else ""
+    )
     parts = []
     for flag in ("held-out", "forecast"):
         rows = [r for r in counted if flag in r.flag.split(",")]
