@@ -496,7 +496,8 @@ def robustness(r: Results) -> list[str]:
     if any(v is not None for v in variance.values()):
         out += [
             "How much of each objective's variance is choice (the lever setting), world, their interaction "
-            "and chance (the replicate seed), per archetype (`orgsim analyze variance` on the same runs):",
+            "and chance (the replicate seed: the organization drawn, its CIO and every monthly draw), per archetype "
+            "(`orgsim analyze variance` on the same runs):",
             "",
             "| archetype | objective | choice (levers) | world | interaction | chance (seeds) |",
             "|---|---|---|---|---|---|",
@@ -739,7 +740,8 @@ def headline(r: Results) -> list[str]:
         *(
             [
                 f"- which CIO the organization drew (acting / aspiring only / neither): **{pct(rows.loc['cio'])}**",
-                f"- chance (what the seed leaves once the CIO is known): **{pct(rows.loc['chance'])}**",
+                "- chance (what the seed leaves once the CIO is known: the organization drawn, its size, mix, IT "
+                f"intensity and committed core technology, and every monthly draw): **{pct(rows.loc['chance'])}**",
             ]
             if split
             else [f"- the replicate seed (the CIO drawn and chance together): **{pct(rows.loc['seeds'])}**"]
@@ -894,10 +896,12 @@ def validation(r: Results) -> list[str]:
             else ""
         )
         + ".",
-        "- Rows marked input or line are met by the model's inputs or by the fitted lines and are shown, not "
-        "counted; rows marked forecast check a forecast of the period, not a measurement.",
-        "- Why the held-out rows fail (no single mechanism switched off restores them; a mix of IT policies "
-        "across firms, fitted jointly, does not either) and what the data identify: docs/ODD.md section 2.0.",
+        "- Rows marked input or line are met by the model's inputs or by the fitted lines, and rows marked "
+        "out-of-scope compare a figure about something the model does not represent; all three are shown, not "
+        "counted. Rows marked forecast check a forecast of the period, not a measurement.",
+        "- Why the held-out rows fail (no single mechanism switched off restores them; firm-level spreads of IT "
+        "intensity and committed core technology narrow the miss; a mix of IT policies across firms, fitted "
+        "jointly, does not help) and what the data identify: docs/ODD.md section 2.0.",
         "",
     ]
     return out

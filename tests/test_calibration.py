@@ -125,7 +125,7 @@ def test_calibrate_end_to_end_and_resume(tmp_path):
     first = orgsim(*args)
     assert first.returncode == 0, first.stderr
     posterior = pd.read_csv(out / "posterior.csv")
-    assert len(posterior) == 8 and (posterior["low90"] <= posterior["median"]).all()
+    assert len(posterior) == 10 and (posterior["low90"] <= posterior["median"]).all()
     assert (posterior["width_ratio"] > 0).all()
     assert (posterior["median"] <= posterior["high90"]).all()
     assert len(pd.read_csv(out / "accepted.csv")) == 2

@@ -209,18 +209,29 @@ class OrgConfig:
     size: int = bounded(0, 0, 1_000_000)
     # An industry rather than one organization: each replicate scales every headcount and budget (IT's
     # too) by exp(N(0, size_spread)), kept within [1/10, 10]; 0 keeps the configured sizes.
-    size_spread: float = bounded(0.0, 0.0, 1.0)
+    size_spread: float = bounded(
+        0.0, 0.0, 1.0, doc="log-s.d. of each organization's drawn size factor (an industry; 0: one size)"
+    )
     # ... and re-weights the business departments' headcounts (budgets follow) by exp(N(0, mix_spread))
     # each, at the same total; 0 keeps the configured mix.
-    mix_spread: float = bounded(0.0, 0.0, 2.0)
+    mix_spread: float = bounded(
+        0.0, 0.0, 2.0, doc="log-s.d. of each business department's drawn headcount factor (0: configured mix)"
+    )
     # ... and multiplies IT's budget alone by exp(N(0, it_budget_spread)): IT intensity differs between
     # firms (Gartner IT Key Metrics Data: IT spend from about 1% of revenue in construction and energy to
     # 6-7% in banking and software, industry averages, wider between firms); 0 keeps the configured budget.
-    it_budget_spread: float = bounded(0.0, 0.0, 2.0)
+    it_budget_spread: float = bounded(
+        0.0, 0.0, 2.0, doc="log-s.d. of each organization's drawn IT budget factor: IT intensity (0: as set)"
+    )
     # ... and shifts baseline_spend_share by N(0, committed_spread) on the logit scale: how much core
     # technology the business functions hold themselves (decentralized against centralized IT
     # governance) differs between firms (assumption; no source gives the spread); 0 keeps it.
-    committed_spread: float = bounded(0.0, 0.0, 3.0)
+    committed_spread: float = bounded(
+        0.0,
+        0.0,
+        3.0,
+        doc="s.d. of each organization's drawn logit shift of baseline_spend_share (0: as set)",
+    )
     employees: EmployeesConfig = field(default_factory=EmployeesConfig)
 
 
