@@ -95,7 +95,13 @@ def run_row(row: Row, replicates: int, seed: int, workers: int, folder: Path) ->
 
 
 def _pct(share: float) -> str:
-    return f"{share:.0%}"
+    return f"{share:.1%}"
+
+
+def _num(value: float) -> str:
+    """Two decimals, without a minus sign on a value that rounds to zero."""
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
 
 
 def table_row(label: str, summary: dict) -> str:
@@ -115,9 +121,14 @@ def table_row(label: str, summary: dict) -> str:
     influence = f"{median:.2f} ({inf['p5']:.2f}-{inf['p95']:.2f})"
     r = agg["correlation_shadow_share_influence"]
     r_lo, r_hi = agg["correlation_ci95"]
-    corr = "-" if r is None or r_lo is None else f"{r:.2f} ({r_lo:.2f} to {r_hi:.2f})"
-    leaders = ", ".join(f"{k} {v}" for k, v in agg["tech_leader"].items())
-    driver = next(iter(agg["drivers"]), "-")
+    corr = "-" if r is None or r_lo is None else f"{_num(r)} ({_num(r_lo)} to {_num(r_hi)})"
+    leaders = list(agg["tech_leader"].items())  # most common first
+    shown = [f"{k} {v}" for k, v in leaders[:3]]
+    if len(leaders) > 3:
+        shown.append(f"others {sum(v for _, v in leaders[3:])}")
+    drivers = agg["drivers"]  # most common first, over the marginalized runs
+    driver = "-" if not drivers else f"{next(iter(drivers))} ({next(iter(drivers.values()))} of {m['count']})"
+    leaders = ", ".join(shown)
     cells = [label, marginalized, by_year, shifted, majority, influence, corr, leaders, driver]
     return "| " + " | ".join(cells) + " |"
 
@@ -137,8 +148,8 @@ def markdown_table(results: list[tuple[str, dict]]) -> str:
         "shadow majority, month (runs)",
         "final-year it_influence, median (5-95%)",
         "r(final shadow share, influence) (95% CI)",
-        "tech leader at the horizon",
-        "main driver",
+        "tech leader at the horizon (runs)",
+        "main driver (of the marginalized runs)",
     ]
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += [table_row(label, summary) for label, summary in results]
