@@ -120,10 +120,16 @@ def variance_lines(
     if variance is None:
         return []
     split = bool(variance["source"].isin(["cio", "chance"]).any())  # the runs kept the CIO draw
-    tail = " of which: the CIO drawn | chance |" if split else ""
+    firm = bool(variance["source"].eq("organization").any())  # ... and what each organization drew
+    parts = ["cio", "organization", "chance"] if firm else ["cio", "chance"] if split else []
+    tail = (
+        " of which: the CIO drawn |" + (" the organization drawn |" if firm else "") + " chance |"
+        if split
+        else ""
+    )
     lines = [
         "| outcome | levers (choices) | uncertainties (world) | interaction | seeds |" + tail,
-        "|---|---|---|---|---|" + ("---|---|" if split else ""),
+        "|---|---|---|---|---|" + "---|" * len(parts),
     ]
     for outcome in outcomes:
         rows = variance[variance["outcome"] == outcome].set_index("source")
@@ -132,7 +138,7 @@ def variance_lines(
         if rows["share"].isna().all():
             lines.append(f"| {outcome} | no variance: the same in every run | | | |")
             continue
-        sources = ["levers", "uncertainties", "interaction", "seeds"] + (["cio", "chance"] if split else [])
+        sources = ["levers", "uncertainties", "interaction", "seeds", *parts]
         cells = [pct(rows.loc[s]) for s in sources]
         lines.append(f"| {outcome} | " + " | ".join(cells) + " |")
     return [*lines, ""]
@@ -142,15 +148,19 @@ def policy_variance_lines(by_policy: pd.DataFrame | None, outcome: str = "final_
     """The split of `outcome` within each policy (orgsim analyze variance: variance_by_policy)."""
     if by_policy is None or by_policy.empty or "cio" not in set(by_policy["source"]):
         return []
+    firm = "organization" in set(by_policy["source"])
+    sources = ["levers", "uncertainties", "interaction", "cio", *(["organization"] if firm else []), "chance"]
     lines = [
         f"Within each policy ({outcome}; levers: the other levers' settings):",
         "",
-        "| policy | levers | uncertainties (world) | interaction | the CIO drawn | chance |",
-        "|---|---|---|---|---|---|",
+        "| policy | levers | uncertainties (world) | interaction | the CIO drawn |"
+        + (" the organization drawn |" if firm else "")
+        + " chance |",
+        "|---|" + "---|" * len(sources),
     ]
     for policy, group in by_policy[by_policy["outcome"] == outcome].groupby("policy", sort=False):
         rows = group.set_index("source")
-        cells = [pct(rows.loc[s]) for s in ("levers", "uncertainties", "interaction", "cio", "chance")]
+        cells = [pct(rows.loc[s]) for s in sources]
         lines.append(f"| {policy} | " + " | ".join(cells) + " |")
     return [*lines, ""]
 
@@ -740,8 +750,19 @@ def headline(r: Results) -> list[str]:
         *(
             [
                 f"- which CIO the organization drew (acting / aspiring only / neither): **{pct(rows.loc['cio'])}**",
-                "- chance (what the seed leaves once the CIO is known: the organization drawn, its size, mix, IT "
-                f"intensity and committed core technology, and every monthly draw): **{pct(rows.loc['chance'])}**",
+                *(
+                    [
+                        "- which organization was drawn (its size, IT intensity and committed core technology): "
+                        f"**{pct(rows.loc['organization'])}**",
+                        "- chance (what the seed leaves once the CIO and the organization are known: the department "
+                        f"mix and every monthly draw): **{pct(rows.loc['chance'])}**",
+                    ]
+                    if "organization" in rows.index
+                    else [
+                        "- chance (what the seed leaves once the CIO is known: the organization drawn and every "
+                        f"monthly draw): **{pct(rows.loc['chance'])}**"
+                    ]
+                ),
             ]
             if split
             else [f"- the replicate seed (the CIO drawn and chance together): **{pct(rows.loc['seeds'])}**"]

@@ -134,6 +134,8 @@ MONTHLY_OUTCOMES = (
     _m("cio_aspiration", "CIO aspires to drive growth (0/1 when drawn)", INDEX),
     _m("cio_willingness", "CIO acts on the aspiration (0/1 when drawn)", INDEX),
     _m("cio_actions", "years the CIO moved budget to innovation", COUNT),
+    _m("firm_it_intensity", "this organization's drawn IT budget factor (1: not drawn)", "factor"),
+    _m("firm_committed_share", "this organization's committed share of department budgets", SHARE),
     _m("social_spend", "social-tool spend held by departments", KUSD),
     _m("cloud_spend", "cloud contracts held by finance", KUSD),
     _m("integration_pressure", "organizational integration pressure of social (LeBrun)", INDEX),
@@ -216,6 +218,16 @@ RUN_OUTCOMES = (
     _r("cio_actions", "years the CIO moved budget to innovation", COUNT),
     _r("cio_aspires", "this run's CIO drew the aspiration to drive growth (None: not drawn)", "bool"),
     _r("cio_acts", "this run's CIO drew acting on the aspiration (None: not drawn, a yearly chance)", "bool"),
+    _r(
+        "firm_it_intensity",
+        "this organization's drawn IT budget factor, org.it_budget_spread (1: not drawn)",
+        "factor",
+    ),
+    _r(
+        "firm_committed_share",
+        "this organization's baseline_spend_share, org.committed_spread (as set if 0)",
+        SHARE,
+    ),
 )
 
 OUTCOMES = {scope: {o.name: o for o in group} for scope, group in (

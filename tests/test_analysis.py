@@ -200,6 +200,52 @@ def test_the_cio_type_drawn_is_split_from_chance_within_each_policy() -> None:
     assert overall.loc["cio", "share"] == pytest.approx(0.018, abs=0.006)
 
 
+def test_the_organization_drawn_is_split_from_chance() -> None:
+    """Closed form: runs of the CIO table whose organizations also differ in IT intensity (log factor
+    N(0, 0.4), effect 0.25 per log unit: variance 0.01) and in committed share (logit N(0, 1), effect -0.1
+    per logit unit: variance 0.01), the same draw under every setting; a third drawn value (size) has no
+    effect. organization estimates those 0.02 (their realized variance), chance stays the noise, cio is
+    unchanged, and cio + organization + chance = seeds. Without the organizations' columns the split is
+    the CIO's alone, and its chance holds the organization."""
+    runs, _ = cio_runs(replicates=6, worlds=200, seed=7)
+    rng = np.random.default_rng(11)
+    pairs = runs[["world", "replicate"]].drop_duplicates()
+    draws = pairs.assign(
+        log_it=rng.normal(0, 0.4, len(pairs)), logit=rng.normal(0, 1.0, len(pairs)),
+        headcount=np.round(2000 * np.exp(rng.normal(0, 0.3, len(pairs)))),
+    )  # fmt: skip
+    runs = runs.merge(draws, on=["world", "replicate"])
+    firm_effect = 0.25 * runs["log_it"] - 0.1 * runs["logit"]
+    runs["final_it_influence"] += firm_effect
+    runs["firm_it_intensity"] = np.exp(runs["log_it"])
+    runs["firm_committed_share"] = 1 / (1 + np.exp(-runs["logit"]))
+    split = variance_table(runs, ["final_it_influence"], draws=50).set_index("source")
+    assert list(split.index) == [
+        "levers",
+        "uncertainties",
+        "interaction",
+        "seeds",
+        "cio",
+        "organization",
+        "chance",
+    ]
+    total = split.loc[["levers", "uncertainties", "interaction", "seeds"], "share"].sum()
+    assert total == pytest.approx(1)
+    shares = split["share"]
+    assert shares["cio"] + shares["organization"] + shares["chance"] == pytest.approx(shares["seeds"])
+    # the components' scale: the seeds share over its variance (noise 0.04 + CIO + organization)
+    variance = firm_effect.groupby([runs["world"], runs["replicate"]]).first().var()
+    seeds_variance = 0.04 + variance + 0.5 * 0.0216  # the CIO matters under policy a only (half the cells)
+    scale = shares["seeds"] / seeds_variance
+    assert shares["organization"] == pytest.approx(variance * scale, rel=0.2)
+    assert shares["chance"] == pytest.approx(0.04 * scale, rel=0.2)
+    assert split.loc["organization", "low"] > 0
+    without = variance_table(runs.drop(columns=["firm_it_intensity"]), ["final_it_influence"], draws=0)
+    alone = without.set_index("source")["share"]
+    assert "organization" not in alone.index
+    assert alone["chance"] == pytest.approx(shares["organization"] + shares["chance"], rel=0.05)
+
+
 def test_without_the_cio_draw_the_split_keeps_its_four_sources() -> None:
     runs, _ = cio_runs(replicates=3, worlds=20)
     assert cio_types(runs.assign(cio_acts=None)) is None  # it.cio.draw=false: no draw, null
@@ -269,8 +315,8 @@ def test_every_experiment_runs_at_toy_size_into_tables_and_a_report(quick) -> No
 @pytest.mark.slow
 def test_the_variance_command_splits_the_cio_from_chance_within_each_policy(tmp_path) -> None:
     """A toy scenario_discovery sweep (2 policies x 2 budgets x 3 worlds x 3 replicates, one year) through
-    `orgsim sweep` and `orgsim analyze variance`: the CIO draw is kept, cio + chance = seeds in both
-    tables, and the summary prints the split of final_it_influence within each policy."""
+    `orgsim sweep` and `orgsim analyze variance`: the CIO draw and the organization drawn are kept, cio +
+    organization + chance = seeds in both tables, and the summary prints the split of final_it_influence within each policy."""
     sweep, out = tmp_path / "sweep", tmp_path / "variance"
     quiet = [contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())]
     with quiet[0], quiet[1]:
@@ -288,7 +334,9 @@ def test_the_variance_command_splits_the_cio_from_chance_within_each_policy(tmp_
         table = pd.read_parquet(out / f"{name}.parquet")
         share = table.set_index([*keys, "source"])["share"].unstack("source").dropna()
         assert len(share), name
-        assert (share["cio"] + share["chance"]).to_numpy() == pytest.approx(share["seeds"].to_numpy())
+        parts = share["cio"] + share.get("organization", 0.0) + share["chance"]
+        assert parts.to_numpy() == pytest.approx(share["seeds"].to_numpy())
+        assert "organization" in share.columns  # the experiment keeps what each organization drew
     by_policy = pd.read_parquet(out / "variance_by_policy.parquet")
     assert set(by_policy["policy"]) == {"gatekeeper", "laissez_faire"}
     text = printed.getvalue()
@@ -318,7 +366,15 @@ def test_the_command_writes_each_analysis_as_parquet_and_csv_beside_its_config(
     assert proc.returncode == 0, proc.stderr
     variance = pd.read_parquet(tmp_path / "variance" / "variance.parquet")
     assert list(variance.columns) == ["outcome", "source", "share", "low", "high"]
-    assert set(variance["source"]) == {"levers", "uncertainties", "interaction", "seeds", "cio", "chance"}
+    assert set(variance["source"]) == {
+        "levers",
+        "uncertainties",
+        "interaction",
+        "seeds",
+        "cio",
+        "organization",
+        "chance",
+    }
     by_policy = pd.read_parquet(tmp_path / "variance" / "variance_by_policy.parquet")
     assert list(by_policy.columns) == ["policy", "outcome", "source", "share", "low", "high"]
     assert pd.read_csv(tmp_path / "variance" / "variance.csv").shape == variance.shape

@@ -294,6 +294,8 @@ def synthetic_timeseries(shadow: dict[int, list[float]], roles: dict[int, str]) 
                     "cio_aspiration": 1.0,
                     "cio_willingness": 0.0,
                     "cio_actions": 0,
+                    "firm_it_intensity": 1.0,
+                    "firm_committed_share": 0.5,
                 }
             )
     return pd.DataFrame(rows)

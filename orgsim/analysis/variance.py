@@ -39,6 +39,16 @@ effect Delta and frequency p). Intervals: the same bootstrap draws, types resamp
 fixed worlds the replicates' rescaling applies to the outcome only, so the split's interval is approximate
 there). `variance_table` adds the rows `cio` and `chance` after the four sources when the runs hold the
 draw; `variance_by` repeats the split within each value of a lever (e.g. per policy).
+
+The organization drawn. In an industry (org.size_spread, org.it_budget_spread, org.committed_spread) each
+run also draws its organization, and the runs keep what was drawn (headcount, firm_it_intensity,
+firm_committed_share). When they do, the CIO's residual is split again: the within-cell regression gains
+those three as covariates (log headcount, log IT intensity, logit committed share), and
+
+    organization = chance_CIO - chance_CIO+firm   (at least 0)     chance = seeds - cio - organization
+
+so `cio` + `organization` + `chance` = `seeds` (the CIO first; the two draws are independent, so the
+order matters little). The department mix (org.mix_spread) is not kept and stays in `chance`.
 """
 
 from __future__ import annotations
@@ -48,6 +58,8 @@ import pandas as pd
 
 SOURCES = ("levers", "uncertainties", "interaction", "seeds")
 SPLIT = ("cio", "chance")  # the seeds component, split: the CIO the organization drew, and what remains
+FIRM_SPLIT = ("cio", "organization", "chance")  # ... and the organization drawn, when the runs keep it
+FIRM_COLUMNS = ("headcount", "firm_it_intensity", "firm_committed_share")
 CIO_TYPES = ("neither", "aspiring", "acting")  # type codes 0, 1, 2 (acting: drawn willing to act)
 MAIN_OUTCOME = "final_it_influence"  # continuous: the outcome of the split within each policy
 
@@ -92,6 +104,23 @@ def crossed_types(runs: pd.DataFrame) -> np.ndarray | None:
     return crossed_array(runs.assign(_cio_type=types), "_cio_type").astype(int)
 
 
+def crossed_firms(runs: pd.DataFrame) -> np.ndarray | None:
+    """What each run's organization drew, as covariates [setting, world, replicate, 3]: log headcount, log
+    IT intensity, logit committed share; None when the runs do not keep them or none of them varies."""
+    if not set(FIRM_COLUMNS) <= set(runs.columns) or runs[list(FIRM_COLUMNS)].isna().any(axis=None):
+        return None
+    share = runs["firm_committed_share"].astype(float).clip(1e-9, 1 - 1e-9)
+    covariates = {
+        "_size": np.log(runs["headcount"].astype(float)),
+        "_it": np.log(runs["firm_it_intensity"].astype(float)),
+        "_committed": np.log(share / (1 - share)),
+    }
+    if all(np.ptp(v.to_numpy()) == 0 for v in covariates.values()):
+        return None  # one organization, drawn nowhere: nothing to split off
+    frame = runs.assign(**covariates)
+    return np.stack([crossed_array(frame, name) for name in covariates], axis=-1)
+
+
 def components(y: np.ndarray) -> np.ndarray:
     """Variance components (levers, uncertainties, interaction, seeds) of y[..., S, W, R], last three axes
     the design; leading axes are bootstrap draws. NaN for a source the design holds fixed."""
@@ -131,33 +160,48 @@ def components(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def split_seeds(y: np.ndarray, types: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    """(cio, chance) of y[..., S, W, R] given the type codes (same shape) and its seeds component (the
-    pooled within-cell variance): see the module's docstring. Leading axes are bootstrap draws."""
+def _residual_variance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Within-cell residual variance of y[..., S, W, R] after regressing it on x[..., S, W, R, k], cell
+    means removed from both, one regression per setting (pooled over its worlds and replicates); degrees
+    of freedom net of the regressions' ranks. NaN without degrees of freedom left."""
     s, w, r = y.shape[-3:]
-    dummies = np.stack([types == code for code in (1, 2)], axis=-1).astype(float)  # [..., S, W, R, 2]
-    dummies = dummies - dummies.mean(axis=-2, keepdims=True)  # cell means removed
+    x = x - x.mean(axis=-2, keepdims=True)
     centred = y - y.mean(axis=-1, keepdims=True)
-    xtx = np.einsum("...swrk,...swrl->...skl", dummies, dummies)
-    xty = np.einsum("...swrk,...swr->...sk", dummies, centred)
+    xtx = np.einsum("...swrk,...swrl->...skl", x, x)
+    xty = np.einsum("...swrk,...swr->...sk", x, centred)
     beta = np.einsum("...skl,...sl->...sk", np.linalg.pinv(xtx, hermitian=True), xty)
     explained = np.einsum("...sk,...sk->...", beta, xty)  # summed over the settings
     rank = np.linalg.matrix_rank(xtx, hermitian=True).sum(axis=-1)
     residual = (centred**2).sum(axis=(-3, -2, -1)) - explained
     df = s * w * (r - 1) - rank
     with np.errstate(invalid="ignore", divide="ignore"):
-        chance = np.where(df > 0, np.clip(residual, 0.0, None) / np.where(df > 0, df, 1), np.nan)
-    cio = np.clip(seeds - chance, 0.0, None)
-    return np.stack([cio, seeds - cio], axis=-1)
+        return np.where(df > 0, np.clip(residual, 0.0, None) / np.where(df > 0, df, 1), np.nan)
 
 
-def shares(y: np.ndarray, types: np.ndarray | None = None) -> np.ndarray:
+def split_seeds(
+    y: np.ndarray, types: np.ndarray, seeds: np.ndarray, firms: np.ndarray | None = None
+) -> np.ndarray:
+    """(cio, chance) of y[..., S, W, R] given the type codes (same shape) and its seeds component (the
+    pooled within-cell variance), or (cio, organization, chance) given the organizations' covariates
+    too (firms[..., S, W, R, k]): see the module's docstring. Leading axes are bootstrap draws."""
+    dummies = np.stack([types == code for code in (1, 2)], axis=-1).astype(float)  # [..., S, W, R, 2]
+    after_cio = _residual_variance(y, dummies)
+    cio = np.clip(seeds - after_cio, 0.0, None)
+    if firms is None:
+        return np.stack([cio, seeds - cio], axis=-1)
+    after_firm = _residual_variance(y, np.concatenate([dummies, firms], axis=-1))
+    organization = np.clip(np.minimum(after_cio, seeds - cio) - after_firm, 0.0, None)
+    return np.stack([cio, organization, seeds - cio - organization], axis=-1)
+
+
+def shares(y: np.ndarray, types: np.ndarray | None = None, firms: np.ndarray | None = None) -> np.ndarray:
     """Each source's share of the summed components (levers, uncertainties, interaction, seeds), then,
-    given the CIO type codes, the split of seeds (cio, chance)."""
+    given the CIO type codes, the split of seeds (cio, chance; or cio, organization, chance given the
+    organizations' covariates too)."""
     parts = components(y)
     total = np.nansum(parts, axis=-1, keepdims=True)
     if types is not None:
-        parts = np.concatenate([parts, split_seeds(y, types, parts[..., 3])], axis=-1)
+        parts = np.concatenate([parts, split_seeds(y, types, parts[..., 3], firms)], axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, parts / np.where(total > 0, total, 1.0), np.nan)
 
@@ -168,10 +212,12 @@ def bootstrap(
     seed: int = 0,
     worlds_sampled: bool = True,
     types: np.ndarray | None = None,
+    firms: np.ndarray | None = None,
 ) -> np.ndarray:
     """Shares of `draws` resamples of y[S, W, R]: whole worlds with replacement when they are a sample
     (resampling replicates too would duplicate runs and shrink the within-cell variance), else replicates
-    within each world, one draw shared by every setting. The CIO types, if given, go with their runs."""
+    within each world, one draw shared by every setting. The CIO types and the organizations'
+    covariates, if given, go with their runs."""
     _, w, r = y.shape
     rng = np.random.default_rng(seed)
     if worlds_sampled and w > 1:
@@ -187,7 +233,9 @@ def bootstrap(
     resampled = y[:, pick_w[:, :, None], pick_r]  # [S, draws, W, R]
     if types is not None:
         types = np.moveaxis(types[:, pick_w[:, :, None], pick_r], 0, 1)
-    return shares(np.moveaxis(resampled, 0, 1), types)
+    if firms is not None:
+        firms = np.moveaxis(firms[:, pick_w[:, :, None], pick_r], 0, 1)
+    return shares(np.moveaxis(resampled, 0, 1), types, firms)
 
 
 def decompose(
@@ -197,13 +245,18 @@ def decompose(
     worlds_sampled: bool = True,
     level: float = 0.95,
     types: np.ndarray | None = None,
+    firms: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """`source`, `share`, `low`, `high` for y[S, W, R]: point shares with percentile bootstrap intervals;
-    with the CIO type codes (same shape), two more rows, `cio` and `chance`, that split `seeds`."""
-    sources = SOURCES + (SPLIT if types is not None else ())
-    point = shares(y, types)
+    with the CIO type codes (same shape), two more rows, `cio` and `chance`, that split `seeds`, or three,
+    `cio`, `organization` and `chance`, with the organizations' covariates (firms[S, W, R, k]) too."""
+    firms = firms if types is not None else None
+    sources = SOURCES + (() if types is None else SPLIT if firms is None else FIRM_SPLIT)
+    point = shares(y, types, firms)
     boot = (
-        bootstrap(y, draws, seed, worlds_sampled, types) if draws > 0 else np.full((1, len(sources)), np.nan)
+        bootstrap(y, draws, seed, worlds_sampled, types, firms)
+        if draws > 0
+        else np.full((1, len(sources)), np.nan)
     )
     tail = (1 - level) / 2 * 100
     low, high = np.full(len(sources), np.nan), np.full(len(sources), np.nan)
@@ -227,11 +280,12 @@ def variance_table(
 ) -> pd.DataFrame:
     """The tidy table `outcome`, `source`, `share`, `low`, `high` for a crossed sweep's runs: the four
     sources (their shares sum to 1), then `cio` and `chance` (summing to `seeds`) when the runs hold the
-    CIO draw."""
+    CIO draw, with `organization` between them when they also hold what the organization drew."""
     types = crossed_types(runs)
+    firms = crossed_firms(runs) if types is not None else None
     frames = []
     for outcome in outcomes:
-        table = decompose(crossed_array(runs, outcome), draws, seed, worlds_sampled, types=types)
+        table = decompose(crossed_array(runs, outcome), draws, seed, worlds_sampled, types=types, firms=firms)
         table.insert(0, "outcome", outcome)
         frames.append(table)
     return pd.concat(frames, ignore_index=True)

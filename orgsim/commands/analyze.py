@@ -271,6 +271,11 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
             "the runs do not keep the CIO draw (cio_aspires, cio_acts): seeds are not split "
             "into cio and chance; list them in sweep.outcomes (and keep it.cio.draw=true)"
         )
+    elif "organization" in set(table["source"]):
+        lines.append(
+            "  (cio + organization + chance = seeds: the CIO type drawn, acting / aspiring only / neither; the "
+            "organization drawn, its size, IT intensity and committed share; and the rest)"
+        )
     else:
         lines.append(
             "  (cio + chance = seeds: the CIO type drawn, acting / aspiring only / neither, and the rest)"

@@ -276,6 +276,8 @@ MODEL_REPORTERS = {
     "cio_aspiration": lambda m: m.it.aspiration,
     "cio_willingness": lambda m: m.it.willingness,
     "cio_actions": lambda m: m.it.cio_actions,
+    "firm_it_intensity": lambda m: m.drawn.it_budget_factor,
+    "firm_committed_share": lambda m: m.setting.org.baseline_spend_share,
     "social_spend": lambda m: max(0.0, float(m.ledger.spend_by_controller.sum())),
     "cloud_spend": lambda m: m.cloud_spend,
     "integration_pressure": lambda m: m.environment.integration_pressure,
@@ -347,6 +349,8 @@ LAST_MONTH_COLUMNS = (
     "cio_aspiration",
     "cio_willingness",
     "cio_actions",
+    "firm_it_intensity",
+    "firm_committed_share",
 )
 # The monthly columns `run_summary` reads: a run that keeps only its summary records these alone.
 SUMMARY_COLUMNS = (
@@ -412,6 +416,10 @@ def run_summary(timeseries: Columns, majority_months: int = 6, metrics: MetricsC
         # the draw only under it.cio.draw=true, so no run table carries them under the parameters' names
         "cio_aspires": _drawn(last["cio_aspiration"]),
         "cio_acts": _drawn(last["cio_willingness"]),
+        # what the industry drew for this organization besides its size (headcount): variance.py splits
+        # the seeds' share by them
+        "firm_it_intensity": float(last["firm_it_intensity"]),
+        "firm_committed_share": float(last["firm_committed_share"]),
     }
 
 
