@@ -19,7 +19,7 @@ from orgsim import cli
 from orgsim.analysis.prim import boxes_table, find_boxes
 from orgsim.analysis.results import SweepResults
 from orgsim.analysis.sensitivity import COLUMNS, noise_warning, sensitivity_table
-from orgsim.analysis.variance import cio_types, decompose, variance_by, variance_table
+from orgsim.analysis.variance import FIRM_SPLIT, SOURCES, cio_types, decompose, variance_by, variance_table
 from orgsim.sweep.design import Factor, SweepConfig, design_table
 
 # --- sensitivity on functions with known indices -------------------------------------------------------
@@ -220,15 +220,7 @@ def test_the_organization_drawn_is_split_from_chance() -> None:
     runs["firm_it_intensity"] = np.exp(runs["log_it"])
     runs["firm_committed_share"] = 1 / (1 + np.exp(-runs["logit"]))
     split = variance_table(runs, ["final_it_influence"], draws=50).set_index("source")
-    assert list(split.index) == [
-        "levers",
-        "uncertainties",
-        "interaction",
-        "seeds",
-        "cio",
-        "organization",
-        "chance",
-    ]
+    assert list(split.index) == [*SOURCES, *FIRM_SPLIT]
     total = split.loc[["levers", "uncertainties", "interaction", "seeds"], "share"].sum()
     assert total == pytest.approx(1)
     shares = split["share"]
@@ -366,15 +358,7 @@ def test_the_command_writes_each_analysis_as_parquet_and_csv_beside_its_config(
     assert proc.returncode == 0, proc.stderr
     variance = pd.read_parquet(tmp_path / "variance" / "variance.parquet")
     assert list(variance.columns) == ["outcome", "source", "share", "low", "high"]
-    assert set(variance["source"]) == {
-        "levers",
-        "uncertainties",
-        "interaction",
-        "seeds",
-        "cio",
-        "organization",
-        "chance",
-    }
+    assert set(variance["source"]) == {*SOURCES, *FIRM_SPLIT}
     by_policy = pd.read_parquet(tmp_path / "variance" / "variance_by_policy.parquet")
     assert list(by_policy.columns) == ["policy", "outcome", "source", "share", "low", "high"]
     assert pd.read_csv(tmp_path / "variance" / "variance.csv").shape == variance.shape
