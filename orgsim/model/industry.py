@@ -25,7 +25,6 @@ class Draw:
     size_factor: float
     mix: tuple[float, ...]
     it_budget_factor: float = 1.0  # IT's budget alone, after the size factor (org.it_budget_spread)
-    committed_share: float | None = None  # the firm's baseline_spend_share when org.committed_spread > 0
 
 
 def total_headcount(setting: OrgsimConfig) -> int:
@@ -62,6 +61,15 @@ def remixed(setting: OrgsimConfig, mix: np.ndarray) -> OrgsimConfig:
     return setting
 
 
+def firm_budgets(setting: OrgsimConfig, it_factor: float, committed_share: float) -> OrgsimConfig:
+    """A copy with IT's budget alone times `it_factor` (its unit cost stays, so capacity follows) and
+    `baseline_spend_share` set to `committed_share`."""
+    setting = clone(setting)
+    setting.it.budget *= it_factor
+    setting.org.baseline_spend_share = committed_share
+    return setting
+
+
 def committed(share: float, shift: float) -> float:
     """`share` moved by `shift` on the logit scale (stays inside (0, 1); 0 and 1 stay where they are)."""
     if share <= 0.0 or share >= 1.0:
@@ -82,7 +90,6 @@ def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[
     switched on, so a setting without them consumes nothing from the generator.
     """
     org = setting.org
-    org_setting = setting  # the caller's settings, never changed in place
     factor = org.size / total_headcount(setting) if org.size > 0 else 1.0
     drawn_factor = 1.0
     if org.size_spread > 0:
@@ -94,18 +101,14 @@ def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[
     it_factor = 1.0
     if org.it_budget_spread > 0:
         it_factor = float(np.clip(np.exp(rng.normal(0.0, org.it_budget_spread)), *SIZE_FACTOR_BOUNDS))
-    share = None
+    share = org.baseline_spend_share
     if org.committed_spread > 0:
-        share = committed(org.baseline_spend_share, float(rng.normal(0.0, org.committed_spread)))
+        share = committed(share, float(rng.normal(0.0, org.committed_spread)))
     if factor * drawn_factor != 1.0:
         setting = scaled(setting, factor * drawn_factor)
-    if it_factor != 1.0 or share is not None:
-        setting = clone(setting) if setting is org_setting else setting
-        setting.it.budget *= it_factor
-        if share is not None:
-            setting.org.baseline_spend_share = share
-    draw = Draw(factor * drawn_factor, tuple(float(m) for m in mix), it_factor, share)
-    return setting, draw
+    if it_factor != 1.0 or share != org.baseline_spend_share:
+        setting = firm_budgets(setting, it_factor, share)
+    return setting, Draw(factor * drawn_factor, tuple(float(m) for m in mix), it_factor)
 
 
 def by_size(headcount: np.ndarray, marginalized: np.ndarray, bands: int = 3) -> list[dict]:
