@@ -58,6 +58,46 @@ def test_its_innovation_line_follows_the_business_spend_outside_it(make_settings
     assert it.innovation == 0.0
 
 
+def test_its_budget_grows_at_the_yearly_budget_round(make_settings):
+    """Every line grows by the sourced rate (Computer Economics), so capacity and headcount follow."""
+    model = _model(make_settings, "environment.it_budget_growth=0.03")
+    it = model.it
+    lines = (it.run, it.innovation, it.security)
+    units, headcount = it.units(it.innovation), it.headcount
+    it.grow_budget(model.setting.environment.it_budget_growth)
+    assert (it.run, it.innovation, it.security) == pytest.approx(tuple(1.03 * x for x in lines))
+    assert it.units(it.innovation) == pytest.approx(1.03 * units)
+    assert it.headcount == pytest.approx(1.03 * headcount)
+
+
+def test_the_first_budget_round_grows_its_budget_before_any_cloud_push(make_settings):
+    """Closed form over a year with every other budget path off: budget at month 12 = budget x (1 + g)."""
+    off = ("environment.cloud_push=0", "it.budget_follows_use=0", "it.cio.draw=false", "it.cio.willingness=0")
+    budgets = {}
+    for growth in (0.0, 0.04):
+        model = _model(make_settings, *off, f"environment.it_budget_growth={growth}", seed=4)
+        for _ in range(12):
+            model.step()
+        budgets[growth] = model.it.budget
+    assert budgets[0.0] == pytest.approx(model.setting.it.budget)
+    assert budgets[0.04] == pytest.approx(1.04 * model.setting.it.budget)
+
+
+def test_an_integration_need_brings_a_shadow_tool_to_it(make_settings):
+    """The 11th hour: with discovery and incidents switched off, shadow tools still come to IT's knowledge, through the
+    integration needs alone; with integration needs off too, none does."""
+    base = ("it.discovery_rate=0", "it.incident_rate=0", "environment.integration_base=0.5", "years=3")
+    found = {}
+    for rate in (0.0, 0.5):
+        model = Organization(make_settings(*base, f"it.integration_rate={rate}"), 7)
+        model.run()
+        found[rate] = model.it.discoveries
+        if rate == 0.0:
+            assert model.ledger.undiscovered > 0  # shadow tools there were to find
+    assert found[0.0] == 0
+    assert found[0.5] > 0
+
+
 def test_a_departments_own_use_grows_its_technology_budget(make_settings):
     model = _model(make_settings, "environment.budget_from_use=0.5")
     dept = model.by_name["marketing"]

@@ -461,6 +461,15 @@ class EnvironmentConfig:
         plausible=(0.0, 0.06),
         doc="yearly growth of business departments' own technology budgets",
     )
+    it_budget_growth: float = bounded(
+        0.02,
+        -0.5,
+        1.0,
+        plausible=(0.01, 0.04),
+        source="Computer Economics IT Spending and Staffing Benchmarks 2013-2016: median IT operational "
+        "budget growth about 2% (1.1% small to 4% large organizations in 2013; 3.0% forecast for 2015)",
+        doc="yearly growth of IT's budget (all three lines), applied at the yearly budget round",
+    )
     budget_from_use: float = unit(
         0.5,
         plausible=(0.0, 1.0),

@@ -160,6 +160,7 @@ class Organization(mesa.Model):
         self.it.plan_capacity()
         self.it.work_backlog()
         if self.month % 12 == 0:
+            self.it.grow_budget(self.setting.environment.it_budget_growth)
             business_spend = self._business_social_spend()
             self.it.follow_business_use(business_spend - self.business_spend_last_year)
             self.business_spend_last_year = business_spend

@@ -262,16 +262,20 @@ class ITDepartment(mesa.Agent):
             + self.cfg.audit_effort * self.stance.enforcement
         )
         discovery = min(1.0, self.cfg.discovery_rate * self.stance.discovery_factor)
+        rate = self.cfg.integration_rate * pressure
         for dep in unmanaged:
             if not dep.active:
                 continue
             if not dep.known:
                 if uniform() < discovery:
                     load += 1.0 + self.respond_to_discovery(dep)
-            elif (
-                not dep.integration_handled
-                and uniform() < self.cfg.integration_rate * pressure * dep.tool.integration_need
-            ):
+                elif uniform() < rate * dep.tool.integration_need:
+                    # the 11th hour: a tool cannot be joined to the core systems without IT's access,
+                    # so an integration need brings a shadow tool to IT, which responds as to a discovery
+                    load += 1.0 + self.respond_to_discovery(dep)
+                    if dep.active and not dep.managed:
+                        self.meet_integration_need(dep)
+            elif not dep.integration_handled and uniform() < rate * dep.tool.integration_need:
                 self.meet_integration_need(dep)
         for dep in unmanaged:
             if dep.active and not dep.managed:
@@ -389,6 +393,14 @@ class ITDepartment(mesa.Agent):
             self.innovation += moved
         self.acted_this_year = acts
         return acts
+
+    def grow_budget(self, growth: float) -> None:
+        """The yearly budget round: every line of IT's budget grows by `growth` (capacity and headcount
+        follow the budget)."""
+        factor = 1.0 + growth
+        self.run *= factor
+        self.innovation *= factor
+        self.security *= factor
 
     def follow_business_use(self, growth: float) -> None:
         """Budget follows use: the budget round takes a share of the year's growth in the business's own
