@@ -38,6 +38,8 @@ def _m(name: str, meaning: str, unit: str, direction: str | None = None, short: 
 
 
 SHARE, INDEX, COUNT, KUSD, MONTHS = "share, 0-1", "index, 0-1", "count", "k USD per year", "months"
+# run-summary months that are None when never reached: float64 (NaN) in every table, whatever runs it holds
+OPTIONAL_MONTHS = ("month_shadow_majority", "month_shadow_majority_first")
 
 MONTHLY_OUTCOMES = (
     _m("it_spend_share", "IT's share of discretionary technology spend", SHARE, short="IT spend share"),

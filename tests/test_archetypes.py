@@ -28,7 +28,7 @@ def _file(group: str, name: str) -> dict:
 
 
 @functools.lru_cache(maxsize=16)
-def _runs(scenario: str, policy: str = "gatekeeper") -> pd.DataFrame:
+def _runs(scenario: str, policy: str = "gatekeeper", replicates: int = REPLICATES) -> pd.DataFrame:
     """One row per replicate: its run summary plus the month marketing first out-spends IT's
     discretionary line (inf: never) and the mean wait at the horizon."""
     # one organization of each archetype, not an industry of them (the calibrated defaults draw sizes
@@ -41,7 +41,7 @@ def _runs(scenario: str, policy: str = "gatekeeper") -> pd.DataFrame:
     }
     base = api.apply(api.base_settings(scenario, policy), one)
     rows = []
-    for seed in replicate_seeds(0, REPLICATES):
+    for seed in replicate_seeds(0, replicates):
         summary, monthly = api.simulate(base, seed, REPORTERS)
         ahead = monthly["month"][monthly["marketing_tech_spend"] > monthly["it_discretionary_spend"]]
         summary["month_marketing_ahead"] = float(ahead.min()) if len(ahead) else np.inf
@@ -92,9 +92,13 @@ def test_bank_it_is_larger_and_agency_functions_poorer_than_the_midsize_firm() -
 
 @pytest.mark.slow
 def test_regulated_bank_ends_with_less_shadow_share_under_the_same_policy() -> None:
+    """Measured (160 runs each): gatekeeper 0.565 vs 0.635 at 48; broker 0.172 (s.e. 0.004) vs 0.198
+    (0.005). Under broker the gap is small, so 12 runs each could order it either way."""
     for policy in ("gatekeeper", "broker"):
-        bank, mid = _runs("regulated_bank_2012", policy), _runs(MIDSIZE, policy)
-        assert bank["final_shadow_share"].mean() < mid["final_shadow_share"].mean()
+        bank = _runs("regulated_bank_2012", policy, 96)["final_shadow_share"]
+        mid = _runs(MIDSIZE, policy, 96)["final_shadow_share"]
+        se = np.hypot(bank.std(ddof=1) / np.sqrt(len(bank)), mid.std(ddof=1) / np.sqrt(len(mid)))
+        assert mid.mean() - bank.mean() > 2.0 * se, (policy, bank.mean(), mid.mean(), se)
 
 
 @pytest.mark.slow

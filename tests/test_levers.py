@@ -27,14 +27,15 @@ def test_cio_draws_give_60_percent_aspiring_and_10_percent_acting(make_settings)
 
 
 def test_a_willing_cio_keeps_it_from_the_margin(run_arm) -> None:
-    """Measured at a 2,500 k USD IT budget, every CIO aspiring, 32 runs each: 18 of 32 marginalized when
-    no CIO acts, 0 of 32 when every CIO acts (budget shifted to innovation, savings reinvested, integration
-    work taken on)."""
+    """Measured at a 2,500 k USD IT budget, every CIO aspiring, 64 runs each (calibrated defaults, fitted
+    custodian line 0.414): 31 of 64 marginalized when no CIO acts, 11 of 64 when every CIO acts (budget
+    shifted to innovation, savings reinvested, integration work taken on).
+    (18 of 32 vs 0 of 32, the numbers here before, were from an earlier calibration.)"""
     fixed = ["years=5", "it.budget=2500", "it.cio.aspiration=1.0"]
     counts = {}
     for name, willingness in (("unwilling", 0.0), ("willing", 1.0)):
-        ts, _ = run_arm([*fixed, f"it.cio.willingness={willingness}"], 32, base_seed=1)
+        ts, _ = run_arm([*fixed, f"it.cio.willingness={willingness}"], 64, base_seed=1)
         counts[name] = summarize(ts, "test", "gatekeeper")["aggregate"]["marginalized"]["count"]
         assert (ts["cio_actions"].max() > 0) == (willingness > 0)
-    assert counts["unwilling"] >= 8, f"setting no longer marginalizes IT often enough: {counts}"
-    assert wilson_interval(counts["willing"], 32)[1] < wilson_interval(counts["unwilling"], 32)[0], counts
+    assert counts["unwilling"] >= 16, f"setting no longer marginalizes IT often enough: {counts}"
+    assert wilson_interval(counts["willing"], 64)[1] < wilson_interval(counts["unwilling"], 64)[0], counts

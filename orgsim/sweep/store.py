@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orgsim.config.validate import ConfigError
+from orgsim.outcomes import OPTIONAL_MONTHS
 from orgsim.results import (
     MANIFEST,
     MANIFEST_KIND,
@@ -316,9 +317,14 @@ def join_parts(folder: Path, name: str, path: Path) -> None:
 def numeric_nulls_as_float(table: pd.DataFrame) -> pd.DataFrame:
     """Numbers with gaps (`month_shadow_majority` is None when never reached) as float64, whatever the
     chunk holds: a column is then float64 if any run has a gap or a fraction and int64 otherwise, however
-    the runs were split into chunks, so a resumed sweep's tables equal an uninterrupted one's."""
+    the runs were split into chunks, so a resumed sweep's tables equal an uninterrupted one's. The months
+    that may never be reached (outcomes.OPTIONAL_MONTHS) are float64 even where every run reached them, so
+    a table of some of a sweep's runs has the whole table's types."""
     table = table.copy()
     for column in table.columns:
+        if column in OPTIONAL_MONTHS:
+            table[column] = table[column].astype("float64")
+            continue
         if table[column].dtype != object:
             continue
         present = table[column].dropna()
