@@ -30,6 +30,8 @@ ARMS = {
     },
     "reliance not lost (decision.reliance_loss=0)": {"decision.reliance_loss": 0.0},
     "vendor push off (environment.vendor_push=0)": {"environment.vendor_push": 0.0},
+    "IT's budget does not grow (environment.it_budget_growth=0)": {"environment.it_budget_growth": 0.0},
+    "no integration needs (it.integration_rate=0)": {"it.integration_rate": 0.0},
 }
 
 
