@@ -60,10 +60,13 @@ def test_faster_app_store_maturity_raises_self_provisioning(run_arm) -> None:
 
 
 def test_integration_pressure_with_a_willing_it_raises_its_control_of_shared_tools(run_arm) -> None:
-    """LeBrun. Measured (96 pairs, readiness 1): IT manages 0.694 of the deployments of shared tools under
-    strong integration pressure vs 0.628 with none, z = 4.7. Switched off (readiness 0: integration work
-    goes to vendors), the gap is 0.045, z = 2.8: what remains is departments requesting tools from IT for
-    the integration only IT can deliver (decision.integration_value), which the pressure also raises."""
+    """LeBrun. Measured (96 pairs, readiness 1, calibrated defaults of 2026-12-05): IT manages 0.763 of the
+    deployments of shared tools under strong integration pressure vs 0.621 with none, z = 11.6 (0.694 vs
+    0.628, z = 4.7, before integration needs reached undiscovered shadow tools). Switched off
+    (it.integration_takeover=false: integration work goes to vendors), 0.675 vs 0.616, z = 3.6: what
+    remains is departments requesting tools from IT for the integration only IT can deliver
+    (decision.integration_value) and integration needs bringing shadow tools to IT, which absorbs some by
+    its stance; the pressure raises both."""
     assert_raises(
         run_arm,
         ["environment.integration_sensitivity=0.25", "it.integration_readiness=1"],
