@@ -44,7 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--per-set", type=int, default=40)
-    parser.add_argument("--medians", type=int, default=400)
+    parser.add_argument("--medians", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=22)
     args = parser.parse_args()

@@ -25,19 +25,27 @@ CV = "(emulator cv)"  # the table row holding the cross-validated R^2 of an outc
 def _fit(problem: dict, X: np.ndarray, Y: np.ndarray, bootstrap: int, seed: int):
     from SALib.analyze import hdmr
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # SALib's convergence chatter; the CV error is the check
-        return hdmr.analyze(
-            problem,
-            X,
-            Y,
-            maxorder=1,
-            K=bootstrap,
-            R=len(Y) if bootstrap == 1 else None,
-            alpha=0.95,
-            print_to_console=False,
-            seed=seed + 1,
-        )
+    # SALib's hdmr draws its bootstrap subsamples from numpy's global generator whatever `seed` says
+    # (SALib 1.6: np.random.rand), so the global state is seeded for the call and put back after it:
+    # the same rows give the same indices in any process, after any other draws
+    state = np.random.get_state()
+    np.random.seed(seed + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SALib's convergence chatter; the CV error is the check
+            return hdmr.analyze(
+                problem,
+                X,
+                Y,
+                maxorder=1,
+                K=bootstrap,
+                R=len(Y) if bootstrap == 1 else None,
+                alpha=0.95,
+                print_to_console=False,
+                seed=seed + 1,
+            )
+    finally:
+        np.random.set_state(state)
 
 
 def hdmr_indices(problem: dict, X: np.ndarray, Y: np.ndarray, bootstrap: int = 20, seed: int = 0):
