@@ -22,6 +22,7 @@ class Outcome:
     # objectives only: "up" or "down" is better for the organization as a strategist weighs it
     direction: str | None = None
     short: str = ""  # a short name for figures (default: the name in words)
+    optional: bool = False  # a run outcome that is None when never reached (NaN in tables)
 
     @property
     def objective(self) -> bool:
@@ -38,8 +39,6 @@ def _m(name: str, meaning: str, unit: str, direction: str | None = None, short: 
 
 
 SHARE, INDEX, COUNT, KUSD, MONTHS = "share, 0-1", "index, 0-1", "count", "k USD per year", "months"
-# run-summary months that are None when never reached: float64 (NaN) in every table, whatever runs it holds
-OPTIONAL_MONTHS = ("month_shadow_majority", "month_shadow_majority_first")
 
 MONTHLY_OUTCOMES = (
     _m("it_spend_share", "IT's share of discretionary technology spend", SHARE, short="IT spend share"),
@@ -170,8 +169,10 @@ DEPARTMENT_OUTCOMES = (
 )
 
 
-def _r(name: str, meaning: str, unit: str, direction: str | None = None, short: str = "") -> Outcome:
-    return Outcome(name, meaning, unit, RUN, direction, short)
+def _r(
+    name: str, meaning: str, unit: str, direction: str | None = None, short: str = "", optional: bool = False
+) -> Outcome:
+    return Outcome(name, meaning, unit, RUN, direction, short, optional)
 
 
 FINAL = "mean over the final sustain_months"
@@ -199,13 +200,19 @@ RUN_OUTCOMES = (
         "shadow_majority_reached says so)",
         MONTHS,
         short="month of shadow majority",
+        optional=True,
     ),
     _r(
         "shadow_majority_reached",
         "shadow_share stayed above 0.5 for majority_months at some month (False: never)",
         "bool",
     ),
-    _r("month_shadow_majority_first", "first month shadow_share is above 0.5 (None: never)", MONTHS),
+    _r(
+        "month_shadow_majority_first",
+        "first month shadow_share is above 0.5 (None: never)",
+        MONTHS,
+        optional=True,
+    ),
     _r("final_it_influence", f"IT influence: {FINAL}", INDEX, "up"),
     _r("final_it_spend_share", f"IT's share of discretionary technology spend: {FINAL}", SHARE),
     _r("final_it_decision_share", f"IT's share of recent technology selections: {FINAL}", SHARE),
@@ -231,6 +238,9 @@ RUN_OUTCOMES = (
         SHARE,
     ),
 )
+
+# float64 (NaN where never reached) in every runs table, whatever runs it holds
+OPTIONAL_MONTHS = tuple(o.name for o in RUN_OUTCOMES if o.optional)
 
 OUTCOMES = {scope: {o.name: o for o in group} for scope, group in (
     (MONTHLY, MONTHLY_OUTCOMES), (DEPARTMENT, DEPARTMENT_OUTCOMES), (RUN, RUN_OUTCOMES)

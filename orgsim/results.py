@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from orgsim.config.validate import ConfigError
+from orgsim.outcomes import OPTIONAL_MONTHS
 
 MANIFEST = "manifest.json"
 MANIFEST_KIND = "orgsim sweep store"  # the `kind` of every manifest a sweep writes
@@ -242,6 +243,15 @@ def renamed_runs(runs: pd.DataFrame) -> pd.DataFrame:
     return runs
 
 
+def optional_months_as_float(runs: pd.DataFrame) -> pd.DataFrame:
+    """The months a run may never reach (outcomes.OPTIONAL_MONTHS) as float64 (NaN: never), also where every
+    run reached them, so a table of some runs has the types of a table of all of them."""
+    for column in OPTIONAL_MONTHS:
+        if column in runs.columns:
+            runs[column] = runs[column].astype("float64")
+    return runs
+
+
 def _run_table(summary: dict, path: Path) -> pd.DataFrame:
     records = summary.get("runs") if isinstance(summary, dict) else None
     if not isinstance(records, list) or not records:
@@ -254,7 +264,7 @@ def _run_table(summary: dict, path: Path) -> pd.DataFrame:
         by_year.columns = by_year.columns + 1  # year 1 is the first year of the horizon, as the README counts
         runs = runs.join(by_year.add_prefix(BY_YEAR_PREFIX))
     runs.insert(0, "run_id", runs["replicate"])
-    return renamed_runs(runs)
+    return renamed_runs(optional_months_as_float(runs))
 
 
 def read_folder(given: str | Path | None, what: str = "a run or sweep folder") -> Folder:

@@ -18,8 +18,9 @@ import pytest
 from orgsim.commands.sweep import prepare, sweep_job
 from orgsim.config.validate import ConfigError
 from orgsim.report import wilson_interval
+from orgsim.results import _run_table
 from orgsim.sweep.design import SweepConfig, design_table, parse_factors, run_seed
-from orgsim.sweep.store import consecutive_chunks
+from orgsim.sweep.store import consecutive_chunks, numeric_nulls_as_float
 
 # 5 policies x 2 replicates, one year each: small enough for seconds per executor.
 SMALL = ["experiment=policy_comparison", "replicates=2", "years=1"]
@@ -388,3 +389,14 @@ def test_the_command_prints_one_line_and_exits_2(tmp_path) -> None:
         "orgsim sweep: error: sweep.design must be one of factorial, lhs, sobol, morris; got 'grid'"
     ]
     assert not (tmp_path / "o").exists()
+
+
+def test_months_that_may_never_be_reached_are_float_in_every_runs_table() -> None:
+    """A chunk (or a run folder) whose runs all reached the month has the types of one where some did not."""
+    reached = {"replicate": [0, 1], "month_shadow_majority": [14, 20], "month_shadow_majority_first": [3, 5]}
+    chunk = numeric_nulls_as_float(pd.DataFrame(reached))
+    assert chunk["replicate"].dtype == "int64"
+    assert (chunk[["month_shadow_majority", "month_shadow_majority_first"]].dtypes == "float64").all()
+    records = [dict(zip(reached, values, strict=True)) for values in zip(*reached.values(), strict=True)]
+    runs = _run_table({"runs": records}, Path("summary.json"))
+    assert (runs[["month_shadow_majority", "month_shadow_majority_first"]].dtypes == "float64").all()

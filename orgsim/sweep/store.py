@@ -26,12 +26,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orgsim.config.validate import ConfigError
-from orgsim.outcomes import OPTIONAL_MONTHS
 from orgsim.results import (
     MANIFEST,
     MANIFEST_KIND,
     RENAMED_RUN_COLUMNS,
     DamagedResults,
+    optional_months_as_float,
     parquet_rows,
     part_paths,
     part_problem,
@@ -320,11 +320,8 @@ def numeric_nulls_as_float(table: pd.DataFrame) -> pd.DataFrame:
     the runs were split into chunks, so a resumed sweep's tables equal an uninterrupted one's. The months
     that may never be reached (outcomes.OPTIONAL_MONTHS) are float64 even where every run reached them, so
     a table of some of a sweep's runs has the whole table's types."""
-    table = table.copy()
+    table = optional_months_as_float(table.copy())
     for column in table.columns:
-        if column in OPTIONAL_MONTHS:
-            table[column] = table[column].astype("float64")
-            continue
         if table[column].dtype != object:
             continue
         present = table[column].dropna()

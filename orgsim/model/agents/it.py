@@ -263,19 +263,23 @@ class ITDepartment(mesa.Agent):
         )
         discovery = min(1.0, self.cfg.discovery_rate * self.stance.discovery_factor)
         rate = self.cfg.integration_rate * pressure
+
+        def needs_integrating(dep: Deployment) -> bool:
+            return uniform() < rate * dep.tool.integration_need
+
         for dep in unmanaged:
             if not dep.active:
                 continue
             if not dep.known:
                 if uniform() < discovery:
                     load += 1.0 + self.respond_to_discovery(dep)
-                elif uniform() < rate * dep.tool.integration_need:
+                elif needs_integrating(dep):
                     # the 11th hour: a tool cannot be joined to the core systems without IT's access,
                     # so an integration need brings a shadow tool to IT, which responds as to a discovery
                     load += 1.0 + self.respond_to_discovery(dep)
                     if dep.active and not dep.managed:
                         self.meet_integration_need(dep)
-            elif not dep.integration_handled and uniform() < rate * dep.tool.integration_need:
+            elif not dep.integration_handled and needs_integrating(dep):
                 self.meet_integration_need(dep)
         for dep in unmanaged:
             if dep.active and not dep.managed:
