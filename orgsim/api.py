@@ -44,6 +44,7 @@ __all__ = [
     "ema_function",
     "flatten",
     "identifier",
+    "overrides_of",
     "parameters",
     "point_seed",
     "run_one",
@@ -242,6 +243,22 @@ def parameters(scenario: str = DEFAULT_SCENARIO, policy: str | None = None) -> l
         for group in GROUP_KEYS
     ]
     return groups + list(_rows("", base, {}))
+
+
+# Keys a run's own settings hold that are not the model's parameters: its horizon and run settings.
+NOT_CARRIED = {"years", *RUN_SETTINGS}
+
+
+def overrides_of(setting: OrgsimConfig) -> dict[str, Any]:
+    """The parameters `setting` holds at values other than its own scenario's and policy's composed
+    defaults (what the user set), as dotted keys; the horizon and run settings are not among them."""
+    base = base_settings(setting.scenario.name, setting.policy.name)
+    default = {row["key"]: row["default"] for row in _rows("", base, {})}
+    return {
+        row["key"]: row["default"]
+        for row in _rows("", setting, {})
+        if row["key"] in default and row["key"] not in NOT_CARRIED and row["default"] != default[row["key"]]
+    }
 
 
 def bounds_of(row: dict, plausible: bool = True) -> tuple[float, float] | None:

@@ -198,3 +198,40 @@ def test_the_lebrun_row_fails_with_the_takeover_switched_off(tmp_path):
     )
     assert not row["passed"]
     assert "late 0.000 (0.000 to 0.000)" in row["note"] and "24 of 24 runs usable" in row["note"]
+
+
+def test_overrides_are_the_keys_the_user_set_and_no_run_setting():
+    from orgsim import api
+    from orgsim.config.compose import load_settings
+
+    settings = load_settings(
+        ["it.budget=3000", "policy.request_delay_months=4", "years=7", "seed=3", "validate.size=quick"],
+        config_name="validate",
+    )
+    assert api.overrides_of(settings) == {"it.budget": 3000.0, "policy.request_delay_months": 4.0}
+    assert api.overrides_of(load_settings([], config_name="validate")) == {}
+    # another scenario's or policy's own values are its defaults, not overrides
+    other = load_settings(["scenario=social_comes_to_cio", "policy=broker"], config_name="validate")
+    assert api.overrides_of(other) == {}
+
+
+def test_the_hypotheses_check_runs_with_the_users_parameters():
+    """`orgsim validate metrics.custodian_threshold=0.99 ...` moves the hypothesis rows: every organization
+    ends below a line at 0.99, and each row's note names the key; a policy's own key goes only into a
+    configuration of that policy (laissez_faire's request delay is not set on gatekeeper's LeBrun arm)."""
+    from orgsim.config.compose import load_settings
+    from orgsim.validation import Context, hypotheses
+
+    def rows(overrides):
+        settings = load_settings(overrides, config_name="validate")
+        ctx = Context(size="quick", seed=1, replicates=3, workers=1, settings=settings)
+        return {r.check: r for r in hypotheses.run(ctx)}
+
+    default = rows([])["hypothesis: IT marginalized"]
+    assert default.model < 1.0 and "with" not in default.note
+    high = rows(["metrics.strategic_threshold=0.995", "metrics.custodian_threshold=0.99"])
+    assert high["hypothesis: IT marginalized"].model == 1.0
+    assert all("metrics.custodian_threshold=0.99" in r.note for r in high.values())
+    delay = rows(["policy=laissez_faire", "policy.request_delay_months=1"])
+    assert "policy.request_delay_months=1.0" in delay["hypothesis: IT marginalized"].note
+    assert "request_delay" not in delay["hypothesis: social comes back to the CIO"].note

@@ -4,7 +4,9 @@ low start with cross-department use, brings social back under IT at least a year
 organization-wide, and does so because IT takes over the tools to integrate: the same seeds with the
 takeover switched off (it.integration_takeover=false) are the paired counterfactual (LeBrun).
 
-The takeover arm takes `it.integration_takeover` from the validation's config, so
+Both configurations carry the parameters the user set on the command line (`orgsim validate it.budget=3000`:
+every key the validation's config holds at a value other than its scenario's and policy's defaults; a
+`policy.*` key only into a configuration of the same policy), and each row's note names them. So
 `orgsim validate validate.checks=[hypotheses] it.integration_takeover=false` runs the check with the
 mechanism off in both arms: the LeBrun row must then fail."""
 
@@ -31,23 +33,26 @@ def run(ctx: Context) -> list[CheckResult]:
     from orgsim.runner import run_replicates, tables
 
     replicates = ctx.replicates_or(full=200, quick=24)
+    user = api.overrides_of(ctx.settings) if ctx.settings is not None else {}
+    user_policy = ctx.settings.policy.name if ctx.settings is not None else None
     scenario, policy = MARGINALIZING
-    marginalizing = api.base_settings(scenario, policy)
+    marginalizing, carried = with_overrides(api.base_settings(scenario, policy), user, user_policy)
     results = run_replicates(marginalizing, replicates, ctx.seed, ctx.workers)
     summaries = [run_summary(r.columns, marginalizing.metrics.majority_months, marginalizing.metrics)
                  for r in results]  # fmt: skip
     first, _ = tables(results)
-    takeover = ctx.settings.it.integration_takeover if ctx.settings is not None else True
-    lebrun = api.apply(
-        api.base_settings(*LEBRUN), {"years": LEBRUN_YEARS, "it.integration_takeover": takeover}
+    lebrun, carried_lebrun = with_overrides(
+        api.base_settings(*LEBRUN), {**user, "years": LEBRUN_YEARS}, user_policy
     )
+    takeover = lebrun.it.integration_takeover
     switched_off = api.apply(lebrun, {"it.integration_takeover": False})
     on, _ = tables(run_replicates(lebrun, replicates, ctx.seed, ctx.workers))
     off, _ = tables(run_replicates(switched_off, replicates, ctx.seed, ctx.workers))  # the same seeds
     rows = [
-        evidence.marginalized_row(summaries, f"{scenario}, policy {policy}"),
-        evidence.lebrun_row(on, off, lebrun.environment.integration_base, LEBRUN[0]),
-    ]
+        evidence.marginalized_row(summaries, f"{scenario}, policy {policy}{_named(carried)}"),
+        evidence.lebrun_row(on, off, lebrun.environment.integration_base,
+                            f"{LEBRUN[0]}{_named(carried_lebrun, 'years')}"),
+    ]  # fmt: skip
     name = f"{LEBRUN[0]} / {lebrun.policy.name}"
     ctx.data[NAME] = {
         "tables": {f"{scenario} / {policy}": first[["month", *COLUMNS]],
@@ -58,6 +63,24 @@ def run(ctx: Context) -> list[CheckResult]:
         "custodian": lebrun.metrics.custodian_threshold,
     }  # fmt: skip
     return [CheckResult(**row) for row in rows]
+
+
+def with_overrides(base, user: dict, user_policy: str | None):
+    """`base` with the user's parameters set (a `policy.*` key only when `base` runs the user's policy,
+    whose key it is) and the keys that were set."""
+    from orgsim import api
+
+    carried = {
+        key: value
+        for key, value in user.items()
+        if not key.startswith("policy.") or base.policy.name == user_policy
+    }
+    return api.apply(base, carried), carried
+
+
+def _named(carried: dict, *hidden: str) -> str:
+    shown = {k: v for k, v in carried.items() if k not in hidden}
+    return f" (with {', '.join(f'{k}={v}' for k, v in shown.items())})" if shown else ""
 
 
 def figure(ctx: Context, outdir: Path) -> Path | None:
