@@ -40,7 +40,8 @@ def assert_greater(high: Estimate, low: Estimate, what: str) -> None:
 
 
 def test_stricter_governance_lowers_shadow_share(run_arm, at_horizon) -> None:
-    """Measured: shadow_share at 3 years 0.35 (strict) vs 0.53 (enabling), SE of the gap about 0.03."""
+    """Measured (2026-12-06): shadow_share at 3 years 0.415 (strict) vs 0.590 (enabling), SE of the gap
+    0.033 (z = 5.4)."""
     # Incidents can tighten an enabling IT; switch that off so the two arms keep their stance.
     fixed = ["years=3", "it.tighten_on_incident=0"]
     strict, _ = run_arm([*fixed, "policy.governance=strict"], 32, base_seed=1)
@@ -53,7 +54,8 @@ def test_stricter_governance_lowers_shadow_share(run_arm, at_horizon) -> None:
 
 
 def test_faster_saas_maturity_raises_shadow_share(run_arm, at_horizon) -> None:
-    """Measured: shadow_share at 4 years 0.55 (maturity midpoint 2012) vs 0.43 (2018), gap SE 0.023."""
+    """Measured (2026-12-06): shadow_share at 4 years 0.657 (maturity midpoint 2012) vs 0.622 (2018), gap
+    SE 0.010 (z = 3.6; at the 40 runs an arm this test had, z = 2.3, too near the bar of 2)."""
     fixed = [
         "years=4",
         "it.tighten_on_incident=0",
@@ -62,8 +64,8 @@ def test_faster_saas_maturity_raises_shadow_share(run_arm, at_horizon) -> None:
         "org.it_budget_spread=0",
         "org.committed_spread=0",
     ]  # one organization
-    early, _ = run_arm([*fixed, "environment.saas_maturity.midpoint_year=2012"], 40, base_seed=1)
-    late, _ = run_arm([*fixed, "environment.saas_maturity.midpoint_year=2018"], 40, base_seed=2)
+    early, _ = run_arm([*fixed, "environment.saas_maturity.midpoint_year=2012"], 120, base_seed=1)
+    late, _ = run_arm([*fixed, "environment.saas_maturity.midpoint_year=2018"], 120, base_seed=2)
     assert at_horizon(early)["saas_maturity"].min() > at_horizon(late)["saas_maturity"].max()
     assert_greater(
         Estimate.of(at_horizon(early)["shadow_share"]),
@@ -73,7 +75,9 @@ def test_faster_saas_maturity_raises_shadow_share(run_arm, at_horizon) -> None:
 
 
 def test_more_it_capacity_shortens_waits_and_raises_satisfaction(run_arm, at_horizon) -> None:
-    """Capacity is the budget over a fixed unit cost: a dearer work unit is less capacity."""
+    """Capacity is the budget over a fixed unit cost: a dearer work unit is less capacity. Measured
+    (2026-12-06): mean wait 4.11 vs 0.32 months (z = 8.4), satisfaction 0.519 vs 0.563 (z = 4.5), requests
+    delivered 8.8 vs 13.0."""
     small, _ = run_arm(["years=3", "it.unit_cost=50"], 32, base_seed=1)
     large, _ = run_arm(["years=3", "it.unit_cost=12.5"], 32, base_seed=2)
     small, large = at_horizon(small), at_horizon(large)
