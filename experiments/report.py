@@ -752,10 +752,11 @@ def headline(r: Results) -> list[str]:
                 f"- which CIO the organization drew (acting / aspiring only / neither): **{pct(rows.loc['cio'])}**",
                 *(
                     [
-                        "- which organization was drawn (its size, IT intensity and committed core technology): "
-                        f"**{pct(rows.loc['organization'])}**",
-                        "- chance (what the seed leaves once the CIO and the organization are known: the department "
-                        f"mix and every monthly draw): **{pct(rows.loc['chance'])}**",
+                        "- which organization was drawn (its size, IT intensity, committed core technology and "
+                        f"department mix): **{pct(rows.loc['organization'])}**",
+                        "- chance (what the seed leaves once the CIO and the organization are known: every monthly "
+                        "draw, and the part of the department mix its two summaries miss): "
+                        f"**{pct(rows.loc['chance'])}**",
                     ]
                     if "organization" in rows.index
                     else [

@@ -137,6 +137,8 @@ MONTHLY_OUTCOMES = (
     _m("cio_actions", "years the CIO moved budget to innovation", COUNT),
     _m("firm_it_intensity", "this organization's drawn IT budget factor (1: not drawn)", "factor"),
     _m("firm_committed_share", "this organization's committed share of department budgets", SHARE),
+    _m("firm_autonomy", "business headcount's mean technology autonomy (the department mix)", INDEX),
+    _m("firm_marketing_share", "marketing's share of the business headcount (the department mix)", SHARE),
     _m("social_spend", "social-tool spend held by departments", KUSD),
     _m("cloud_spend", "cloud contracts held by finance", KUSD),
     _m("integration_pressure", "organizational integration pressure of social (LeBrun)", INDEX),
@@ -235,6 +237,16 @@ RUN_OUTCOMES = (
     _r(
         "firm_committed_share",
         "this organization's baseline_spend_share, org.committed_spread (as set if 0)",
+        SHARE,
+    ),
+    _r(
+        "firm_autonomy",
+        "this organization's business headcount's mean tech_autonomy, as org.mix_spread drew the mix",
+        INDEX,
+    ),
+    _r(
+        "firm_marketing_share",
+        "marketing's share of this organization's business headcount, as org.mix_spread drew the mix",
         SHARE,
     ),
 )

@@ -418,3 +418,53 @@ def test_bad_input_ends_with_one_line_and_no_tables(args, message, quick, tiny_s
     assert len(lines) == 1 and lines[0].startswith("orgsim analyze: error: ")
     assert message.format(tmp=tmp_path) in lines[0]
     assert not out.exists()
+
+
+def test_the_department_mix_is_split_from_chance_when_the_runs_keep_it() -> None:
+    """Closed form: the organizations of the CIO table also differ in their mix (logit autonomy N(0, 0.5),
+    effect 0.2 per logit unit: variance 0.01); the other draws have no effect. With firm_autonomy and
+    firm_marketing_share kept, organization estimates that 0.01 and chance the noise; runs stored before
+    the mix was kept (no such columns) leave it in chance."""
+    runs, _ = cio_runs(replicates=6, worlds=200, seed=7)
+    rng = np.random.default_rng(12)
+    pairs = runs[["world", "replicate"]].drop_duplicates()
+    draws = pairs.assign(
+        log_it=rng.normal(0, 0.4, len(pairs)), logit=rng.normal(0, 1.0, len(pairs)),
+        autonomy=rng.normal(0, 0.5, len(pairs)), marketing=rng.normal(-2, 0.3, len(pairs)),
+        headcount=np.round(2000 * np.exp(rng.normal(0, 0.3, len(pairs)))),
+    )  # fmt: skip
+    runs = runs.merge(draws, on=["world", "replicate"])
+    mix_effect = 0.2 * runs["autonomy"]
+    runs["final_it_influence"] += mix_effect
+    runs["firm_it_intensity"] = np.exp(runs["log_it"])
+    runs["firm_committed_share"] = 1 / (1 + np.exp(-runs["logit"]))
+    runs["firm_autonomy"] = 1 / (1 + np.exp(-runs["autonomy"]))
+    runs["firm_marketing_share"] = 1 / (1 + np.exp(-runs["marketing"]))
+    shares = variance_table(runs, ["final_it_influence"], draws=0).set_index("source")["share"]
+    variance = mix_effect.groupby([runs["world"], runs["replicate"]]).first().var()
+    scale = shares["seeds"] / (0.04 + variance + 0.5 * 0.0216)
+    assert shares["organization"] == pytest.approx(variance * scale, rel=0.2)
+    assert shares["chance"] == pytest.approx(0.04 * scale, rel=0.2)
+    old = variance_table(
+        runs.drop(columns=["firm_autonomy", "firm_marketing_share"]), ["final_it_influence"], 0
+    )
+    before = old.set_index("source")["share"]
+    assert before["organization"] < 0.2 * shares["organization"]
+    assert before["chance"] == pytest.approx(shares["organization"] + shares["chance"], rel=0.05)
+
+
+def test_the_workforce_profile_is_the_headcount_weighted_mix() -> None:
+    """Closed form on the configured organization (no mix drawn), and the drawn mix moves it."""
+    from orgsim import api
+    from orgsim.model.industry import workforce_profile
+    from orgsim.model.organization import Organization
+
+    flat = api.apply(api.base_settings(), {"org.mix_spread": 0.0, "org.size_spread": 0.0})
+    depts = flat.org.departments
+    heads = sum(d.headcount for d in depts.values())
+    autonomy, marketing = workforce_profile(flat)
+    assert autonomy == pytest.approx(sum(d.headcount * d.tech_autonomy for d in depts.values()) / heads)
+    assert marketing == pytest.approx(depts["marketing"].headcount / heads)
+    assert Organization(flat, 1).firm_autonomy == pytest.approx(autonomy, rel=1e-3)  # rounding of heads
+    drawn = {Organization(api.base_settings(), s).firm_marketing_share for s in range(6)}
+    assert len(drawn) == 6 and min(drawn) < marketing < max(drawn)

@@ -274,7 +274,7 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
     elif "organization" in set(table["source"]):
         lines.append(
             "  (cio + organization + chance = seeds: the CIO type drawn, acting / aspiring only / neither; the "
-            "organization drawn, its size, IT intensity and committed share; and the rest)"
+            "organization drawn, its size, IT intensity, committed share and department mix; and the rest)"
         )
     else:
         lines.append(

@@ -61,6 +61,17 @@ def remixed(setting: OrgsimConfig, mix: np.ndarray) -> OrgsimConfig:
     return setting
 
 
+def workforce_profile(setting: OrgsimConfig) -> tuple[float, float]:
+    """What the department mix means for adoption: the business workforce's mean technology autonomy
+    (each department's `tech_autonomy` weighted by its headcount) and marketing's share of the business
+    headcount (0 without a marketing department)."""
+    depts = setting.org.departments
+    heads = sum(d.headcount for d in depts.values())
+    autonomy = sum(d.headcount * d.tech_autonomy for d in depts.values()) / heads
+    marketing = depts["marketing"].headcount / heads if "marketing" in depts else 0.0
+    return float(autonomy), float(marketing)
+
+
 def firm_budgets(setting: OrgsimConfig, it_factor: float, committed_share: float) -> OrgsimConfig:
     """A copy with IT's budget alone times `it_factor` (its unit cost stays, so capacity follows) and
     `baseline_spend_share` set to `committed_share`."""

@@ -21,7 +21,7 @@ from orgsim.model.catalogue import Catalogue, Tool
 from orgsim.model.draws import UniformDraws
 from orgsim.model.employees import EmployeePopulation
 from orgsim.model.environment import Environment
-from orgsim.model.industry import draw_organization, scaled  # noqa: F401  (scaled: re-exported)
+from orgsim.model.industry import draw_organization, scaled, workforce_profile  # noqa: F401  (scaled: re-exported)
 from orgsim.model.ledger import BROKERED, SANCTIONED, SHADOW, DecisionTally, Deployment, Ledger
 from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, ordered_sum, role_now
 from orgsim.model.policies import make_policy
@@ -73,6 +73,7 @@ class Organization(mesa.Model):
         # org.size, and in an industry the drawn size and department mix (industry.py)
         setting, self.drawn = draw_organization(setting, self.rng)
         self.size_factor = self.drawn.size_factor
+        self.firm_autonomy, self.firm_marketing_share = workforce_profile(setting)
         self.setting = setting
         self.month = 0
         self.horizon = setting.years * 12
