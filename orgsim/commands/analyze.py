@@ -276,6 +276,13 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
             "  (cio + organization + chance = seeds: the CIO type drawn, acting / aspiring only / neither; the "
             "organization drawn, its size, IT intensity, committed share and department mix; and the rest)"
         )
+        split = table[table["source"].isin(["organization", "chance"])]
+        if not np.isfinite(split["share"].to_numpy(dtype=float)).all():
+            notes.append(
+                f"the organization drawn is not split from chance ('-'): at {results.replicates} replicate(s) "
+                "a cell, the regressions within each lever setting (the CIO type and the organization's five "
+                "draws) leave no degrees of freedom; run more replicates"
+            )
     else:
         lines.append(
             "  (cio + chance = seeds: the CIO type drawn, acting / aspiring only / neither, and the rest)"
