@@ -6,6 +6,7 @@ The CIO's stance is the IT department's own draw (`it.cio.draw`). Nothing here k
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,8 +67,9 @@ def workforce_profile(setting: OrgsimConfig) -> tuple[float, float]:
     (each department's `tech_autonomy` weighted by its headcount) and marketing's share of the business
     headcount (0 without a marketing department)."""
     depts = setting.org.departments
-    heads = sum(d.headcount for d in depts.values())
-    autonomy = sum(d.headcount * d.tech_autonomy for d in depts.values()) / heads
+    heads = sum(d.headcount for d in depts.values())  # integers: exact
+    # fsum: correctly rounded, so the same bits on Python 3.11 and 3.12 (whose `sum` of floats differs)
+    autonomy = math.fsum(d.headcount * d.tech_autonomy for d in depts.values()) / heads
     marketing = depts["marketing"].headcount / heads if "marketing" in depts else 0.0
     return float(autonomy), float(marketing)
 
