@@ -215,6 +215,7 @@ def test_overrides_are_the_keys_the_user_set_and_no_run_setting():
     assert api.overrides_of(other) == {}
 
 
+@pytest.mark.slow
 def test_the_hypotheses_check_runs_with_the_users_parameters():
     """`orgsim validate metrics.custodian_threshold=0.99 ...` moves the hypothesis rows: every organization
     ends below a line at 0.99, and each row's note names the key; a policy's own key goes only into a

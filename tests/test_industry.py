@@ -119,6 +119,7 @@ def test_committed_spread_draws_each_firms_committed_share(make_settings):
     assert setting.org.baseline_spend_share == p
 
 
+@pytest.mark.slow
 def test_firm_spreads_widen_the_spread_of_its_decision_share(make_settings):
     """Comparative statics: firms that differ in IT intensity and in the core technology the business
     holds differ more in the share of decisions IT takes (the Logicalis statistic's spread)."""

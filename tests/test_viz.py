@@ -44,6 +44,7 @@ def test_page_model_matches_orgsim_run_first_year(tmp_path):
     pd.testing.assert_frame_equal(shown, ran[list(shown.columns)], check_dtype=False)
 
 
+@pytest.mark.slow
 def test_controls_start_at_the_composed_config_and_add_only_what_changed():
     start = starting_values(["scenario=locked_down", "it.budget=5000"])
     assert start["scenario_name"] == "locked_down"
@@ -62,6 +63,7 @@ def test_controls_start_at_the_composed_config_and_add_only_what_changed():
         page_overrides({"capacity": 3})
 
 
+@pytest.mark.slow
 def test_the_governance_chooser_never_contradicts_the_stance_the_organization_runs_with():
     # laissez-faire brings its own stance; a chooser left "as set" must not pin the default's
     model = PageOrganization(policy="laissez_faire", base=ONE_YEAR)
