@@ -217,3 +217,18 @@ def test_a_finished_run_leaves_no_model_alive() -> None:
         api.simulate(setting, seed)
     gc.collect()
     assert sum(isinstance(o, Organization) for o in gc.get_objects()) == alive
+
+
+def test_overrides_are_the_keys_the_user_set_and_no_run_setting():
+    from orgsim import api
+    from orgsim.config.compose import load_settings
+
+    settings = load_settings(
+        ["it.budget=3000", "policy.request_delay_months=4", "years=7", "seed=3", "validate.size=quick"],
+        config_name="validate",
+    )
+    assert api.overrides_of(settings) == {"it.budget": 3000.0, "policy.request_delay_months": 4.0}
+    assert api.overrides_of(load_settings([], config_name="validate")) == {}
+    # another scenario's or policy's own values are its defaults, not overrides
+    other = load_settings(["scenario=social_comes_to_cio", "policy=broker"], config_name="validate")
+    assert api.overrides_of(other) == {}

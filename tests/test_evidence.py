@@ -200,21 +200,6 @@ def test_the_lebrun_row_fails_with_the_takeover_switched_off(tmp_path):
     assert "late 0.000 (0.000 to 0.000)" in row["note"] and "24 of 24 runs usable" in row["note"]
 
 
-def test_overrides_are_the_keys_the_user_set_and_no_run_setting():
-    from orgsim import api
-    from orgsim.config.compose import load_settings
-
-    settings = load_settings(
-        ["it.budget=3000", "policy.request_delay_months=4", "years=7", "seed=3", "validate.size=quick"],
-        config_name="validate",
-    )
-    assert api.overrides_of(settings) == {"it.budget": 3000.0, "policy.request_delay_months": 4.0}
-    assert api.overrides_of(load_settings([], config_name="validate")) == {}
-    # another scenario's or policy's own values are its defaults, not overrides
-    other = load_settings(["scenario=social_comes_to_cio", "policy=broker"], config_name="validate")
-    assert api.overrides_of(other) == {}
-
-
 @pytest.mark.slow
 def test_the_hypotheses_check_runs_with_the_users_parameters():
     """`orgsim validate metrics.custodian_threshold=0.99 ...` moves the hypothesis rows: every organization

@@ -280,8 +280,8 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
         if not np.isfinite(split["share"].to_numpy(dtype=float)).all():
             notes.append(
                 f"the organization drawn is not split from chance ('-'): at {results.replicates} replicate(s) "
-                "a cell, the regressions within each lever setting (the CIO type and the organization's five "
-                "draws) leave no degrees of freedom; run more replicates"
+                "a cell, the regressions within each lever setting (the CIO type and what the organization "
+                "drew) leave no degrees of freedom; run more replicates"
             )
     else:
         lines.append(

@@ -33,17 +33,17 @@ def run(ctx: Context) -> list[CheckResult]:
     from orgsim.runner import run_replicates, tables
 
     replicates = ctx.replicates_or(full=200, quick=24)
-    user = api.overrides_of(ctx.settings) if ctx.settings is not None else {}
-    user_policy = ctx.settings.policy.name if ctx.settings is not None else None
+    user, user_policy = (
+        ({}, None) if ctx.settings is None else (api.overrides_of(ctx.settings), ctx.settings.policy.name)
+    )
     scenario, policy = MARGINALIZING
     marginalizing, carried = with_overrides(api.base_settings(scenario, policy), user, user_policy)
     results = run_replicates(marginalizing, replicates, ctx.seed, ctx.workers)
     summaries = [run_summary(r.columns, marginalizing.metrics.majority_months, marginalizing.metrics)
                  for r in results]  # fmt: skip
     first, _ = tables(results)
-    lebrun, carried_lebrun = with_overrides(
-        api.base_settings(*LEBRUN), {**user, "years": LEBRUN_YEARS}, user_policy
-    )
+    lebrun, carried_lebrun = with_overrides(api.base_settings(*LEBRUN), user, user_policy)
+    lebrun = api.apply(lebrun, {"years": LEBRUN_YEARS})
     takeover = lebrun.it.integration_takeover
     switched_off = api.apply(lebrun, {"it.integration_takeover": False})
     on, _ = tables(run_replicates(lebrun, replicates, ctx.seed, ctx.workers))
@@ -51,7 +51,7 @@ def run(ctx: Context) -> list[CheckResult]:
     rows = [
         evidence.marginalized_row(summaries, f"{scenario}, policy {policy}{_named(carried)}"),
         evidence.lebrun_row(on, off, lebrun.environment.integration_base,
-                            f"{LEBRUN[0]}{_named(carried_lebrun, 'years')}"),
+                            f"{LEBRUN[0]}{_named(carried_lebrun)}"),
     ]  # fmt: skip
     name = f"{LEBRUN[0]} / {lebrun.policy.name}"
     ctx.data[NAME] = {
@@ -78,9 +78,8 @@ def with_overrides(base, user: dict, user_policy: str | None):
     return api.apply(base, carried), carried
 
 
-def _named(carried: dict, *hidden: str) -> str:
-    shown = {k: v for k, v in carried.items() if k not in hidden}
-    return f" (with {', '.join(f'{k}={v}' for k, v in shown.items())})" if shown else ""
+def _named(carried: dict) -> str:
+    return f" (with {', '.join(f'{k}={v}' for k, v in carried.items())})" if carried else ""
 
 
 def figure(ctx: Context, outdir: Path) -> Path | None:
