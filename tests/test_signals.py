@@ -84,6 +84,10 @@ CASES = [
 
 # main process, resource tracker, forkserver (not with Dask) and the two workers
 PROCESSES_WITH_WORKERS = {"sweep-dask": 4}
+# Seconds to wait once the processes exist, before the signal. A Dask worker is spawned, then reads its start-up
+# data from its parent's pipe: killed in between, the parent leaves it to print `EOFError: Ran out of
+# input` (seen once in CI), a worker that had not yet started, not one the command left behind.
+SETTLE = {"sweep-dask": 1.0}
 
 
 def default_signals() -> None:
@@ -144,6 +148,7 @@ def start_with_workers(command: str, out: Path) -> subprocess.Popen:
             os.killpg(proc.pid, signal.SIGKILL)
             pytest.fail(f"{command}: the workers never started")
         time.sleep(0.05)
+    time.sleep(SETTLE.get(command, 0.0))
     return proc
 
 
