@@ -137,8 +137,8 @@ def write_defaults(
         f"#   custodian {over.custodian:.3f} [{over.custodian_interval[0]:.3f}, {over.custodian_interval[1]:.3f}],"
         f" strategic {over.strategic:.3f} [{over.strategic_interval[0]:.3f}, {over.strategic_interval[1]:.3f}].",
         "# Every firm of this population runs gatekeeper, as do orgsim validate's and the role lines'. A mix of",
-        "# laissez_faire and social_coe firms (0-30% each, experiments/policy_mix_fit.py) was fitted and not",
-        "# shipped: the shares are not identified and both held-out rows still fail (docs/ODD.md section 2.0).",
+        "# laissez_faire and social_coe firms (0-30% each, experiments/policy_mix_fit.py) was fitted at an earlier",
+        "# fit, not shipped: the shares were not identified and both held-out rows failed (docs/ODD.md 2.0).",
         "# calibrated=none restores the hand-set values of the schema and the org config.",
     ]
     nested: dict = {}

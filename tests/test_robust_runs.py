@@ -198,7 +198,9 @@ def test_values_null_by_design_are_written_as_null_not_nan(tmp_path):
 
 # --- signals to a real process ---------------------------------------------------------------------
 
-LONG_RUN = ["years=5", "replicates=60", "workers=2"]
+# Long enough that the signal, sent as soon as the workers exist, always lands mid-run: 60 replicates
+# (about a second of work) once finished before a Ctrl-C on a loaded machine, and the run exited 0.
+LONG_RUN = ["years=5", "replicates=600", "workers=2"]
 
 
 def _start_and_wait_for_workers(target: Path) -> subprocess.Popen:

@@ -52,7 +52,7 @@ headcount, log IT intensity, logit committed share, logit autonomy, logit market
 so `cio` + `organization` + `chance` = `seeds` (the CIO first; the two draws are independent, so the
 order matters little). Runs stored before the mix was kept (no firm_autonomy column) split by the first
 three, the mix staying in `chance`. The mix's two summaries carry most, not all, of what the drawn mix
-does (experiments/mix_variance.py: 3.4 of the 5.3 points of R^2 of final influence that all eight
+does (experiments/mix_variance.py: 3.0 of the 4.7 points of R^2 of final influence that all eight
 departments' shares add, 600 organizations at the calibrated defaults); the rest stays in `chance`.
 """
 
