@@ -5,7 +5,8 @@ points a year, with a 95% interval over firms.
 
     python experiments/decision_drift.py [--orgs N] [key=value ...]
 
-Extra key=value pairs apply to every arm (for example the medians of an earlier fit).
+Extra key=value overrides apply to every arm (for example the medians of an earlier fit); a bad one is
+answered in one line, as `orgsim run` answers it.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from yearly import through, yearly_values  # noqa: E402
 
-from orgsim.api import apply, base_settings, simulate  # noqa: E402
-from orgsim.calibration.targets import window  # noqa: E402
+from orgsim import cli  # noqa: E402
+from orgsim.config.compose import load_settings  # noqa: E402
+from orgsim.errors import describe  # noqa: E402
+from orgsim.intervals import mean_interval  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 FLAT = {"environment.consumerization.end": 0.2, "environment.app_stores.end": 0.1}  # held at their start
@@ -37,28 +41,33 @@ ARMS = {
 }
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orgs", type=int, default=60)
     parser.add_argument("overrides", nargs="*", help="key=value applied to every arm")
     args = parser.parse_args()
-    extra = {k: float(v) for k, v in (o.split("=", 1) for o in args.overrides)}
+    try:
+        invocation = cli.parse("run", args.overrides)  # checked as `orgsim run` checks its overrides
+        cli.check("run", invocation)
+        base = load_settings(invocation.overrides)
+        settings = {name: through(base, 2017, arm) for name, arm in ARMS.items()}
+    except Exception as err:  # answered in one line, as every orgsim command answers it
+        code, line = describe(err)
+        if line:
+            print(f"decision_drift: {line}", file=sys.stderr)
+        return code
     seeds = replicate_seeds(22, args.orgs)
     started = time.perf_counter()
     print("| setting | fall of the decision share, points a year (95%) |")
     print("|---|---|")
-    for name, arm in ARMS.items():
-        setting = apply(base_settings(), {"years": 6, **extra, **arm})
-        falls = []
-        for s in seeds:
-            _, table = simulate(setting, s, ["it_decision_share"])
-            first, last = (window(table, setting.start_year, y, "it_decision_share") for y in (2013, 2017))
-            falls.append((first - last) / 4 * 100)
-        f = np.array(falls)
-        print(f"| {name} | {f.mean():.1f} ± {1.96 * f.std(ddof=1) / np.sqrt(len(f)):.1f} |", flush=True)
+    for name, setting in settings.items():
+        share = yearly_values(setting, seeds, ["it_decision_share"], (2013, 2017))["it_decision_share"]
+        mean, low, high = mean_interval((share[2013] - share[2017]) / 4 * 100)
+        print(f"| {name} | {mean:.1f} ± {(high - low) / 2:.1f} |", flush=True)
     print(f"{args.orgs} organizations an arm, {time.perf_counter() - started:.0f} s")
+    return 0
 
 
 if __name__ == "__main__":
     np.seterr(all="ignore")
-    main()
+    sys.exit(main())

@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from yearly import through, yearly_values  # noqa: E402
 
-from orgsim.api import apply, base_settings, simulate  # noqa: E402
-from orgsim.calibration.targets import window  # noqa: E402
+from orgsim.api import base_settings  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 ARMS = {
@@ -53,13 +53,8 @@ def main() -> None:
     print("|---|---|---|---|")
     years = (2013, 2014, 2015, 2016)
     for name, over in ARMS.items():
-        setting = apply(base_settings(), {"years": 5, **over})  # to the end of 2016
-        means = {y: [] for y in years}
-        for s in seeds:
-            _, table = simulate(setting, s, ["it_decision_share"])
-            for y in years:  # calendar years, as the targets read them
-                means[y].append(window(table, setting.start_year, y, "it_decision_share"))
-        m = {y: np.array(v) for y, v in means.items()}
+        m = yearly_values(through(base_settings(), years[-1], over), seeds, ["it_decision_share"], years)
+        m = m["it_decision_share"]
         print(
             f"| {name} | {' / '.join(f'{m[y].mean():.3f}' for y in years)} | {m[2014].std(ddof=1):.3f} | "
             f"{' / '.join(f'{(m[y] > 0.5).mean():.2f}' for y in years[1:])} |",

@@ -17,18 +17,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from yearly import through, yearly_values  # noqa: E402
 
-from orgsim.api import apply, base_settings, simulate  # noqa: E402
-from orgsim.calibration.targets import window  # noqa: E402
-from orgsim.report import wilson_interval  # noqa: E402
+from orgsim.api import base_settings  # noqa: E402
+from orgsim.intervals import share_interval  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 YEARS = tuple(range(2013, 2019))
 
 
 def share(flags: np.ndarray) -> str:
-    low, high = wilson_interval(int(flags.sum()), len(flags))
-    return f"{flags.mean():.3f} [{low:.3f}, {high:.3f}]"
+    return "{:.3f} [{:.3f}, {:.3f}]".format(*share_interval(flags))
 
 
 def main() -> None:
@@ -38,18 +37,14 @@ def main() -> None:
     started = time.perf_counter()
     base = base_settings()
     line = base.metrics.custodian_threshold
-    setting = apply(base, {"years": YEARS[-1] - base.start_year + 1})  # to the end of 2018
-    decisions = {y: [] for y in YEARS}
-    influence = {y: [] for y in YEARS}
-    for seed in replicate_seeds(2026, args.orgs):
-        _, table = simulate(setting, seed, ["it_decision_share", "it_influence"])
-        for y in YEARS:
-            decisions[y].append(window(table, setting.start_year, y, "it_decision_share"))
-            influence[y].append(window(table, setting.start_year, y, "it_influence"))
+    values = yearly_values(
+        through(base, YEARS[-1]), replicate_seeds(2026, args.orgs), ["it_decision_share", "it_influence"], YEARS
+    )
+    decisions, influence = values["it_decision_share"], values["it_influence"]
     print(f"| year | IT makes most decisions | below the custodian line {line} |")
     print("|---|---|---|")
     for y in YEARS:
-        print(f"| {y} | {share(np.array(decisions[y]) > 0.5)} | {share(np.array(influence[y]) < line)} |")
+        print(f"| {y} | {share(decisions[y] > 0.5)} | {share(influence[y] < line)} |")
     print(f"{args.orgs} organizations, {time.perf_counter() - started:.0f} s")
 
 

@@ -17,9 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from yearly import through, yearly_values  # noqa: E402
 
-from orgsim.api import apply, base_settings, simulate  # noqa: E402
-from orgsim.calibration.targets import window  # noqa: E402
+from orgsim.api import base_settings  # noqa: E402
+from orgsim.calibration.roles import share_below  # noqa: E402
+from orgsim.calibration.targets import TARGETS  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 COMPONENTS = (
@@ -31,6 +33,7 @@ COMPONENTS = (
     "mean_reliance",
 )
 YEARS = tuple(range(2013, 2018))
+FUNCTIONAL = next(t for t in TARGETS if t.name == "cio_functional_2016").value  # the line's quantile
 
 
 def main() -> None:
@@ -38,22 +41,17 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=1000)
     args = parser.parse_args()
     started = time.perf_counter()
-    base = base_settings()
-    setting = apply(base, {"years": YEARS[-1] - base.start_year + 1})
-    values = {c: {y: [] for y in YEARS} for c in COMPONENTS}
-    for seed in replicate_seeds(22, args.orgs):
-        _, table = simulate(setting, seed, COMPONENTS)
-        for c in COMPONENTS:
-            for y in YEARS:
-                values[c][y].append(window(table, setting.start_year, y, c))
+    values = yearly_values(
+        through(base_settings(), YEARS[-1]), replicate_seeds(22, args.orgs), COMPONENTS, YEARS
+    )
     print("| component | mean 2013 / 2014 / 2015 / 2016 / 2017 | 2016 line (27%) | below it, 2015 / 2017 |")
     print("|---|---|---|---|")
     for c in COMPONENTS:
-        v = {y: np.array(values[c][y]) for y in YEARS}
-        line = float(np.quantile(v[2016], 0.27))
+        v = values[c]
+        line = float(np.quantile(v[2016], FUNCTIONAL))
         means = " / ".join(f"{v[y].mean():.3f}" for y in YEARS)
         print(
-            f"| `{c}` | {means} | {line:.3f} | {(v[2015] < line).mean():.2f} / {(v[2017] < line).mean():.2f} |"
+            f"| `{c}` | {means} | {line:.3f} | {share_below(v[2015], line):.2f} / {share_below(v[2017], line):.2f} |"
         )
     print(f"{args.orgs} organizations, {time.perf_counter() - started:.0f} s")
 

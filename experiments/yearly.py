@@ -1,0 +1,30 @@
+"""The loop the issue-22 diagnostics share: organizations run to a calendar year, and each one's mean of
+some reporters over each calendar year, read as the published targets read them (`targets.window`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from orgsim.api import apply, simulate
+from orgsim.calibration.targets import window
+from orgsim.config.schema import OrgsimConfig
+
+
+def through(setting: OrgsimConfig, year: int, params: dict | None = None) -> OrgsimConfig:
+    """`setting` with `params` applied, run to the end of calendar `year`."""
+    return apply(setting, {**(params or {}), "years": year - setting.start_year + 1})
+
+
+def yearly_values(
+    setting: OrgsimConfig, seeds: Iterable[int], reporters: Sequence[str], years: Sequence[int]
+) -> dict[str, dict[int, np.ndarray]]:
+    """reporter -> year -> one mean per organization (in seed order) over that calendar year."""
+    values = {r: {y: [] for y in years} for r in reporters}
+    for seed in seeds:
+        _, table = simulate(setting, seed, reporters)
+        for r in reporters:
+            for y in years:
+                values[r][y].append(window(table, setting.start_year, y, r))
+    return {r: {y: np.array(v, dtype=float) for y, v in by_year.items()} for r, by_year in values.items()}
