@@ -137,6 +137,11 @@ MONTHLY_OUTCOMES = (
     _m("cio_actions", "years the CIO moved budget to innovation", COUNT),
     _m("firm_it_intensity", "this organization's drawn IT budget factor (1: not drawn)", "factor"),
     _m("firm_committed_share", "this organization's committed share of department budgets", SHARE),
+    _m(
+        "firm_it_investment_part",
+        "IT's part in the business's core technology decisions (its investment archetype)",
+        SHARE,
+    ),
     _m("firm_autonomy", "business headcount's mean technology autonomy (the department mix)", INDEX),
     _m("firm_marketing_share", "marketing's share of the business headcount (the department mix)", SHARE),
     _m("social_spend", "social-tool spend held by departments", KUSD),
@@ -237,6 +242,11 @@ RUN_OUTCOMES = (
     _r(
         "firm_committed_share",
         "this organization's baseline_spend_share, org.committed_spread (as set if 0)",
+        SHARE,
+    ),
+    _r(
+        "firm_it_investment_part",
+        "IT's part in this organization's core investment decisions, as org.investment_rights drew them",
         SHARE,
     ),
     _r(

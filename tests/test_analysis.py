@@ -238,6 +238,25 @@ def test_the_organization_drawn_is_split_from_chance() -> None:
     assert alone["chance"] == pytest.approx(shares["organization"] + shares["chance"], rel=0.05)
 
 
+def test_drawn_investment_rights_join_the_organization_component() -> None:
+    """Under org.investment_rights=drawn each organization's IT part in core investments (0, 1/3, 1/2 or
+    1) is what it drew: with an effect of 0.4 per unit it is split off as `organization`; held at one
+    value (every firm a business monarchy) it is no covariate and the split is the CIO's alone."""
+    runs, _ = cio_runs(replicates=6, worlds=200, seed=7)
+    rng = np.random.default_rng(12)
+    pairs = runs[["world", "replicate"]].drop_duplicates()
+    part = rng.choice([0.0, 1 / 3, 0.5, 1.0], size=len(pairs))
+    runs = runs.merge(pairs.assign(firm_it_investment_part=part), on=["world", "replicate"])
+    runs["final_it_influence"] += 0.4 * runs["firm_it_investment_part"]
+    runs = runs.assign(headcount=2000, firm_it_intensity=1.0, firm_committed_share=0.5)
+    shares = variance_table(runs, ["final_it_influence"], draws=0).set_index("source")["share"]
+    effect = (0.4 * runs["firm_it_investment_part"]).groupby([runs["world"], runs["replicate"]]).first().var()
+    scale = shares["seeds"] / (0.04 + effect + 0.5 * 0.0216)  # noise, the investment part, the CIO
+    assert shares["organization"] == pytest.approx(effect * scale, rel=0.2)
+    fixed = variance_table(runs.assign(firm_it_investment_part=0.0), ["final_it_influence"], draws=0)
+    assert "organization" not in set(fixed["source"])
+
+
 def test_without_the_cio_draw_the_split_keeps_its_four_sources() -> None:
     runs, _ = cio_runs(replicates=3, worlds=20)
     assert cio_types(runs.assign(cio_acts=None)) is None  # it.cio.draw=false: no draw, null

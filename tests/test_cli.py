@@ -296,6 +296,7 @@ def synthetic_timeseries(shadow: dict[int, list[float]], roles: dict[int, str]) 
                     "cio_actions": 0,
                     "firm_it_intensity": 1.0,
                     "firm_committed_share": 0.5,
+                    "firm_it_investment_part": 0.5,
                     "firm_autonomy": 0.4,
                     "firm_marketing_share": 0.1,
                 }

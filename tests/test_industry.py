@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orgsim.model.industry import by_size, committed, draw_organization, total_headcount
+from orgsim.model.industry import (
+    IT_INVESTMENT_PART,
+    by_size,
+    committed,
+    draw_organization,
+    investment_arrangement,
+    total_headcount,
+)
 from orgsim.model.organization import Organization
 from orgsim.runner import replicate_seeds, run_replicates, tables
 
@@ -117,6 +124,39 @@ def test_committed_spread_draws_each_firms_committed_share(make_settings):
         shifts.append(np.log(share / (1 - share)) - np.log(p / (1 - p)))
     assert abs(np.std(shifts, ddof=1) - 1.0) < 0.15
     assert setting.org.baseline_spend_share == p
+
+
+def test_investment_rights_drawn_in_the_surveyed_proportions(make_settings):
+    """One arrangement per firm: an IT monarchy with probability it_monarchy_share, else business
+    monarchy, federal and duopoly equally (Weill 2004); the draw is written into the firm's settings."""
+    setting = one_org(make_settings, "org.investment_rights=drawn", "org.it_monarchy_share=0.1")
+    n = 3000
+    drawn = [
+        draw_organization(setting, np.random.default_rng(seed))[0].org.investment_rights for seed in range(n)
+    ]
+    counts = pd.Series(drawn).value_counts()
+    assert set(counts.index) == {"business_monarchy", "federal", "duopoly", "it_monarchy"}
+    for name, p in (("it_monarchy", 0.1), ("business_monarchy", 0.3), ("federal", 0.3), ("duopoly", 0.3)):
+        assert abs(counts[name] / n - p) < 4 * np.sqrt(p * (1 - p) / n), (name, counts[name])
+    assert setting.org.investment_rights == "drawn"  # the caller's settings are not changed
+    assert investment_arrangement(0.0, 0.999999) == "duopoly"
+    assert investment_arrangement(1.0, 0.5) == "it_monarchy"
+
+
+def test_core_decisions_follow_the_firms_investment_rights(make_settings):
+    """The more say IT has in the business's core investments, the larger its share of all decisions,
+    run by run on the same seeds (the arrangements differ in that alone); an IT monarchy's core decisions
+    are all IT's, so its share exceeds every other arrangement's."""
+    shares = {}
+    for rights in ("business_monarchy", "federal", "duopoly", "it_monarchy"):
+        setting = one_org(make_settings, "years=2", f"org.investment_rights={rights}")
+        ts, _ = tables(run_replicates(setting, 4, base_seed=3, workers=1))
+        final = ts[ts["month"] == 24].set_index("replicate")
+        shares[rights] = final["it_decision_share"]
+        assert (final["firm_it_investment_part"] == IT_INVESTMENT_PART[rights]).all()
+    order = ("business_monarchy", "federal", "duopoly", "it_monarchy")
+    for lower, higher in itertools.pairwise(order):
+        assert (shares[lower] < shares[higher]).all(), (lower, higher)
 
 
 @pytest.mark.slow

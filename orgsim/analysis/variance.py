@@ -43,9 +43,10 @@ draw; `variance_by` repeats the split within each value of a lever (e.g. per pol
 The organization drawn. In an industry (org.size_spread, org.it_budget_spread, org.committed_spread) each
 run also draws its organization, and the runs keep what was drawn (headcount, firm_it_intensity,
 firm_committed_share, and the department mix (org.mix_spread) as what it means for adoption:
-firm_autonomy, the business headcount's mean technology autonomy, and firm_marketing_share). When they
-do, the CIO's residual is split again: the within-cell regression gains those as covariates (log
-headcount, log IT intensity, logit committed share, logit autonomy, logit marketing share), and
+firm_autonomy, the business headcount's mean technology autonomy, and firm_marketing_share; under
+org.investment_rights=drawn, firm_it_investment_part). When they do, the CIO's residual is split again:
+the within-cell regression gains those as covariates (log headcount, log IT intensity, logit committed
+share, logit autonomy, logit marketing share, IT's investment part), and
 
     organization = chance_CIO - chance_CIO+firm   (at least 0)     chance = seeds - cio - organization
 
@@ -66,6 +67,7 @@ SPLIT = ("cio", "chance")  # the seeds component, split: the CIO the organizatio
 FIRM_SPLIT = ("cio", "organization", "chance")  # ... and the organization drawn, when the runs keep it
 FIRM_COLUMNS = ("headcount", "firm_it_intensity", "firm_committed_share")
 MIX_COLUMNS = ("firm_autonomy", "firm_marketing_share")  # the department mix, when the runs keep it
+RIGHTS_COLUMN = "firm_it_investment_part"  # IT's part in core investments, when org.investment_rights=drawn
 CIO_TYPES = ("neither", "aspiring", "acting")  # type codes 0, 1, 2 (acting: drawn willing to act)
 MAIN_OUTCOME = "final_it_influence"  # continuous: the outcome of the split within each policy
 
@@ -112,8 +114,8 @@ def crossed_types(runs: pd.DataFrame) -> np.ndarray | None:
 
 def crossed_firms(runs: pd.DataFrame) -> np.ndarray | None:
     """What each run's organization drew, as covariates [setting, world, replicate, k]: log headcount, log
-    IT intensity, logit committed share, and (when the runs keep the mix) logit autonomy and logit
-    marketing share; None when the runs do not keep them or none of them varies."""
+    IT intensity, logit committed share, (when the runs keep the mix) logit autonomy and logit marketing
+    share, and (when it varies) IT's part in core investments; None when the runs do not keep them or none of them varies."""
     if not set(FIRM_COLUMNS) <= set(runs.columns) or runs[list(FIRM_COLUMNS)].isna().any(axis=None):
         return None
     covariates = {
@@ -124,6 +126,9 @@ def crossed_firms(runs: pd.DataFrame) -> np.ndarray | None:
     if set(MIX_COLUMNS) <= set(runs.columns) and not runs[list(MIX_COLUMNS)].isna().any(axis=None):
         covariates["_autonomy"] = _logit(runs["firm_autonomy"])
         covariates["_marketing"] = _logit(runs["firm_marketing_share"])
+    rights = runs.get(RIGHTS_COLUMN)
+    if rights is not None and not rights.isna().any() and np.ptp(rights.to_numpy(dtype=float)) > 0:
+        covariates["_rights"] = rights.astype(float)  # only where org.investment_rights=drawn varied it
     if all(np.ptp(v.to_numpy()) == 0 for v in covariates.values()):
         return None  # one organization, drawn nowhere: nothing to split off
     frame = runs.assign(**covariates)

@@ -28,6 +28,8 @@ ADOPTION_RULES = ("bass", "threshold")
 THRESHOLD_DISTRIBUTIONS = ("fixed", "uniform", "normal")
 THRESHOLD_UPDATES = ("synchronous", "fixed_point")
 NETWORK_BUILDERS = ("numpy", "networkx")
+# Who takes a firm's IT investment decisions (Weill & Ross's archetypes); "drawn": one per organization
+INVESTMENT_RIGHTS = ("drawn", "business_monarchy", "federal", "duopoly", "it_monarchy")
 
 
 def bounded(
@@ -231,6 +233,23 @@ class OrgConfig:
         0.0,
         3.0,
         doc="s.d. of each organization's drawn logit shift of baseline_spend_share (0: as set)",
+    )
+    # Who decides the core (non-social) technology the business functions and finance buy: Weill's IT
+    # governance archetypes for IT investment decisions (ODD 3.3.23). IT decides its own run line (over 70%
+    # of firms leave architecture to an IT monarchy, the same study). business_monarchy, the business
+    # deciding without IT, is the rule every fit so far used; drawn (Weill's mix) is not yet fitted: within
+    # the priors it does not meet CEB 2013 and Logicalis 2014 together (ODD 2.0).
+    investment_rights: str = one_of(
+        "business_monarchy",
+        INVESTMENT_RIGHTS,
+        doc="who takes the business's core technology investment decisions; drawn: one archetype per firm",
+    )
+    it_monarchy_share: float = unit(
+        0.1,
+        plausible=(0.0, 0.2),
+        source="Weill 2004 (256 enterprises): IT investment decided 'about equally' by business monarchy, "
+        "federal and duopoly arrangements; the share left to IT alone an assumption",
+        doc="share of firms whose IT decides their investments alone, under investment_rights=drawn",
     )
     employees: EmployeesConfig = field(default_factory=EmployeesConfig)
 

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orgsim.config.schema import OrgsimConfig, clone
+from orgsim.config.schema import INVESTMENT_RIGHTS, OrgsimConfig, clone
+
+# IT's part in a core technology investment decision under each of Weill's archetypes (assumptions: a
+# business monarchy's senior executives decide without IT, a federal arrangement has corporate, the
+# business units and IT around the table, a duopoly IT and one business group; an IT monarchy IT alone).
+IT_INVESTMENT_PART = {"business_monarchy": 0.0, "federal": 1.0 / 3.0, "duopoly": 0.5, "it_monarchy": 1.0}
 
 # Bounds of the drawn size factor: a 2,000-person default must not become a million-person model in one
 # replicate, nor a handful of people.
@@ -99,8 +104,9 @@ def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[
     exp(N(0, mix_spread)) at the same total; `org.it_budget_spread` multiplies IT's budget alone by
     exp(N(0, it_budget_spread)) (IT intensity; capacity follows, as the unit cost stays); and
     `org.committed_spread` moves `org.baseline_spend_share` by N(0, committed_spread) on the logit scale
-    (how much core technology the business functions hold). Draws happen in that order and only when
-    switched on, so a setting without them consumes nothing from the generator.
+    (how much core technology the business functions hold); `org.investment_rights=drawn` draws the
+    firm's IT investment archetype (one uniform). Draws happen in that order and only when switched on,
+    so a setting without them consumes nothing from the generator.
     """
     org = setting.org
     factor = org.size / total_headcount(setting) if org.size > 0 else 1.0
@@ -117,11 +123,27 @@ def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[
     share = org.baseline_spend_share
     if org.committed_spread > 0:
         share = committed(share, float(rng.normal(0.0, org.committed_spread)))
+    rights = org.investment_rights
+    if rights == "drawn":
+        rights = investment_arrangement(org.it_monarchy_share, float(rng.random()))
     if factor * drawn_factor != 1.0:
         setting = scaled(setting, factor * drawn_factor)
     if it_factor != 1.0 or share != org.baseline_spend_share:
         setting = firm_budgets(setting, it_factor, share)
+    if rights != org.investment_rights:
+        setting = clone(setting)
+        setting.org.investment_rights = rights
     return setting, Draw(factor * drawn_factor, tuple(float(m) for m in mix), it_factor)
+
+
+def investment_arrangement(it_monarchy_share: float, u: float) -> str:
+    """The archetype a uniform `u` draws: an IT monarchy with probability `it_monarchy_share`, else a
+    business monarchy, federal or duopoly arrangement, equally likely (Weill 2004: "about equally")."""
+    if u < it_monarchy_share:
+        return "it_monarchy"
+    others = [r for r in INVESTMENT_RIGHTS if r not in ("drawn", "it_monarchy")]
+    k = int((u - it_monarchy_share) / (1.0 - it_monarchy_share) * len(others))
+    return others[min(k, len(others) - 1)]
 
 
 def by_size(headcount: np.ndarray, marginalized: np.ndarray, bands: int = 3) -> list[dict]:

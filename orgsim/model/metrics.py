@@ -278,6 +278,7 @@ MODEL_REPORTERS = {
     "cio_actions": lambda m: m.it.cio_actions,
     "firm_it_intensity": lambda m: m.drawn.it_budget_factor,
     "firm_committed_share": lambda m: m.setting.org.baseline_spend_share,
+    "firm_it_investment_part": lambda m: m.it_investment_part,
     "firm_autonomy": lambda m: m.firm_autonomy,
     "firm_marketing_share": lambda m: m.firm_marketing_share,
     "social_spend": lambda m: max(0.0, float(m.ledger.spend_by_controller.sum())),
@@ -353,6 +354,7 @@ LAST_MONTH_COLUMNS = (
     "cio_actions",
     "firm_it_intensity",
     "firm_committed_share",
+    "firm_it_investment_part",
     "firm_autonomy",
     "firm_marketing_share",
 )
@@ -424,6 +426,7 @@ def run_summary(timeseries: Columns, majority_months: int = 6, metrics: MetricsC
         # the seeds' share by them
         "firm_it_intensity": float(last["firm_it_intensity"]),
         "firm_committed_share": float(last["firm_committed_share"]),
+        "firm_it_investment_part": float(last["firm_it_investment_part"]),
         "firm_autonomy": float(last["firm_autonomy"]),
         "firm_marketing_share": float(last["firm_marketing_share"]),
     }

@@ -21,7 +21,12 @@ from orgsim.model.catalogue import Catalogue, Tool
 from orgsim.model.draws import UniformDraws
 from orgsim.model.employees import EmployeePopulation
 from orgsim.model.environment import Environment
-from orgsim.model.industry import draw_organization, scaled, workforce_profile  # noqa: F401  (scaled: re-exported)
+from orgsim.model.industry import (  # noqa: F401  (scaled: re-exported)
+    IT_INVESTMENT_PART,
+    draw_organization,
+    scaled,
+    workforce_profile,
+)
 from orgsim.model.ledger import BROKERED, SANCTIONED, SHADOW, DecisionTally, Deployment, Ledger
 from orgsim.model.metrics import DEPARTMENT_REPORTERS, MODEL_REPORTERS, ordered_sum, role_now
 from orgsim.model.policies import make_policy
@@ -73,6 +78,7 @@ class Organization(mesa.Model):
         # org.size, and in an industry the drawn size and department mix (industry.py)
         setting, self.drawn = draw_organization(setting, self.rng)
         self.size_factor = self.drawn.size_factor
+        self.it_investment_part = IT_INVESTMENT_PART[setting.org.investment_rights]
         self.firm_autonomy, self.firm_marketing_share = workforce_profile(setting)
         self.setting = setting
         self.month = 0
@@ -215,15 +221,18 @@ class Organization(mesa.Model):
         self.cloud_spend = self.cloud_moved * (1.0 - env.cfg.cloud_discount) * env.cloud_cost_index
 
     def _record_core_decisions(self) -> None:
-        """Core (non-social) technology decisions, split by who holds the core technology budget: IT's run
-        line against finance's cloud contracts and the business functions' committed technology spend."""
+        """Core (non-social) technology decisions, in proportion to the spend they commit: IT decides what
+        its run line buys; what the business functions' committed spend and finance's cloud contracts buy
+        is decided as the firm's IT investment archetype says (IT's part in it: IT_INVESTMENT_PART)."""
         committed = self.setting.org.baseline_spend_share * ordered_sum(
             d.budget for d in self.department_list
         )
         run = self.it.run
-        whole = run + self.cloud_spend + committed
+        business = self.cloud_spend + committed
+        whole = run + business
         if whole > 0:
-            self.decisions.record(run / whole, self.setting.decision.core_decisions)
+            it_part = (run + self.it_investment_part * business) / whole
+            self.decisions.record(it_part, self.setting.decision.core_decisions)
 
     def _business_social_spend(self) -> float:
         """The social-tool spend the business functions hold, k USD per year."""
