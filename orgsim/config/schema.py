@@ -593,7 +593,7 @@ class DecisionConfig:
         plausible=(1.0, 9.0),
         source="F5 State of Application Delivery 2016 (most firms under 5,000 people run 1-200 "
         "applications); equal turnover and weight per application an assumption",
-        doc="core (non-social) technology decisions a month, taken by whoever holds the core budget",
+        doc="core (non-social) technology decisions a month, split as org.investment_rights says",
     )
     reliance_loss: float = unit(
         0.05, plausible=(0.02, 0.1), doc="share of reliance on IT lost with each self-provisioned tool"
