@@ -20,11 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import through, yearly_values  # noqa: E402
+from yearly import base_settings_from, through, yearly_values  # noqa: E402
 
-from orgsim import cli  # noqa: E402
-from orgsim.config.compose import load_settings  # noqa: E402
-from orgsim.errors import describe  # noqa: E402
 from orgsim.intervals import mean_interval  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
@@ -46,16 +43,8 @@ def main() -> int:
     parser.add_argument("--orgs", type=int, default=60)
     parser.add_argument("overrides", nargs="*", help="key=value applied to every arm")
     args = parser.parse_args()
-    try:
-        invocation = cli.parse("run", args.overrides)  # checked as `orgsim run` checks its overrides
-        cli.check("run", invocation)
-        base = load_settings(invocation.overrides)
-        settings = {name: through(base, 2017, arm) for name, arm in ARMS.items()}
-    except Exception as err:  # answered in one line, as every orgsim command answers it
-        code, line = describe(err)
-        if line:
-            print(f"decision_drift: {line}", file=sys.stderr)
-        return code
+    base = base_settings_from("decision_drift", args.overrides)
+    settings = {name: through(base, 2017, arm) for name, arm in ARMS.items()}
     seeds = replicate_seeds(22, args.orgs)
     started = time.perf_counter()
     print("| setting | fall of the decision share, points a year (95%) |")

@@ -3,13 +3,31 @@ some reporters over each calendar year, read as the published targets read them 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from orgsim import cli
 from orgsim.api import apply, simulate
 from orgsim.calibration.targets import window
+from orgsim.config.compose import load_settings
 from orgsim.config.schema import OrgsimConfig
+from orgsim.errors import describe
+
+
+def base_settings_from(prog: str, overrides: Sequence[str]) -> OrgsimConfig:
+    """The calibrated defaults with key=value `overrides`, checked as `orgsim run` checks them; a bad one
+    is answered in one line, as every orgsim command answers it, and exits with orgsim's code."""
+    try:
+        invocation = cli.parse("run", list(overrides))
+        cli.check("run", invocation)
+        return load_settings(invocation.overrides)
+    except Exception as err:
+        code, line = describe(err)
+        if line:
+            print(f"{prog}: {line}", file=sys.stderr)
+        raise SystemExit(code) from None
 
 
 def through(setting: OrgsimConfig, year: int, params: dict | None = None) -> OrgsimConfig:
