@@ -84,10 +84,11 @@ CASES = [
 
 # main process, resource tracker, forkserver (not with Dask) and the two workers
 PROCESSES_WITH_WORKERS = {"sweep-dask": 4}
-# Seconds to wait once the processes exist, before the signal. A Dask worker is spawned, then reads its start-up
-# data from its parent's pipe: killed in between, the parent leaves it to print `EOFError: Ran out of
-# input` (seen once in CI), a worker that had not yet started, not one the command left behind.
-SETTLE = {"sweep-dask": 1.0}
+# Commands whose signal waits, once the processes exist, for the sweep's first stored part: a Dask worker is
+# spawned, then reads its start-up data from its parent's pipe; killed in between, the parent leaves it to
+# print `EOFError: Ran out of input` (seen once in CI), a worker that had not yet started, not one the
+# command left behind. A stored part means the workers have started and finished work.
+READY_AFTER_FIRST_PART = {"sweep-dask"}
 
 
 def default_signals() -> None:
@@ -148,7 +149,13 @@ def start_with_workers(command: str, out: Path) -> subprocess.Popen:
             os.killpg(proc.pid, signal.SIGKILL)
             pytest.fail(f"{command}: the workers never started")
         time.sleep(0.05)
-    time.sleep(SETTLE.get(command, 0.0))
+    while command in READY_AFTER_FIRST_PART and not any((out / "parts").glob("*.parquet")):
+        if proc.poll() is not None:
+            pytest.fail(f"{command} ended before it stored a part: {proc.communicate()[1]}")
+        if time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"{command}: no part stored")
+        time.sleep(0.05)
     return proc
 
 
