@@ -115,7 +115,8 @@ def crossed_types(runs: pd.DataFrame) -> np.ndarray | None:
 def crossed_firms(runs: pd.DataFrame) -> np.ndarray | None:
     """What each run's organization drew, as covariates [setting, world, replicate, k]: log headcount, log
     IT intensity, logit committed share, (when the runs keep the mix) logit autonomy and logit marketing
-    share, and (when it varies) IT's part in core investments; None when the runs do not keep them or none of them varies."""
+    share, and (when it varies) IT's part in core investments; None when the runs do not keep them or
+    none of them varies."""
     if not set(FIRM_COLUMNS) <= set(runs.columns) or runs[list(FIRM_COLUMNS)].isna().any(axis=None):
         return None
     covariates = {
