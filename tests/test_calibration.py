@@ -108,6 +108,9 @@ def orgsim(*args: str) -> subprocess.CompletedProcess:
         (["accept=many"], "accept must be a float"),
         (["sweep.design=factorial"], "factorial design needs listed values"),
         (["sweep.timeseries=[shadow_share]", "sweep.n=4"], "sweep.timeseries must keep"),
+        (["confirm=-1"], "confirm must be 0 (off)"),
+        (["confirm=1", "sweep.n=40"], "confirm must lie between the sets accepted (accept x sets = 2)"),
+        (["confirm=4", "confirm_runs=0", "sweep.n=8"], "confirm_runs must be at least 1"),
     ],
 )
 def test_bad_input_is_one_line(tmp_path, args, needle):
@@ -142,6 +145,33 @@ def test_calibrate_end_to_end_and_resume(tmp_path):
     assert again.returncode == 0, again.stderr
     assert len(pd.read_parquet(out / "runs.parquet")) == manifest_runs == 16
     assert pd.read_csv(out / "posterior.csv").equals(posterior)
+
+
+@pytest.mark.slow
+def test_confirmation_accepts_on_new_runs_of_the_nearest_sets(tmp_path):
+    """confirm=4 runs the 4 sets nearest on the sweep's own runs again, 3 new runs each (seeds the sweep
+    never used), and accepts 2 of them on those runs alone; the same under another executor."""
+    from orgsim.commands.calibrate import per_run_statistics
+
+    out = tmp_path / "cal"
+    args = ("calibrate", "sweep.n=8", "replicates=2", "accept=0.25", "confirm=4", "confirm_runs=3")
+    first = orgsim(*args, f"hydra.run.dir={out}")
+    assert first.returncode == 0, first.stderr
+    assert "confirmed: the 4 nearest sets run again, 3 new runs each" in first.stdout
+    accepted = pd.read_csv(out / "accepted.csv")
+    assert len(accepted) == 2 and (accepted["runs"] == 3).all()
+    # the sweep's own distances: the accepted sets are among its 4 nearest
+    runs, ts = pd.read_parquet(out / "runs.parquet"), pd.read_parquet(out / "timeseries.parquet")
+    stats = [Statistic(t.name, t.value, t.scale, t.population) for t in FIT_TARGETS]
+    own = row_statistics(per_run_statistics(runs, ts, 2012, FIT_TARGETS), stats)
+    nearest = distances(own, stats).sort_values(kind="stable").index[:4]
+    assert set(accepted["row"]) <= set(nearest)
+    # on new runs: the accepted statistics are not the sweep's own for these rows
+    mine = own.loc[accepted["row"], [s.name for s in stats]].to_numpy()
+    assert not np.allclose(accepted[[s.name for s in stats]].to_numpy(), mine)
+    other = orgsim(*args, "executor=processes", "executor.workers=2", f"hydra.run.dir={tmp_path / 'p'}")
+    assert other.returncode == 0, other.stderr
+    pd.testing.assert_frame_equal(accepted, pd.read_csv(tmp_path / "p" / "accepted.csv"))
 
 
 def _dotted(node: dict, prefix: str = ""):

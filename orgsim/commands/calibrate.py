@@ -6,6 +6,12 @@ The fit reads the sweep's monthly table, computes each target's statistic per ru
 (orgsim.calibration.targets), and keeps the `accept` fraction of parameter sets nearest the targets
 (orgsim.calibration.abc). Outputs, beside the sweep's tables: posterior.csv, accepted.csv/.parquet,
 targets.csv, pairs.png and calibrated_scenario.yaml.
+
+A set's own few runs flatter the nearest of many noisy sets (a set accepted because its noise fell the
+right way). `confirm=K` runs the K nearest sets again, `confirm_runs` each on seeds the sweep never used
+(the replicates after its own), and accepts among them on those runs alone; the accepted sets' statistics
+and distances are then the confirmation's. These runs are not stored: an interrupted confirmation runs
+again in full on the next call, after the stored sweep.
 """
 
 from __future__ import annotations
@@ -75,9 +81,60 @@ def check_statistics(per_run: pd.DataFrame, names: list[str]) -> None:
         raise NonFiniteOutcome("no run of the calibration sample has statistics; no posterior written")
 
 
-def fit(plan, accept: float) -> dict:
+def confirmation_statistics(plan, rows: list[int], runs: int, targets) -> pd.DataFrame:
+    """Per run (run_id, row and every target's statistic): `runs` new runs of each design row in `rows`,
+    as the sweep would run its replicates `plan.replicates` .. `plan.replicates + runs - 1` (their seeds
+    depend on the sweep's seed, the row's world and the replicate only, so any executor gives the same)."""
+    from orgsim.calibration.targets import FIT_REPORTERS
+    from orgsim.commands.sweep import run_chunk
+    from orgsim.sweep.design import run_seed
+    from orgsim.sweep.executors import make_executor
+    from orgsim.sweep.store import consecutive_chunks
+
+    records = plan.design.to_dict("records")
+    keys = [f.key for f in plan.factors]
+    params_keys = [k for k in keys if k not in ("scenario", "policy")]
+    jobs = []
+    for replicate in range(plan.replicates, plan.replicates + runs):
+        for row in rows:
+            record = records[row]
+            ids = {
+                "run_id": replicate * plan.n_rows + row,
+                "row": row,
+                "setting": int(record["setting"]),
+                "world": int(record["world"]),
+                "replicate": replicate,
+                "seed": run_seed(plan.seed, int(record["world"]), replicate),
+            }
+            jobs.append(
+                (
+                    ids,
+                    plan.group_of(record),
+                    {k: record[k] for k in keys},
+                    {k: record[k] for k in params_keys},
+                )
+            )
+    executor = make_executor(plan.executor.kind, plan.executor.workers, plan.executor.address)
+    found_runs, found_monthly = [], []
+    with executor:
+        size = max(1, min(25, -(-len(jobs) // (executor.workers * 8))))
+        tasks = (
+            (plan.bases, [jobs[i] for i in chunk], [], list(FIT_REPORTERS))
+            for chunk in consecutive_chunks(list(range(len(jobs))), size)
+        )
+        for chunk_runs, monthly in executor.map_unordered(run_chunk, tasks):
+            found_runs.append(chunk_runs)
+            found_monthly.append(monthly)
+    confirm_runs = pd.concat(found_runs, ignore_index=True).sort_values("run_id", kind="stable")
+    timeseries = pd.concat(found_monthly, ignore_index=True)
+    start_year = next(iter(plan.bases.values())).start_year
+    return per_run_statistics(confirm_runs, timeseries, start_year, targets)
+
+
+def fit(plan, accept: float, confirm: int = 0, confirm_runs: int = 0) -> dict:
     """ABC on a finished calibration sweep; writes the posterior files into the sweep folder, all of them
-    or none (the sweep's own store, locked by the caller)."""
+    or none (the sweep's own store, locked by the caller). With `confirm`, the `confirm` nearest sets are
+    run again (`confirmation_statistics`) and the accepted ones chosen on those runs alone."""
     from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics
     from orgsim.calibration.targets import FIT_REPORTERS
     from orgsim.calibration.targets import FIT_TARGETS as TARGETS  # forecasts and held-out rows: never fitted
@@ -109,6 +166,12 @@ def fit(plan, accept: float) -> dict:
             f"{int((~np.isfinite(dist)).sum())} parameter sets have no finite distance "
             "from the targets; no posterior written"
         )
+    if confirm:
+        nearest = dist.sort_values(kind="stable").index[:confirm]
+        fresh = confirmation_statistics(plan, [int(r) for r in nearest], confirm_runs, TARGETS)
+        check_statistics(fresh, [t.name for t in TARGETS])
+        confirmed = row_statistics(fresh, stats).loc[nearest]
+        accepted, _ = reject(params.loc[nearest], confirmed, stats, len(accepted) / len(nearest))
     priors = {f.key: (float(f.low), float(f.high)) for f in sampled}
     posterior = posterior_summary(accepted, priors)
 
@@ -137,6 +200,8 @@ def fit(plan, accept: float) -> dict:
         "runs_per_row": int(table["runs"].median()),
         "max_distance": float(accepted["distance"].max()),
         "median_distance_all": float(np.median(dist)),
+        "confirm": confirm,
+        "confirm_runs": confirm_runs,
     }
     text = report(result)
     publish_files(  # the fit's files appear together or not at all
@@ -221,6 +286,13 @@ def report(result: dict) -> str:
         f"accepted {result['accepted']} of {result['rows']} parameter sets ({result['runs_per_row']} runs "
         f"each); distance of the last accepted {result['max_distance']:.2f} (median of all "
         f"{result['median_distance_all']:.2f})",
+    ]
+    if result.get("confirm"):
+        lines.append(
+            f"confirmed: the {result['confirm']} nearest sets run again, {result['confirm_runs']} new runs "
+            "each; accepted, distances and the posterior predictive below are on those runs alone"
+        )
+    lines += [
         "parameter                                  prior            posterior median [90%]    identified"
         "  width/prior",
     ]
@@ -240,16 +312,30 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def calibrate_job(overrides: list[str], accept: float) -> None:
+def check_confirm(plan, accept: float, confirm: int) -> None:
+    """Refuse, before any run, a confirmation that cannot hold the accepted sets or asks for more sets
+    than the design has."""
+    if not confirm:
+        return
+    kept = max(1, round(accept * plan.n_rows))
+    if not kept <= confirm <= plan.n_rows:
+        raise ConfigError(
+            f"confirm must lie between the sets accepted (accept x sets = {kept}) and the sets in the design "
+            f"({plan.n_rows}), or be 0 (off); got {confirm}"
+        )
+
+
+def calibrate_job(overrides: list[str], accept: float, confirm: int = 0, confirm_runs: int = 0) -> None:
     """Run (or resume) the calibration sweep, fit, write and print the result."""
     from orgsim.commands.sweep import prepare, sweep_job
 
     plan = prepare(overrides, command="calibrate")
     check_horizon(plan)
+    check_confirm(plan, accept, confirm)
     fitted = {}
 
     def fit_in_store(plan, summary) -> None:  # while the sweep's store is still locked
-        fitted.update(fit(plan, accept))
+        fitted.update(fit(plan, accept, confirm, confirm_runs))
 
     sweep_job(plan, progress=sys.stderr.isatty(), echo=lambda text: None, then=fit_in_store)
     print(fitted["text"])
@@ -263,8 +349,12 @@ register = register_sweep_configs
 def check(settings: CalibrateRootConfig) -> None:
     if not 0 < settings.accept <= 1:
         raise ConfigError(f"accept must be in (0, 1]; got {settings.accept:g}")
+    if settings.confirm < 0:
+        raise ConfigError(f"confirm must be 0 (off) or a number of parameter sets; got {settings.confirm}")
+    if settings.confirm and settings.confirm_runs < 1:
+        raise ConfigError(f"confirm_runs must be at least 1; got {settings.confirm_runs}")
 
 
 def job(cfg, overrides: list[str]) -> None:
     """The command: the calibration sweep (resumed when it exists), then the fit."""
-    calibrate_job(overrides, float(cfg.accept))
+    calibrate_job(overrides, float(cfg.accept), int(cfg.confirm), int(cfg.confirm_runs))

@@ -110,11 +110,15 @@ def _compose(overrides: list[str], config_name: str = "sweep"):
     return compose_job(config_name, list(overrides), config_name)[1]
 
 
+# the sweep's and calibration's own root keys, and Hydra's: never model keys
+OWN_KEYS = ("sweep", "executor", "resume", "hydra", "accept", "confirm", "confirm_runs")
+
+
 def _shapes_model(override: str) -> bool:
     """Whether an override can change the model config (the sweep's and calibration's own keys and hydra
     keys cannot)."""
     key = override.lstrip("+~").split("=", 1)[0]
-    return key.split(".")[0] not in ("sweep", "executor", "resume", "hydra", "accept")
+    return key.split(".")[0] not in OWN_KEYS
 
 
 def _plain(cfg) -> dict:

@@ -68,6 +68,13 @@ class CalibrateRootConfig(SweepRootConfig):
     accept: float = field(  # checked by orgsim.commands.calibrate: in (0, 1]
         default=0.05, metadata={"doc": "share of parameter sets kept, in (0, 1], nearest the targets first"}
     )
+    # A set's own runs flatter the nearest of many noisy sets; confirm=K runs the K nearest again on
+    # confirm_runs new seeds each and accepts on those runs alone (0: off)
+    confirm: int = field(
+        default=0,
+        metadata={"doc": "nearest parameter sets run again on new seeds, accepted on those (0: off)"},
+    )
+    confirm_runs: int = field(default=100, metadata={"doc": "new runs for each set confirm= runs again"})
 
 
 def register_sweep_configs() -> None:
