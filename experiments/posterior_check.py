@@ -7,7 +7,10 @@ CEB, a share of organizations for Logicalis). Then the verdict `orgsim run poste
 (the share marginalized over the posterior, default scenario) over every set and over those alone that
 met every fitted figure within its scale on the new organizations (`--per-set` organizations each).
 
-    python experiments/posterior_check.py [--orgs N] [--per-set M] [--workers W]
+    python experiments/posterior_check.py [--orgs N] [--per-set M] [--workers W] [--sets accepted.csv]
+
+`--sets` reads another calibration's accepted sets (its accepted.csv; the parameter columns are the
+dotted keys) instead of the shipped ones.
 """
 
 from __future__ import annotations
@@ -48,8 +51,10 @@ def main() -> int:
     parser.add_argument("--orgs", type=int, default=100)
     parser.add_argument("--per-set", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sets", type=Path, default=None)
     args = parser.parse_args()
-    sets = load_sets()
+    sets = load_sets() if args.sets is None else load_sets(args.sets)
+    sets = sets[[c for c in sets.columns if "." in c]]  # the parameters: dotted keys
     started = time.perf_counter()
     tasks = [
         ({k: float(v) for k, v in row.items()}, args.orgs, 31 + 7919 * i)
