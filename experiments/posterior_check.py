@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from yearly import through  # noqa: E402
 
 from orgsim import api  # noqa: E402
 from orgsim.calibration.posterior import load_sets, population, verdict  # noqa: E402
@@ -37,7 +38,7 @@ LAST_YEAR = max(t.year for t in FITTED)
 
 def set_values(params: dict, orgs: int, seed: int) -> dict[str, float]:
     """Each fitted target's population value for one parameter set on `orgs` new organizations."""
-    setting = api.apply(api.base_settings(), {**params, "years": LAST_YEAR - 2012 + 1})
+    setting = through(api.base_settings(), LAST_YEAR, params)
     per_run = {t.name: [] for t in FITTED}
     for s in replicate_seeds(seed, orgs):
         _, table = api.simulate(setting, s, list(FIT_REPORTERS))

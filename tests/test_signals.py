@@ -142,20 +142,22 @@ def start_with_workers(command: str, out: Path) -> subprocess.Popen:
         preexec_fn=default_signals,
     )
     deadline = time.monotonic() + 120
-    while len(session_processes(proc.pid)) < PROCESSES_WITH_WORKERS.get(command, 5):
-        if proc.poll() is not None:
-            pytest.fail(f"{command} ended before its workers started: {proc.communicate()[1]}")
-        if time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            pytest.fail(f"{command}: the workers never started")
-        time.sleep(0.05)
-    while command in READY_AFTER_FIRST_PART and not any((out / "parts").glob("*.parquet")):
-        if proc.poll() is not None:
-            pytest.fail(f"{command} ended before it stored a part: {proc.communicate()[1]}")
-        if time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            pytest.fail(f"{command}: no part stored")
-        time.sleep(0.05)
+
+    def wait_until(ready, what: str) -> None:
+        while not ready():
+            if proc.poll() is not None:
+                pytest.fail(f"{command} ended before {what}: {proc.communicate()[1]}")
+            if time.monotonic() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                pytest.fail(f"{command}: {what} never happened")
+            time.sleep(0.05)
+
+    wait_until(
+        lambda: len(session_processes(proc.pid)) >= PROCESSES_WITH_WORKERS.get(command, 5),
+        "its workers started",
+    )
+    if command in READY_AFTER_FIRST_PART:
+        wait_until(lambda: any((out / "parts").glob("*.parquet")), "it stored a part")
     return proc
 
 

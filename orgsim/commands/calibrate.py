@@ -83,52 +83,25 @@ def check_statistics(per_run: pd.DataFrame, names: list[str]) -> None:
 
 def confirmation_statistics(plan, rows: list[int], runs: int, targets) -> pd.DataFrame:
     """Per run (run_id, row and every target's statistic): `runs` new runs of each design row in `rows`,
-    as the sweep would run its replicates `plan.replicates` .. `plan.replicates + runs - 1` (their seeds
-    depend on the sweep's seed, the row's world and the replicate only, so any executor gives the same)."""
+    the sweep's own replicates `plan.replicates` .. `plan.replicates + runs - 1` of those rows, numbered
+    and seeded as the sweep numbers and seeds its runs (so any executor gives the same). Each chunk's
+    monthly tables are read into statistics as they arrive and not kept."""
     from orgsim.calibration.targets import FIT_REPORTERS
-    from orgsim.commands.sweep import run_chunk
-    from orgsim.sweep.design import run_seed
+    from orgsim.commands.sweep import _chunk_size, _jobs, run_chunk
     from orgsim.sweep.executors import make_executor
-    from orgsim.sweep.store import consecutive_chunks
 
+    rids = [(plan.replicates + k) * plan.n_rows + row for k in range(runs) for row in rows]
     records = plan.design.to_dict("records")
-    keys = [f.key for f in plan.factors]
-    params_keys = [k for k in keys if k not in ("scenario", "policy")]
-    jobs = []
-    for replicate in range(plan.replicates, plan.replicates + runs):
-        for row in rows:
-            record = records[row]
-            ids = {
-                "run_id": replicate * plan.n_rows + row,
-                "row": row,
-                "setting": int(record["setting"]),
-                "world": int(record["world"]),
-                "replicate": replicate,
-                "seed": run_seed(plan.seed, int(record["world"]), replicate),
-            }
-            jobs.append(
-                (
-                    ids,
-                    plan.group_of(record),
-                    {k: record[k] for k in keys},
-                    {k: record[k] for k in params_keys},
-                )
-            )
-    executor = make_executor(plan.executor.kind, plan.executor.workers, plan.executor.address)
-    found_runs, found_monthly = [], []
-    with executor:
-        size = max(1, min(25, -(-len(jobs) // (executor.workers * 8))))
-        tasks = (
-            (plan.bases, [jobs[i] for i in chunk], [], list(FIT_REPORTERS))
-            for chunk in consecutive_chunks(list(range(len(jobs))), size)
-        )
-        for chunk_runs, monthly in executor.map_unordered(run_chunk, tasks):
-            found_runs.append(chunk_runs)
-            found_monthly.append(monthly)
-    confirm_runs = pd.concat(found_runs, ignore_index=True).sort_values("run_id", kind="stable")
-    timeseries = pd.concat(found_monthly, ignore_index=True)
     start_year = next(iter(plan.bases.values())).start_year
-    return per_run_statistics(confirm_runs, timeseries, start_year, targets)
+    found = []
+    executor = make_executor(plan.executor.kind, plan.executor.workers, plan.executor.address)
+    with executor:
+        size = _chunk_size(plan, len(rids), executor.workers)
+        chunks = (rids[i : i + size] for i in range(0, len(rids), size))
+        tasks = ((*_jobs(plan, records, chunk), [], list(FIT_REPORTERS)) for chunk in chunks)
+        for chunk_runs, monthly in executor.map_unordered(run_chunk, tasks):
+            found.append(per_run_statistics(chunk_runs, monthly, start_year, targets))
+    return pd.concat(found, ignore_index=True).sort_values("run_id", kind="stable", ignore_index=True)
 
 
 def fit(plan, accept: float, confirm: int = 0, confirm_runs: int = 0) -> dict:
@@ -312,26 +285,38 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def check_confirm(plan, accept: float, confirm: int) -> None:
-    """Refuse, before any run, a confirmation that cannot hold the accepted sets or asks for more sets
-    than the design has."""
+def check_confirm(plan, accept: float, confirm: int, confirm_runs: int, force: bool) -> None:
+    """Before any run: refuse a confirmation that cannot hold the accepted sets or asks for more sets than
+    the design has, and estimate its runs as every command estimates big work (the first `confirm`
+    design points standing for the nearest ones; statistics only are kept)."""
     if not confirm:
         return
+    from orgsim import api
+    from orgsim.guards import check_estimate, cores, estimate
+
     kept = max(1, round(accept * plan.n_rows))
     if not kept <= confirm <= plan.n_rows:
         raise ConfigError(
             f"confirm must lie between the sets accepted (accept x sets = {kept}) and the sets in the design "
             f"({plan.n_rows}), or be 0 (off); got {confirm}"
         )
+    params = [f.key for f in plan.factors if f.key not in ("scenario", "policy")]
+    records = plan.design.to_dict("records")[:confirm]
+    points = [api.apply(plan.bases[plan.group_of(r)], {k: r[k] for k in params}) for r in records]
+    workers = 1 if plan.executor.kind == "serial" else min(plan.executor.workers or cores(), cores())
+    label = f"confirmation: {confirm} sets x {confirm_runs} runs"
+    check_estimate(estimate(points, workers, runs=confirm_runs, row_bytes=0, label=label), force, "calibrate")
 
 
-def calibrate_job(overrides: list[str], accept: float, confirm: int = 0, confirm_runs: int = 0) -> None:
+def calibrate_job(
+    overrides: list[str], accept: float, confirm: int = 0, confirm_runs: int = 0, force: bool = False
+) -> None:
     """Run (or resume) the calibration sweep, fit, write and print the result."""
     from orgsim.commands.sweep import prepare, sweep_job
 
     plan = prepare(overrides, command="calibrate")
     check_horizon(plan)
-    check_confirm(plan, accept, confirm)
+    check_confirm(plan, accept, confirm, confirm_runs, force)
     fitted = {}
 
     def fit_in_store(plan, summary) -> None:  # while the sweep's store is still locked
@@ -357,4 +342,4 @@ def check(settings: CalibrateRootConfig) -> None:
 
 def job(cfg, overrides: list[str]) -> None:
     """The command: the calibration sweep (resumed when it exists), then the fit."""
-    calibrate_job(overrides, float(cfg.accept), int(cfg.confirm), int(cfg.confirm_runs))
+    calibrate_job(overrides, float(cfg.accept), int(cfg.confirm), int(cfg.confirm_runs), bool(cfg.force))
