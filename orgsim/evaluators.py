@@ -11,7 +11,9 @@ What every evaluator with workers guarantees:
   EOF from its last writer and exits too;
 - workers ignore Ctrl-C; while tasks run, SIGINT, SIGTERM and SIGHUP raise `Interrupted` in the main
   thread (unless the program handles them itself), and any exception that leaves an evaluation, or the
-  `with` block, terminates the workers at once instead of waiting for their tasks;
+  `with` block, terminates the workers at once instead of waiting for their tasks; a signal whose raise
+  was lost (raised inside a finalizer, which reports it as ignored) is raised again at the evaluation's
+  next step, within half a second while it waits for workers (Dask: at its next result);
 - results do not depend on where a task ran: `imap` and `map` give them in task order.
 """
 
@@ -28,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
-from orgsim.interrupts import Interrupted, termination_as_interrupt
+from orgsim.interrupts import Interrupted, arrived, raise_lost, termination_as_interrupt
 
 DASK_MISSING = 'executor=dask needs Dask: pip install -e ".[dask]" (or pip install "dask[distributed]")'
 
@@ -84,11 +86,16 @@ class SerialEvaluator(Evaluator):
         pass
 
     def _evaluate(self, fn: Callable, tasks: Iterable[Task], ordered: bool, done: Done) -> Iterator[Any]:
-        for index, task in enumerate(tasks):
-            result = fn(*task)
-            if done is not None:
-                done(index)
-            yield result
+        try:
+            for index, task in enumerate(tasks):
+                raise_lost()
+                result = fn(*task)
+                if done is not None:
+                    done(index)
+                yield result
+        except BaseException:
+            arrived()
+            raise
 
 
 class _Queue:
@@ -161,6 +168,7 @@ class ProcessEvaluator(Evaluator):
             try:
                 yield from self._stream(fn, tasks, ordered, done)
             except BaseException:  # Ctrl-C, a signal, a failed task, or the caller stopped early
+                arrived()
                 self.close(abort=True)
                 raise
 
@@ -189,6 +197,7 @@ class ProcessEvaluator(Evaluator):
         # the workers start aside (the first submit forks them); this process runs tasks meanwhile
         self._starting = starting = Aside(start, "orgsim-evaluator-start")
         while starting.running() and (item := queue.local()) is not None:
+            raise_lost()
             index, task = item
             result = fn(*task)
             if done is not None:
@@ -210,7 +219,9 @@ class ProcessEvaluator(Evaluator):
                         pass
             if not in_flight:
                 break
-            complete, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            raise_lost()
+            # woken now and then, so that a signal whose raise was lost still stops the run
+            complete, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in complete:
                 index = in_flight.pop(future)
                 result = future.result()
@@ -287,44 +298,52 @@ class DaskEvaluator(Evaluator):
         return self._client
 
     def _evaluate(self, fn: Callable, tasks: Iterable[Task], ordered: bool, done: Done) -> Iterator[Any]:
-        from distributed import as_completed
-
         assert self._client is not None, "use the evaluator as a context manager"
         with signals_as_interrupt():
-            pending = enumerate(tasks)
-            window = self.workers * 2
-            futures = as_completed()
-            index_of: dict = {}
-            finished: dict[int, Any] = {}
-            turn = 0
+            try:
+                yield from self._stream(fn, tasks, ordered, done)
+            except BaseException:
+                arrived()
+                raise
 
-            def submit() -> bool:
-                item = next(pending, None)
-                if item is None:
-                    return False
-                future = self._client.submit(fn, *item[1], pure=False)
-                index_of[future.key] = item[0]
-                futures.add(future)
-                return True
+    def _stream(self, fn: Callable, tasks: Iterable[Task], ordered: bool, done: Done) -> Iterator[Any]:
+        from distributed import as_completed
 
+        pending = enumerate(tasks)
+        window = self.workers * 2
+        futures = as_completed()
+        index_of: dict = {}
+        finished: dict[int, Any] = {}
+        turn = 0
+
+        def submit() -> bool:
+            item = next(pending, None)
+            if item is None:
+                return False
+            future = self._client.submit(fn, *item[1], pure=False)
+            index_of[future.key] = item[0]
+            futures.add(future)
+            return True
+
+        while futures.count() + len(finished) < window and submit():
+            pass
+        for future in futures:
+            raise_lost()
+            result = future.result()
+            index = index_of.pop(future.key)
+            future.release()
+            if done is not None:
+                done(index)
+            if not ordered:
+                submit()
+                yield result
+                continue
+            finished[index] = result
+            while turn in finished:
+                yield finished.pop(turn)
+                turn += 1
             while futures.count() + len(finished) < window and submit():
                 pass
-            for future in futures:
-                result = future.result()
-                index = index_of.pop(future.key)
-                future.release()
-                if done is not None:
-                    done(index)
-                if not ordered:
-                    submit()
-                    yield result
-                    continue
-                finished[index] = result
-                while turn in finished:
-                    yield finished.pop(turn)
-                    turn += 1
-                while futures.count() + len(finished) < window and submit():
-                    pass
 
 
 def dask_setup(worker: object) -> None:

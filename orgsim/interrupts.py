@@ -8,6 +8,9 @@ import contextlib
 import signal
 from collections.abc import Iterator
 
+# The signal whose Interrupted was raised and not yet seen arriving (see raise_lost).
+_in_flight: list[int] = []
+
 
 class Interrupted(KeyboardInterrupt):
     """The run was stopped by a signal; `exit_code` is the shell's 128 + signal number."""
@@ -34,6 +37,7 @@ def termination_as_interrupt() -> Iterator[None]:
         nonlocal stopping
         if not stopping:
             stopping = True
+            _in_flight[:] = [signum]
             raise Interrupted(signum)
 
     previous = {}
@@ -47,5 +51,20 @@ def termination_as_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
+        _in_flight.clear()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def raise_lost() -> None:
+    """Raise again the Interrupted of a signal whose first raise was lost. A handler runs between any two
+    lines of the main thread, a finalizer's or a weakref callback's included (garbage collection runs
+    them); an exception raised there is reported as ignored and the program runs on, while the handler
+    already ignores later signals. Loops that wait for work call this between steps."""
+    if _in_flight:
+        raise Interrupted(_in_flight.pop())
+
+
+def arrived() -> None:
+    """The Interrupted in flight has reached a handler that acts on it: raise_lost has nothing to redo."""
+    _in_flight.clear()

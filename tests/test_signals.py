@@ -212,6 +212,39 @@ def test_a_signal_the_process_ignores_stays_ignored_and_the_others_interrupt() -
         signal.signal(signal.SIGHUP, previous)
 
 
+class _Finalized:
+    """Sends this process SIGTERM from its finalizer, where the handler's raise is reported as ignored."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(1000):  # the handler runs between these lines, inside the finalizer
+            pass
+
+
+def _slow_task(i: int) -> int:
+    time.sleep(0.05)
+    return i
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the lost raise, reported
+@pytest.mark.parametrize("kind", ["serial", "processes"])
+def test_a_signal_whose_raise_a_finalizer_swallowed_still_stops_the_evaluation(kind: str) -> None:
+    # garbage collection runs finalizers and weakref callbacks between any two lines of the main thread
+    from orgsim import evaluators
+    from orgsim.interrupts import Interrupted, termination_as_interrupt
+
+    done: list[int] = []
+    with termination_as_interrupt():
+        _Finalized()  # the raise is lost here, and the handler now ignores later signals
+        evaluator = evaluators.make_evaluator(kind, workers=2)
+        with pytest.raises(Interrupted) as stopped, evaluator:
+            evaluator.map(_slow_task, [(i,) for i in range(200)], done.append)
+        assert not getattr(evaluator, "started", False)  # the workers were ended
+        assert evaluator.map(_slow_task, [(i,) for i in range(3)]) == [0, 1, 2]  # raised once, not again
+    assert stopped.value.exit_code == 143
+    assert len(done) < 200
+
+
 @pytest.mark.slow
 def test_a_sweep_stopped_by_sigterm_keeps_its_finished_chunks_and_resumes_to_the_same_tables(
     tmp_path,
