@@ -22,6 +22,7 @@ verdict over the posterior.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -107,6 +108,19 @@ def main() -> None:
     print(f"took {time.perf_counter() - started:.0f} s")
 
 
+def calibrate_command(folder: Path) -> str:
+    """The `orgsim calibrate` command behind `folder`, read from the report it wrote (calibration.txt)."""
+    text = (folder / "calibration.txt").read_text()
+    kept = re.search(r"accepted (\d+) of (\d+) parameter sets", text)
+    command = "orgsim calibrate executor=processes"
+    if kept:
+        command += f" sweep.n={kept[2]} accept={int(kept[1]) / int(kept[2]):g}"
+    confirmed = re.search(r"the (\d+) nearest sets run again, (\d+) new runs each", text)
+    if confirmed:
+        command += f" confirm={confirmed[1]} confirm_runs={confirmed[2]}"
+    return command
+
+
 def write_defaults(
     post: pd.DataFrame, fitted: roles.FittedLines, over: roles.FittedLines, args, n_sets: int
 ) -> None:
@@ -120,7 +134,7 @@ def write_defaults(
         "# an industry (the CIO drawn per firm; the spreads of size, mix, IT intensity and the core technology the",
         "# functions hold sampled); and the role lines fitted to the",
         "# State of the CIO 2016 shares (27% functional, 27% strategic) over the population at these medians.",
-        "# Reproduce: orgsim calibrate executor=processes sweep.n=2000 accept=0.025 (then",
+        f"# Reproduce: {calibrate_command(args.folder)} (then",
         f"#   python experiments/calibrate_population.py FOLDER --per-set {args.per_set}); {n_sets} sets accepted.",
         "# Median [90% credible interval], width of that interval over the prior range (under 0.5: narrowed",
         "# to under half; near 0.9: the data do not identify it and the median is the prior's middle):",
