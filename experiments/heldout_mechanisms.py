@@ -37,6 +37,8 @@ ARMS = {
     "vendor push off (environment.vendor_push=0)": {"environment.vendor_push": 0.0},
     "IT's budget does not grow (environment.it_budget_growth=0)": {"environment.it_budget_growth": 0.0},
     "no integration needs (it.integration_rate=0)": {"it.integration_rate": 0.0},
+    # not a switch: the CIO's response at its strongest, to see whether acting could slow the fall
+    "every aspiring CIO acts (it.cio.willingness=0.6)": {"it.cio.willingness": 0.6},
 }
 
 
