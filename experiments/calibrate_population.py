@@ -22,7 +22,6 @@ verdict over the posterior.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT))  # orgsim from this checkout
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import yaml  # noqa: E402
 
 from orgsim import api  # noqa: E402
 from orgsim.calibration import posterior, roles  # noqa: E402
@@ -49,6 +49,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=22)
     args = parser.parse_args()
+    command = calibrate_command(args.folder)  # before the minute of runs: a folder without it fails now
     started = time.perf_counter()
 
     post = pd.read_csv(args.folder / "posterior.csv")
@@ -104,25 +105,21 @@ def main() -> None:
     fitted = at_medians
     (HERE / "results" / "calibration").mkdir(parents=True, exist_ok=True)
     pop.to_csv(HERE / "results" / "calibration" / "posterior_population.csv", index=False)
-    write_defaults(post, fitted, over, args, len(sets))
+    write_defaults(post, fitted, over, args, len(sets), command)
     print(f"took {time.perf_counter() - started:.0f} s")
 
 
 def calibrate_command(folder: Path) -> str:
-    """The `orgsim calibrate` command behind `folder`, read from the report it wrote (calibration.txt)."""
-    text = (folder / "calibration.txt").read_text()
-    kept = re.search(r"accepted (\d+) of (\d+) parameter sets", text)
-    command = "orgsim calibrate executor=processes"
-    if kept:
-        command += f" sweep.n={kept[2]} accept={int(kept[1]) / int(kept[2]):g}"
-    confirmed = re.search(r"the (\d+) nearest sets run again, (\d+) new runs each", text)
-    if confirmed:
-        command += f" confirm={confirmed[1]} confirm_runs={confirmed[2]}"
-    return command
+    """The `orgsim calibrate` command behind `folder`: the overrides Hydra recorded in its run folder."""
+    path = folder / ".hydra" / "overrides.yaml"
+    if not path.is_file():
+        raise SystemExit(f"calibrate_population.py: {path} not found: give the folder orgsim calibrate wrote")
+    overrides = yaml.safe_load(path.read_text()) or []
+    return " ".join(["orgsim calibrate", *(o for o in overrides if not o.startswith("hydra.run.dir="))])
 
 
 def write_defaults(
-    post: pd.DataFrame, fitted: roles.FittedLines, over: roles.FittedLines, args, n_sets: int
+    post: pd.DataFrame, fitted: roles.FittedLines, over: roles.FittedLines, args, n_sets: int, command: str
 ) -> None:
     from orgsim.commands.calibrate import _round
 
@@ -134,7 +131,7 @@ def write_defaults(
         "# an industry (the CIO drawn per firm; the spreads of size, mix, IT intensity and the core technology the",
         "# functions hold sampled); and the role lines fitted to the",
         "# State of the CIO 2016 shares (27% functional, 27% strategic) over the population at these medians.",
-        f"# Reproduce: {calibrate_command(args.folder)} (then",
+        f"# Reproduce: {command} (then",
         f"#   python experiments/calibrate_population.py FOLDER --per-set {args.per_set}); {n_sets} sets accepted.",
         "# Median [90% credible interval], width of that interval over the prior range (under 0.5: narrowed",
         "# to under half; near 0.9: the data do not identify it and the median is the prior's middle):",

@@ -67,16 +67,26 @@ class Evaluator:
         """Release the workers: at once when `abort`, else after their tasks."""
 
     def map_unordered(self, fn: Callable, tasks: Iterable[Task], done: Done = None) -> Iterator[Any]:
-        return self._evaluate(fn, tasks, ordered=False, done=done)
+        return _settled(self._evaluate(fn, tasks, ordered=False, done=done))
 
     def imap(self, fn: Callable, tasks: Iterable[Task], done: Done = None) -> Iterator[Any]:
-        return self._evaluate(fn, tasks, ordered=True, done=done)
+        return _settled(self._evaluate(fn, tasks, ordered=True, done=done))
 
     def map(self, fn: Callable, tasks: Iterable[Task], done: Done = None) -> list:
         return list(self.imap(fn, tasks, done))
 
     def _evaluate(self, fn: Callable, tasks: Iterable[Task], ordered: bool, done: Done) -> Iterator[Any]:
         raise NotImplementedError
+
+
+def _settled(results: Iterator[Any]) -> Iterator[Any]:
+    """`results`, noting that an Interrupted (or any exception) leaving the evaluation has arrived, so that
+    no later evaluation raises a lost signal again (orgsim.interrupts.raise_lost)."""
+    try:
+        yield from results
+    except BaseException:
+        arrived()
+        raise
 
 
 class SerialEvaluator(Evaluator):
@@ -86,16 +96,12 @@ class SerialEvaluator(Evaluator):
         pass
 
     def _evaluate(self, fn: Callable, tasks: Iterable[Task], ordered: bool, done: Done) -> Iterator[Any]:
-        try:
-            for index, task in enumerate(tasks):
-                raise_lost()
-                result = fn(*task)
-                if done is not None:
-                    done(index)
-                yield result
-        except BaseException:
-            arrived()
-            raise
+        for index, task in enumerate(tasks):
+            raise_lost()
+            result = fn(*task)
+            if done is not None:
+                done(index)
+            yield result
 
 
 class _Queue:
@@ -168,7 +174,6 @@ class ProcessEvaluator(Evaluator):
             try:
                 yield from self._stream(fn, tasks, ordered, done)
             except BaseException:  # Ctrl-C, a signal, a failed task, or the caller stopped early
-                arrived()
                 self.close(abort=True)
                 raise
 
@@ -300,11 +305,7 @@ class DaskEvaluator(Evaluator):
     def _evaluate(self, fn: Callable, tasks: Iterable[Task], ordered: bool, done: Done) -> Iterator[Any]:
         assert self._client is not None, "use the evaluator as a context manager"
         with signals_as_interrupt():
-            try:
-                yield from self._stream(fn, tasks, ordered, done)
-            except BaseException:
-                arrived()
-                raise
+            yield from self._stream(fn, tasks, ordered, done)
 
     def _stream(self, fn: Callable, tasks: Iterable[Task], ordered: bool, done: Done) -> Iterator[Any]:
         from distributed import as_completed

@@ -266,9 +266,9 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
     for outcome, group in table.groupby("outcome", sort=False):
         lines.append(f"  {outcome}: " + cells(group))
     notes = []
-    constant = [
-        o for o, g in table.groupby("outcome", sort=False) if not np.isfinite(g["share"].astype(float)).any()
-    ]
+    share = table.pivot(index="outcome", columns="source", values="share").astype(float)
+    varies = np.isfinite(share["seeds"])  # an outcome that did not vary has no shares at all
+    constant = [o for o in table["outcome"].unique() if not varies[o]]
     if constant:
         notes.append(f"{', '.join(constant)} did not vary across these runs: no shares ('-')")
     if cio_types(results.runs) is None:
@@ -281,11 +281,7 @@ def variance(results, cfg: AnalyzeConfig) -> tuple[dict[str, pd.DataFrame], str,
             "  (cio + organization + chance = seeds: the CIO type drawn, acting / aspiring only / neither; the "
             "organization drawn, its size, IT intensity, committed share and department mix; and the rest)"
         )
-        # an outcome that does not vary (nobody marginalized in a short run) has no shares at all:
-        # that is not the regressions' lack of degrees of freedom
-        share = table.pivot(index="outcome", columns="source", values="share").astype(float)
-        varying = share[np.isfinite(share["seeds"])]
-        if not np.isfinite(varying[["organization", "chance"]].to_numpy()).all():
+        if not np.isfinite(share.loc[varies, ["organization", "chance"]].to_numpy()).all():
             notes.append(
                 f"the organization drawn is not split from chance ('-'): at {results.replicates} replicate(s) "
                 "a cell, the regressions within each lever setting (the CIO type and what the organization "

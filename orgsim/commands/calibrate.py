@@ -292,7 +292,8 @@ def check_confirm(plan, accept: float, confirm: int, confirm_runs: int, force: b
     if not confirm:
         return
     from orgsim import api
-    from orgsim.guards import check_estimate, cores, estimate
+    from orgsim.commands.sweep import estimate_workers
+    from orgsim.guards import check_estimate, estimate
 
     kept = max(1, round(accept * plan.n_rows))
     if not kept <= confirm <= plan.n_rows:
@@ -303,9 +304,9 @@ def check_confirm(plan, accept: float, confirm: int, confirm_runs: int, force: b
     params = [f.key for f in plan.factors if f.key not in ("scenario", "policy")]
     records = plan.design.to_dict("records")[:confirm]
     points = [api.apply(plan.bases[plan.group_of(r)], {k: r[k] for k in params}) for r in records]
-    workers = 1 if plan.executor.kind == "serial" else min(plan.executor.workers or cores(), cores())
     label = f"confirmation: {confirm} sets x {confirm_runs} runs"
-    check_estimate(estimate(points, workers, runs=confirm_runs, row_bytes=0, label=label), force, "calibrate")
+    cost = estimate(points, estimate_workers(plan.executor), runs=confirm_runs, row_bytes=0, label=label)
+    check_estimate(cost, force, "calibrate")
 
 
 def calibrate_job(

@@ -266,11 +266,18 @@ def prepare(overrides: list[str], command: str = "sweep") -> Plan:
     return plan
 
 
+def estimate_workers(executor) -> int:
+    """The processes an estimate counts for the sweep's `executor` settings on this machine."""
+    from orgsim.guards import cores
+
+    return 1 if executor.kind == "serial" else min(executor.workers or cores(), cores())
+
+
 def _check_estimate(root: SweepRootConfig, points: list[OrgsimConfig], rows: int, command: str) -> None:
     """The shared estimate of the design's runs on this machine's workers, checked before any run."""
-    from orgsim.guards import check_estimate, cores, estimate
+    from orgsim.guards import check_estimate, estimate
 
-    workers = 1 if root.executor.kind == "serial" else min(root.executor.workers or cores(), cores())
+    workers = estimate_workers(root.executor)
     # per run and month the store keeps the chosen reporters, the run's six ids, month, date and its design
     # values (monthly_rows), about three copies
     factors = len(root.sweep.levers) + len(root.sweep.uncertainties)
