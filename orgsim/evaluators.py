@@ -286,7 +286,11 @@ class DaskEvaluator(Evaluator):
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=":0",  # any free port: two clusters at once never collide on 8787
-                silence_logs=logging.ERROR,  # not the warnings of tasks cancelled by an interruption
+                # Nothing the workers log reaches the terminal: a failed task or a lost worker is
+                # raised by the client here, where the command reports it in one line, while a worker's
+                # own error lines come from the cluster's shutdown (a retired worker's heartbeat meeting
+                # a closed scheduler, printed with its traceback after a Ctrl-C once in CI).
+                silence_logs=logging.CRITICAL,
                 preload=["orgsim.evaluators"],  # dask_setup below: the workers ignore Ctrl-C
             )
             self._client = Client(self._cluster)

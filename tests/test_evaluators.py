@@ -68,3 +68,23 @@ def test_api_runner_refuses_an_unknown_executor_when_built() -> None:
     with pytest.raises(api.ConfigError) as err:
         api.Runner(workers=2, executor="threads")
     assert str(err.value) == "executor must be one of serial, processes, dask; got 'threads'"
+
+
+def _logs_an_error_in_the_worker(i: int) -> int:
+    import logging
+
+    logging.getLogger("distributed.worker").error("a worker's own error line %d", i)
+    return i
+
+
+@pytest.mark.slow
+def test_the_dask_workers_own_log_lines_never_reach_the_terminal(capfd) -> None:
+    # what a LocalCluster worker logs (a heartbeat to a scheduler closed under it, after a Ctrl-C) would
+    # break a command's one-line report; failures reach the caller as raised exceptions instead
+    pytest.importorskip("distributed")
+    with evaluators.make_evaluator("dask", workers=2) as evaluator:
+        assert evaluator.map(_logs_an_error_in_the_worker, [(i,) for i in range(4)]) == [0, 1, 2, 3]
+        with pytest.raises(ArithmeticError, match="task 7 failed"):
+            evaluator.map(_fails_on_seven, [(i,) for i in range(9)])
+    out, err = capfd.readouterr()
+    assert "own error line" not in out + err
