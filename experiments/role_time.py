@@ -1,0 +1,127 @@
+"""Issue 22, the held-out State of the CIO 2017 row: could IT's role grow back in 2017 under another
+reading of "how the CIO spends the time", or with more for IT to work with? Diagnosis only, nothing is
+fitted or shipped as a row. Calibrated defaults, gatekeeper, the CIO drawn per firm.
+
+1. Three readings of IT's role, yearly mean over firms 2013-2017, each one's 27% quantile in 2016 as a
+   line and the share of firms below it in 2015 and 2017 (the survey: 27% functional in 2016, 20% in
+   2017): `it_influence`; the business-facing share of the work demanded of IT (`it_innovation_share`,
+   whose run side counts the work moved to the cloud); and the business-facing share of the work IT
+   itself does (business / (business + governance + IT's own run work): the cloud's part left out, so
+   offloading infrastructure frees IT's time as the 2016-2018 surveys describe).
+2. Arms that give IT more to work with (paired seeds): the cloud's savings reinvested in IT's
+   innovation line, no cloud push, every aspiring CIO acting. Each arm's mean influence 2014-2017, the
+   per-firm change from 2016 to 2017 (mean and 95% interval over firms) and the share of firms below the
+   fitted custodian line in 2016 and 2017.
+
+    python experiments/role_time.py [--orgs N] [--arm-orgs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from yearly import through, yearly_values  # noqa: E402
+
+from orgsim.api import apply, base_settings  # noqa: E402
+from orgsim.calibration.roles import share_below  # noqa: E402
+from orgsim.calibration.targets import TARGETS, window  # noqa: E402
+from orgsim.model.organization import Organization  # noqa: E402
+from orgsim.runner import replicate_seeds  # noqa: E402
+
+YEARS = tuple(range(2013, 2018))
+FUNCTIONAL = next(t for t in TARGETS if t.name == "cio_functional_2016").value  # the line's quantile
+READINGS = ("it_influence", "it_innovation_share", "own_time_share")
+ARMS = {
+    "reference (calibrated, gatekeeper)": {},
+    "cloud savings to IT's innovation line (environment.cloud_savings_to_it=1)": {
+        "environment.cloud_savings_to_it": 1.0
+    },
+    "cloud push off (environment.cloud_push=0)": {"environment.cloud_push": 0.0},
+    "every aspiring CIO acts (it.cio.willingness=0.6)": {"it.cio.willingness": 0.6},
+}
+
+
+def own_time_run(setting, seed: int) -> pd.DataFrame:
+    """One organization's monthly influence, work-demanded share and own-time share."""
+    model = Organization(setting, seed)
+    it = model.it
+    own_run = [it.run_work]  # the run side IT itself does; equal to the demanded one until a cloud push
+    work_backlog = it.work_backlog
+
+    def counted() -> None:  # the same fading sum as `run_work`, without the units moved to the cloud
+        own_run[0] = own_run[0] * it.effort_decay + it.units(it.run)
+        work_backlog()
+
+    it.work_backlog = counted
+    rows: dict[str, list] = {"month": [], **{r: [] for r in READINGS}}
+    for month in range(1, 12 * setting.years + 1):
+        model.step()
+        business = it.business_work
+        rows["month"].append(month)
+        rows["it_influence"].append(model.role["it_influence"])  # the end-of-month values recorded
+        rows["it_innovation_share"].append(model.role["it_innovation_share"])
+        rows["own_time_share"].append(business / (business + it.governance_work + own_run[0]))
+    return pd.DataFrame(rows)
+
+
+def readings_table(setting, seeds) -> None:
+    values = {r: {y: [] for y in YEARS} for r in READINGS}
+    for seed in seeds:
+        table = own_time_run(setting, seed)
+        for r in READINGS:
+            for y in YEARS:
+                values[r][y].append(window(table, setting.start_year, y, r))
+    print("| reading | mean 2013 / 2014 / 2015 / 2016 / 2017 | 2016 line (27%) | below it, 2015 / 2017 |")
+    print("|---|---|---|---|")
+    for r in READINGS:
+        v = {y: np.asarray(values[r][y]) for y in YEARS}
+        line = float(np.quantile(v[2016], FUNCTIONAL))
+        means = " / ".join(f"{v[y].mean():.3f}" for y in YEARS)
+        below = f"{share_below(v[2015], line):.2f} / {share_below(v[2017], line):.2f}"
+        print(f"| `{r}` | {means} | {line:.3f} | {below} |")
+
+
+def arms_table(seeds, custodian: float) -> None:
+    years = YEARS[1:]
+    print()
+    print("| arm | mean influence 2014 / 2015 / 2016 / 2017 | change 2016 to 2017 per firm [95%] "
+          f"| below the custodian line ({custodian:.3f}), 2016 / 2017 |")  # fmt: skip
+    print("|---|---|---|---|")
+    for name, over in ARMS.items():
+        v = yearly_values(through(base_settings(), years[-1], over), seeds, ["it_influence"], years)
+        v = v["it_influence"]
+        change = v[2017] - v[2016]
+        half = 1.96 * change.std(ddof=1) / np.sqrt(len(change))
+        means = " / ".join(f"{v[y].mean():.3f}" for y in years)
+        print(
+            f"| {name} | {means} | {change.mean():+.4f} [{change.mean() - half:+.4f}, "
+            f"{change.mean() + half:+.4f}] | {share_below(v[2016], custodian):.2f} / "
+            f"{share_below(v[2017], custodian):.2f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orgs", type=int, default=1000)
+    parser.add_argument("--arm-orgs", type=int, default=300)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    setting = apply(through(base_settings(), YEARS[-1]), {"replicates": 1})
+    readings_table(setting, replicate_seeds(22, args.orgs))
+    arms_table(replicate_seeds(22, args.arm_orgs), setting.metrics.custodian_threshold)
+    print(
+        f"\n{args.orgs} organizations (readings), {args.arm_orgs} per arm, {time.perf_counter() - started:.0f} s"
+    )
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
