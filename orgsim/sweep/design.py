@@ -11,6 +11,7 @@ same worlds with the same random numbers (paired comparisons). Knows configs and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -77,6 +78,7 @@ class CalibrateRootConfig(SweepRootConfig):
     confirm_runs: int = field(default=100, metadata={"doc": "new runs for each set confirm= runs again"})
 
 
+@functools.cache  # once per process, as register_configs
 def register_sweep_configs() -> None:
     from hydra.core.config_store import ConfigStore
 
