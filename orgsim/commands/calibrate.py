@@ -87,18 +87,17 @@ def confirmation_statistics(plan, rows: list[int], runs: int, targets) -> pd.Dat
     and seeded as the sweep numbers and seeds its runs (so any executor gives the same). Each chunk's
     monthly tables are read into statistics as they arrive and not kept."""
     from orgsim.calibration.targets import FIT_REPORTERS
-    from orgsim.commands.sweep import _chunk_size, _jobs, run_chunk
+    from orgsim.commands.sweep import chunk_size, run_chunk, run_tasks
     from orgsim.sweep.executors import make_executor
 
     rids = [(plan.replicates + k) * plan.n_rows + row for k in range(runs) for row in rows]
-    records = plan.design.to_dict("records")
     start_year = next(iter(plan.bases.values())).start_year
     found = []
     executor = make_executor(plan.executor.kind, plan.executor.workers, plan.executor.address)
     with executor:
-        size = _chunk_size(plan, len(rids), executor.workers)
-        chunks = (rids[i : i + size] for i in range(0, len(rids), size))
-        tasks = ((*_jobs(plan, records, chunk), [], list(FIT_REPORTERS)) for chunk in chunks)
+        size = chunk_size(plan, len(rids), executor.workers)
+        chunks = (rids[i : i + size] for i in range(0, len(rids), size))  # not consecutive ids: any size
+        tasks = run_tasks(plan, chunks, [], list(FIT_REPORTERS))
         for chunk_runs, monthly in executor.map_unordered(run_chunk, tasks):
             found.append(per_run_statistics(chunk_runs, monthly, start_year, targets))
     return pd.concat(found, ignore_index=True).sort_values("run_id", kind="stable", ignore_index=True)

@@ -14,6 +14,7 @@ import json
 import math
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -342,10 +343,19 @@ def _jobs(plan: Plan, records: list[dict], chunk: list[int]) -> tuple[dict, list
     return bases, jobs
 
 
-def _chunk_size(plan: Plan, pending: int, workers: int) -> int:
+def chunk_size(plan: Plan, pending: int, workers: int) -> int:
+    """Runs per task: the executor's chunk_size, or about eight tasks a worker, at most 25 runs each."""
     if plan.executor.chunk_size:
         return plan.executor.chunk_size
     return max(1, min(25, math.ceil(pending / (workers * 8))))
+
+
+def run_tasks(plan: Plan, chunks: Iterable[list[int]], keep, reporters) -> Iterator[tuple]:
+    """`run_chunk`'s task for each chunk of the design's run ids, keeping the outcomes `keep` and the
+    monthly `reporters`: what the sweep and the calibration's confirmation hand their executor."""
+    records = plan.design.to_dict("records")
+    for chunk in chunks:
+        yield (*_jobs(plan, records, chunk), keep, reporters)
 
 
 def design_keys(plan: Plan) -> dict[str, Any]:
@@ -411,9 +421,8 @@ def _run_store(plan: Plan, store, make_executor, progress: bool, echo) -> dict:
     started = time.perf_counter()
     try:
         with executor:
-            chunks = consecutive_chunks(pending, _chunk_size(plan, len(pending), executor.workers))
-            records = plan.design.to_dict("records")
-            tasks = ((*_jobs(plan, records, chunk), plan.keep, plan.reporters) for chunk in chunks)
+            chunks = consecutive_chunks(pending, chunk_size(plan, len(pending), executor.workers))
+            tasks = run_tasks(plan, chunks, plan.keep, plan.reporters)
             if progress:
                 from tqdm import tqdm
 
