@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from processes import default_signals, session_processes
 
 from orgsim import cli, runner
 from orgsim.commands.run import OUTPUT_FILES, run_job
@@ -24,16 +25,6 @@ from orgsim.guards import NULL_BY_DESIGN, NonFiniteOutcome
 pytestmark = pytest.mark.slow
 
 QUICK = ["years=1", "replicates=2", "workers=1"]
-
-
-def default_signals() -> None:
-    """In the child, before orgsim starts: SIGINT and SIGHUP as a terminal user has them. A test run
-    started under `nohup` or as a background job (`&`) would otherwise pass them on ignored, and the
-    command under test would never see the signal the test sends."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def orgsim_process(*args: str, cwd: Path | None = None) -> subprocess.Popen:
@@ -47,22 +38,6 @@ def orgsim_process(*args: str, cwd: Path | None = None) -> subprocess.Popen:
         start_new_session=True,
         preexec_fn=default_signals,
     )
-
-
-def session_processes(sid: int) -> list[int]:
-    """Live (not zombie) processes of session `sid` (Linux /proc)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[3]) == sid:
-            pids.append(int(entry))
-    return pids
 
 
 def hidden_leftovers(folder: Path) -> list[str]:

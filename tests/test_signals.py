@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import default_signals, session_processes
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and sessions")
 
@@ -89,45 +90,6 @@ PROCESSES_WITH_WORKERS = {"sweep-dask": 4}
 # print `EOFError: Ran out of input` (seen once in CI), a worker that had not yet started, not one the
 # command left behind. A stored part means the workers have started and finished work.
 READY_AFTER_FIRST_PART = {"sweep-dask"}
-
-
-def default_signals() -> None:
-    """In the child, before orgsim starts: SIGINT and SIGHUP as a terminal user has them. A test run
-    started under `nohup` or as a background job (`&`) would otherwise pass them on ignored, and the
-    command under test would never see the signal the test sends."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
-
-
-def session_processes(sid: int) -> list[int]:
-    """Live (not zombie) processes of session `sid`: orphans keep their session, whoever adopts them."""
-    try:
-        import psutil
-    except ImportError:
-        psutil = None
-    if psutil is not None:
-        found = []
-        for process in psutil.process_iter(["status"]):
-            try:
-                if process.info["status"] != psutil.STATUS_ZOMBIE and os.getsid(process.pid) == sid:
-                    found.append(process.pid)
-            except (psutil.Error, OSError):
-                continue
-        return found
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[3]) == sid:
-            found.append(int(entry))
-    return found
 
 
 def start_with_workers(command: str, out: Path) -> subprocess.Popen:
