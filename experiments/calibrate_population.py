@@ -4,19 +4,24 @@ accepted sets, and print the role lines' intervals, the held-out State of the CI
 verdict over the posterior.
 
     python experiments/calibrate_population.py CALIBRATION_FOLDER [--per-set N] [--workers W]
+        [--line-year YEAR --no-write]
 
 1. The accepted sets go to configs/calibrated/abc_2012_posterior.csv (orgsim.calibration.posterior).
 2. Each accepted set runs `per_set` organizations to the end of 2017 (baseline_2012, gatekeeper, the CIO
    drawn per firm): the posterior population.
-3. The role lines are fitted to the 2016 influence (27% functional below the custodian line, 27% strategic
-   at or above the strategic line) of the population at the posterior medians (the calibrated defaults,
-   whose verdict `orgsim run` prints; `--medians` organizations, bootstrap over them: chance), and again
-   to the posterior population (two-level bootstrap over sets and organizations: chance plus
-   parameters). 2017 is predicted with the 2016 lines (held out; tolerance declared in
-   orgsim/calibration/targets.py).
+3. The role lines are fitted to the influence in the role targets' year (2016; 27% functional below the
+   custodian line, 27% strategic at or above the strategic line) of the population at the posterior
+   medians (the calibrated defaults, whose verdict `orgsim run` prints; `--medians` organizations,
+   bootstrap over them: chance), and again to the posterior population (two-level bootstrap over sets
+   and organizations: chance plus parameters). The held-out year (2017) is predicted with those lines
+   (tolerance declared in orgsim/calibration/targets.py).
 4. configs/calibrated/abc_2012.yaml gets the posterior medians and the two lines.
-5. The share marginalized (final 2016 influence below the fitted custodian line) over the posterior, with
-   its chance-plus-parameters interval.
+5. The share marginalized (influence in the default horizon's final year, 2016, below the fitted
+   custodian line) over the posterior, with its chance-plus-parameters interval.
+
+`--line-year YEAR` fits the lines to YEAR and predicts YEAR + 1 instead of the targets' years, and
+`--no-write` leaves every file as it is: a preview of another dating of the survey (docs/ODD.md 2.0,
+*The role figures' year*).
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ def main() -> None:
     parser.add_argument("--medians", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=22)
+    parser.add_argument("--line-year", type=int, default=None)
+    parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     command = calibrate_command(args.folder)  # before the minute of runs: a folder without it fails now
     started = time.perf_counter()
@@ -60,48 +67,61 @@ def main() -> None:
         f"# The {len(sets)} accepted parameter sets of the population calibration (issue 22): orgsim calibrate"
         f" ({args.folder.name}); orgsim.calibration.posterior draws the verdict over them.\n"
     )
-    posterior.POSTERIOR_SETS.write_text(head + sets.to_csv(index=False, float_format="%.6g"))
+    if not args.no_write:
+        posterior.POSTERIOR_SETS.write_text(head + sets.to_csv(index=False, float_format="%.6g"))
 
     # the posterior population: the sample's base (calibrated=none: every parameter not sampled at its
     # hand-set value) with the medians; the lines are fitted below (they do not move the runs)
     from orgsim.config.compose import load_settings
 
-    base = api.apply(load_settings(["calibrated=none"]), {"years": 6})
-    for r in post.itertuples():
-        base = api.apply(base, {r.parameter: float(r.median)})
-    pop = posterior.population(base, sets, args.per_set, args.seed, args.workers, years=(2016, 2017))
-    functional = BY_NAME["cio_functional_2016"].value
+    functional = BY_NAME["cio_functional_2016"]
     strategic = BY_NAME["cio_strategic_2016"].value
     held = BY_NAME["cio_functional_2017"]
+    line_year = args.line_year or functional.year
+    held_year = held.year if args.line_year is None else line_year + 1
+    default = load_settings([])
+    final_year = default.start_year + default.years - 1  # the year `orgsim run` reads its verdict in
+    years = tuple(sorted({line_year, held_year, final_year}))
+    base = api.apply(load_settings(["calibrated=none"]), {"years": max(years) - default.start_year + 1})
+    for r in post.itertuples():
+        base = api.apply(base, {r.parameter: float(r.median)})
+    pop = posterior.population(base, sets, args.per_set, args.seed, args.workers, years=years)
     medians = posterior.population(base, pd.DataFrame([{}]), args.medians, args.seed + 1, args.workers,
-                                   years=(2016, 2017))  # fmt: skip
+                                   years=years)  # fmt: skip
+    fit_col, held_col, final_col = (f"influence_{y}" for y in (line_year, held_year, final_year))
     results = {}
     for label, frame, groups in (
         ("at the posterior medians (chance)", medians, None),
         (f"over the posterior ({len(sets)} sets x {args.per_set}; chance plus parameters)", pop, pop["set"]),
     ):
         fitted = roles.fit_lines(
-            frame["influence_2016"], groups, functional, strategic, {"2017": frame["influence_2017"]}
+            frame[fit_col], groups, functional.value, strategic, {str(held_year): frame[held_col]}
         )
         results[label] = fitted
-        share, low, high = fitted.held_out["2017"]
+        share, low, high = fitted.held_out[str(held_year)]
         ok = low <= held.value + held.scale and high >= held.value - held.scale
         print(
-            f"{label}: custodian line {fitted.custodian:.4f} [90%: {fitted.custodian_interval[0]:.4f}, "
+            f"{label}, fitted to {line_year}: custodian line {fitted.custodian:.4f} [90%: "
+            f"{fitted.custodian_interval[0]:.4f}, "
             f"{fitted.custodian_interval[1]:.4f}]; strategic line {fitted.strategic:.4f} "
-            f"[{fitted.strategic_interval[0]:.4f}, {fitted.strategic_interval[1]:.4f}]; held-out 2017 "
+            f"[{fitted.strategic_interval[0]:.4f}, {fitted.strategic_interval[1]:.4f}]; held-out {held_year} "
             f"functional share {share:.3f} [90%: {low:.3f}, {high:.3f}] against {held.value} +- {held.scale}"
             f" -> {'pass' if ok else 'FAIL'}"
         )
     at_medians, over = results.values()
-    pop["marginalized"] = pop["influence_2016"] < at_medians.custodian
-    medians["marginalized"] = medians["influence_2016"] < at_medians.custodian
+    pop["marginalized"] = pop[final_col] < at_medians.custodian
+    medians["marginalized"] = medians[final_col] < at_medians.custodian
     chance = posterior.bootstrap_share(medians["marginalized"], medians["set"])
+    by_construction = "; 27% by construction of the line" if final_year == line_year else ""
     print(
-        f"at the medians: {chance.share:.1%} marginalized in 2016 [{chance.low:.1%}, {chance.high:.1%}] (95%, "
-        f"chance only; 27% by construction of the line)"
+        f"at the medians: {chance.share:.1%} marginalized in {final_year} [{chance.low:.1%}, {chance.high:.1%}] "
+        f"(95%, chance only{by_construction})"
     )
-    print(posterior.verdict(pop).describe())
+    # the summary's yearly flags read the base's hand-set line (calibrated=none), not the fitted one
+    print(posterior.verdict(pop[["set", "marginalized"]]).describe())
+    if args.no_write:
+        print(f"took {time.perf_counter() - started:.0f} s; nothing written (--no-write)")
+        return
     fitted = at_medians
     (HERE / "results" / "calibration").mkdir(parents=True, exist_ok=True)
     pop.to_csv(HERE / "results" / "calibration" / "posterior_population.csv", index=False)
