@@ -7,12 +7,11 @@ fitted or shipped as a row. Calibrated defaults, gatekeeper, the CIO drawn per f
    2017): `it_influence`; the business-facing share of the work demanded of IT (`it_innovation_share`,
    whose run side counts the work moved to the cloud); and the business-facing share of the work IT
    itself does (business / (business + governance + IT's own run work): the cloud's part left out, so
-   offloading infrastructure frees IT's time as the 2016-2018 surveys describe). Then the influence
-   line drawn as if both role figures were dated by the survey's fielding, as the spend row dates it.
+   offloading infrastructure frees IT's time as the 2016-2018 surveys describe).
 2. Arms that give IT more to work with (paired seeds): the cloud's savings reinvested in IT's
    innovation line, no cloud push, every aspiring CIO acting. Each arm's mean influence 2014-2017, the
    per-firm change from 2016 to 2017 (mean and 95% interval over firms) and the share of firms below the
-   fitted custodian line in 2016 and 2017.
+   fitted custodian line in 2016 and 2017 (95% Wilson).
 
     python experiments/role_time.py [--orgs N] [--arm-orgs N]
 """
@@ -34,6 +33,7 @@ from yearly import through, yearly_values  # noqa: E402
 from orgsim.api import apply, base_settings  # noqa: E402
 from orgsim.calibration.roles import share_below  # noqa: E402
 from orgsim.calibration.targets import TARGETS, window  # noqa: E402
+from orgsim.intervals import mean_interval, share_interval  # noqa: E402
 from orgsim.model.organization import Organization  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
@@ -88,15 +88,6 @@ def readings_table(setting, seeds) -> None:
         means = " / ".join(f"{v[y].mean():.3f}" for y in YEARS)
         below = f"{share_below(v[2015], line):.2f} / {share_below(v[2017], line):.2f}"
         print(f"| `{r}` | {means} | {line:.3f} | {below} |")
-    # The spend row dates State of the CIO 2017 by its fielding (late 2016); dated so too, the two role
-    # figures are 2015 (27%, the 2016 edition, fielded late 2015) and 2016 (20%)
-    v = {y: np.asarray(values["it_influence"][y]) for y in YEARS}
-    line = float(np.quantile(v[2015], FUNCTIONAL))
-    print(
-        f"\nDated by fielding: the custodian line at the 27% quantile of 2015, {line:.3f}; below it in 2016 "
-        f"(the held-out 20%, and the default horizon's final year): {share_below(v[2016], line):.2f}; "
-        f"in 2017: {share_below(v[2017], line):.2f}"
-    )
 
 
 def arms_table(seeds, custodian: float) -> None:
@@ -108,14 +99,11 @@ def arms_table(seeds, custodian: float) -> None:
     for name, over in ARMS.items():
         v = yearly_values(through(base_settings(), years[-1], over), seeds, ["it_influence"], years)
         v = v["it_influence"]
-        change = v[2017] - v[2016]
-        half = 1.96 * change.std(ddof=1) / np.sqrt(len(change))
+        change, low, high = mean_interval(v[2017] - v[2016])
+        below = [share_interval(v[y] < custodian) for y in (2016, 2017)]
         means = " / ".join(f"{v[y].mean():.3f}" for y in years)
-        print(
-            f"| {name} | {means} | {change.mean():+.4f} [{change.mean() - half:+.4f}, "
-            f"{change.mean() + half:+.4f}] | {share_below(v[2016], custodian):.2f} / "
-            f"{share_below(v[2017], custodian):.2f} |"
-        )
+        shares = " / ".join(f"{s:.2f} [{lo:.2f}, {hi:.2f}]" for s, lo, hi in below)
+        print(f"| {name} | {means} | {change:+.4f} [{low:+.4f}, {high:+.4f}] | {shares} |")
 
 
 def main() -> None:
