@@ -1,20 +1,21 @@
 """Ship a population calibration (issue 22): from a finished `orgsim calibrate` folder, write the
 calibrated defaults (posterior medians and the role lines fitted to the State of the CIO survey) and the
-accepted sets, and print the role lines' intervals, the held-out State of the CIO 2017 prediction and the
+accepted sets, and print the role lines' intervals, the held-out State of the CIO prediction and the
 verdict over the posterior.
 
     python experiments/calibrate_population.py CALIBRATION_FOLDER [--per-set N] [--workers W]
         [--line-year YEAR --no-write]
 
 1. The accepted sets go to configs/calibrated/abc_2012_posterior.csv (orgsim.calibration.posterior).
-2. Each accepted set runs `per_set` organizations to the end of 2017 (baseline_2012, gatekeeper, the CIO
-   drawn per firm): the posterior population.
-3. The role lines are fitted to the influence in the role targets' year (2016; 27% functional below the
-   custodian line, 27% strategic at or above the strategic line) of the population at the posterior
-   medians (the calibrated defaults, whose verdict `orgsim run` prints; `--medians` organizations,
-   bootstrap over them: chance), and again to the posterior population (two-level bootstrap over sets
-   and organizations: chance plus parameters). The held-out year (2017) is predicted with those lines
-   (tolerance declared in orgsim/calibration/targets.py).
+2. Each accepted set runs `per_set` organizations to the end of the last year read below (2016; baseline_2012,
+   gatekeeper, the CIO drawn per firm): the posterior population.
+3. The role lines are fitted to the influence in the role targets' year (2015: State of the CIO 2016,
+   fielded in the autumn of 2015; 27% functional below the custodian line, 27% strategic at or above the
+   strategic line) of the population at the posterior medians (the calibrated defaults, whose verdict
+   `orgsim run` prints; `--medians` organizations, bootstrap over them: chance), and again to the
+   posterior population (two-level bootstrap over sets and organizations: chance plus parameters). The
+   held-out year (2016: State of the CIO 2017, 20% functional) is predicted with those lines (tolerance
+   declared in orgsim/calibration/targets.py).
 4. configs/calibrated/abc_2012.yaml gets the posterior medians and the two lines.
 5. The share marginalized (influence in the default horizon's final year, 2016, below the fitted
    custodian line) over the posterior, with its chance-plus-parameters interval.
@@ -74,9 +75,9 @@ def main() -> None:
     # hand-set value) with the medians; the lines are fitted below (they do not move the runs)
     from orgsim.config.compose import load_settings
 
-    functional = BY_NAME["cio_functional_2016"]
-    strategic = BY_NAME["cio_strategic_2016"].value
-    held = BY_NAME["cio_functional_2017"]
+    functional = BY_NAME["cio_functional_2015"]
+    strategic = BY_NAME["cio_strategic_2015"].value
+    held = BY_NAME["cio_functional_2016"]
     line_year = args.line_year or functional.year
     held_year = held.year if args.line_year is None else line_year + 1
     default = load_settings([])
@@ -150,7 +151,8 @@ def write_defaults(
         "# budget; Logicalis 2014: 72% of CIOs control most technology decisions, a share of organizations), over",
         "# an industry (the CIO drawn per firm; the spreads of size, mix, IT intensity and the core technology the",
         "# functions hold sampled); and the role lines fitted to the",
-        "# State of the CIO 2016 shares (27% functional, 27% strategic) over the population at these medians.",
+        "# State of the CIO 2016 shares (27% functional, 27% strategic; fielded in the autumn of 2015) over",
+        "# the population at these medians.",
         f"# Reproduce: {command} (then",
         f"#   python experiments/calibrate_population.py FOLDER --per-set {args.per_set}); {n_sets} sets accepted.",
         "# Median [90% credible interval], width of that interval over the prior range (under 0.5: narrowed",

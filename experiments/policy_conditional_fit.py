@@ -9,8 +9,8 @@ gives it, no sampling noise), so every mix on a grid is evaluated from the same 
 The mix shares are fitted to the fitted targets alone (CEB 2013, Logicalis 2014; the ABC distance of
 orgsim.calibration.abc, uniform prior on the grid, the `--accept` nearest mixes), with every other
 parameter held at the gatekeeper fit's medians: a conditional fit, not a joint refit. The held-out rows
-(Logicalis 2015; State of the CIO 2017 with the custodian line fitted to 2016 over the same mixed
-population) are predicted for the accepted mixes and never enter the distance.
+(Logicalis 2015; State of the CIO 2017, fielded 2016, with the custodian line fitted to 2015 over the
+same mixed population) are predicted for the accepted mixes and never enter the distance.
 
     python experiments/policy_conditional_fit.py [--orgs N] [--max-share S] [--step D] [--accept A]
 """
@@ -38,9 +38,9 @@ from orgsim.runner import replicate_seeds  # noqa: E402
 POLICIES = ("gatekeeper", "laissez_faire", "social_coe", "broker", "innovation_partner")
 MIXED = ("laissez_faire", "social_coe")  # the mix's free shares; the rest gatekeeper
 REPORTERS = ("business_tech_spend_share", "it_decision_share", "it_influence")
-FUNCTIONAL = next(t for t in TARGETS if t.name == "cio_functional_2016").value
+FUNCTIONAL = next(t for t in TARGETS if t.name == "cio_functional_2015").value
 NEEDED = tuple(
-    t for t in TARGETS if t.name in {"cio_functional_2016"} | {x.name for x in (*FIT_TARGETS, *HELD_OUT)}
+    t for t in TARGETS if t.name in {"cio_functional_2015"} | {x.name for x in (*FIT_TARGETS, *HELD_OUT)}
 )
 
 
@@ -63,12 +63,12 @@ def population(firms: pd.DataFrame, shares: dict[str, float], orgs: int) -> pd.D
 
 
 def held_out(pop: pd.DataFrame) -> dict[str, float]:
-    """The held-out statistics of one population (the custodian line fitted to its own 2016 influence)."""
-    custodian, _ = lines_of(pop["cio_functional_2016"].to_numpy(), FUNCTIONAL, FUNCTIONAL)
+    """The held-out statistics of one population (the custodian line fitted to its own 2015 influence)."""
+    custodian, _ = lines_of(pop["cio_functional_2015"].to_numpy(), FUNCTIONAL, FUNCTIONAL)
     return {
         "cio_controls_most_2015": float(pop["cio_controls_most_2015"].mean()),
         "custodian_line": custodian,
-        "cio_functional_2017": share_below(pop["cio_functional_2017"].to_numpy(), custodian),
+        "cio_functional_2016": share_below(pop["cio_functional_2016"].to_numpy(), custodian),
     }
 
 
@@ -86,12 +86,12 @@ def main() -> None:
         firms.to_csv(args.out, index=False)
     ran = time.perf_counter() - started
     names = [t.name for t in (*FIT_TARGETS, *HELD_OUT)]
-    print("Per policy (mean over firms; functional 2017 below each policy's own 2016 line):")
+    print("Per policy (mean over firms; functional 2016 below each policy's own 2015 line):")
     print("| policy | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for policy, group in firms.groupby("policy", sort=False):
         means = group[names].mean()
-        means["cio_functional_2017"] = held_out(group)["cio_functional_2017"]
+        means["cio_functional_2016"] = held_out(group)["cio_functional_2016"]
         print(f"| {policy} | " + " | ".join(f"{means[n]:.3f}" for n in names) + " |")
     stats = [Statistic(t.name, t.value, t.scale, t.population) for t in FIT_TARGETS]
     grid = np.round(np.arange(0.0, args.max_share + 1e-9, args.step), 6)

@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from orgsim import results  # noqa: E402  (the one reader of results folders)
+from orgsim.calibration.targets import HELD_OUT, LINE_TARGETS  # noqa: E402
 from orgsim.intervals import Z_95 as Z  # noqa: E402
 from orgsim.intervals import correlation_interval, mean_interval, share_interval  # noqa: E402
 from orgsim.validation.registry import NOT_COUNTED  # noqa: E402
@@ -784,7 +785,7 @@ def sensitivity_to_assumptions(r: Results) -> list[str]:
             "- The verdict depends on where the custodian line is drawn: at baseline the share marginalized is "
             + " / ".join(f"{v['share']:.1%}" for v in thresholds.values())
             + f" with the line at {' / '.join(thresholds)} of it_influence; the line is fitted to the State of the "
-            "CIO 2016 share of functional CIOs (docs/ODD.md section 2.0), the weights of it_influence are "
+            "CIO 2016 share of functional CIOs, fielded in 2015 (docs/ODD.md section 2.0), the weights of it_influence are "
             "assumptions."
         )
     table = r.table("global_sensitivity", "sensitivity", "sensitivity.parquet")
@@ -843,6 +844,10 @@ VALIDATION_HEADING = (
 )
 
 
+LINE_YEAR = next(t for t in LINE_TARGETS if t.line == "custodian").year  # the role survey's fielding year
+HELD_YEAR = next(t for t in HELD_OUT if t.line == "custodian").year
+
+
 def _year_cell(entry: dict) -> str:
     return f"{entry['share']:.1%} [{entry['ci95'][0]:.1%}, {entry['ci95'][1]:.1%}]"
 
@@ -870,7 +875,8 @@ def validation(r: Results) -> list[str]:
         f"`orgsim validate` at the calibrated defaults.{r.timing('validation')} The calibration itself, its "
         "prior ranges and what the data identify: docs/ODD.md section 2.0.",
         "",
-        f"The role lines, fitted to State of the CIO 2016 (27% functional, 27% strategic): custodian "
+        f"The role lines, fitted to State of the CIO 2016 (fielded {LINE_YEAR}; 27% functional, 27% strategic): "
+        "custodian "
         f"{metrics['custodian_threshold']}, strategic {metrics['strategic_threshold']} (of it_influence). An "
         "organization is marginalized in a year when that year's mean it_influence lies below the custodian "
         "line. Share marginalized by year, 95% intervals:",
@@ -887,8 +893,8 @@ def validation(r: Results) -> list[str]:
         )
     out += [
         "",
-        "2016 sits near 27% by construction of the line (fitted to that year's survey); the other years are where "
-        "the model speaks.",
+        f"{LINE_YEAR} sits near 27% by construction of the line (fitted to that year's survey); {HELD_YEAR} is the "
+        "held-out survey year (20% functional); the other years are where the model speaks.",
         "",
     ]
     rows = pd.read_csv(rows_path, keep_default_na=False)

@@ -1,7 +1,7 @@
 """Each component of IT's role, year by year, against the State of the CIO reading (issue 22): the yearly
-mean over firms 2013-2017, the 27% quantile over firms in 2016 as a line, and the share of firms below
-that line in 2015 and in 2017 (the survey: 27% functional in 2016, 20% in 2017). Calibrated defaults,
-gatekeeper, the CIO drawn per firm.
+mean over firms 2013-2017, the 27% quantile over firms in the line's year (2015) as a line, and the share
+of firms below that line a year before and a year after (the survey, dated by its fielding: 27% functional
+in 2015, 20% in 2016). Calibrated defaults, gatekeeper, the CIO drawn per firm.
 
     python experiments/role_components.py [--orgs N]
 """
@@ -17,11 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import through, yearly_values  # noqa: E402
+from yearly import FUNCTIONAL, LINE_YEAR, through, yearly_values  # noqa: E402
 
 from orgsim.api import base_settings  # noqa: E402
 from orgsim.calibration.roles import share_below  # noqa: E402
-from orgsim.calibration.targets import TARGETS  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 COMPONENTS = (
@@ -33,7 +32,6 @@ COMPONENTS = (
     "mean_reliance",
 )
 YEARS = tuple(range(2013, 2018))
-FUNCTIONAL = next(t for t in TARGETS if t.name == "cio_functional_2016").value  # the line's quantile
 
 
 def main() -> None:
@@ -44,14 +42,18 @@ def main() -> None:
     values = yearly_values(
         through(base_settings(), YEARS[-1]), replicate_seeds(22, args.orgs), COMPONENTS, YEARS
     )
-    print("| component | mean 2013 / 2014 / 2015 / 2016 / 2017 | 2016 line (27%) | below it, 2015 / 2017 |")
+    before, after = LINE_YEAR - 1, LINE_YEAR + 1
+    print(
+        f"| component | mean 2013 / 2014 / 2015 / 2016 / 2017 | {LINE_YEAR} line ({FUNCTIONAL:.0%}) "
+        f"| below it, {before} / {after} |"
+    )
     print("|---|---|---|---|")
     for c in COMPONENTS:
         v = values[c]
-        line = float(np.quantile(v[2016], FUNCTIONAL))
+        line = float(np.quantile(v[LINE_YEAR], FUNCTIONAL))
         means = " / ".join(f"{v[y].mean():.3f}" for y in YEARS)
         print(
-            f"| `{c}` | {means} | {line:.3f} | {share_below(v[2015], line):.2f} / {share_below(v[2017], line):.2f} |"
+            f"| `{c}` | {means} | {line:.3f} | {share_below(v[before], line):.2f} / {share_below(v[after], line):.2f} |"
         )
     print(f"{args.orgs} organizations, {time.perf_counter() - started:.0f} s")
 

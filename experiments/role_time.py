@@ -1,17 +1,18 @@
-"""Issue 22, the held-out State of the CIO 2017 row: could IT's role grow back in 2017 under another
+"""Issue 22, the held-out State of the CIO row (2017 edition, fielded 2016): could IT's role grow back in the
+held-out year under another
 reading of "how the CIO spends the time", or with more for IT to work with? Diagnosis only, nothing is
 fitted or shipped as a row. Calibrated defaults, gatekeeper, the CIO drawn per firm.
 
-1. Three readings of IT's role, yearly mean over firms 2013-2017, each one's 27% quantile in 2016 as a
-   line and the share of firms below it in 2015 and 2017 (the survey: 27% functional in 2016, 20% in
-   2017): `it_influence`; the business-facing share of the work demanded of IT (`it_innovation_share`,
+1. Three readings of IT's role, yearly mean over firms 2013-2017, each one's 27% quantile in the line's
+   year (2015) as a line and the share of firms below it a year before and after (the survey, dated by
+   its fielding: 27% functional in 2015, 20% in 2016): `it_influence`; the business-facing share of the work demanded of IT (`it_innovation_share`,
    whose run side counts the work moved to the cloud); and the business-facing share of the work IT
    itself does (business / (business + governance + IT's own run work): the cloud's part left out, so
    offloading infrastructure frees IT's time as the 2016-2018 surveys describe).
 2. Arms that give IT more to work with (paired seeds): the cloud's savings reinvested in IT's
    innovation line, no cloud push, every aspiring CIO acting. Each arm's mean influence 2014-2017, the
-   per-firm change from 2016 to 2017 (mean and 95% interval over firms) and the share of firms below the
-   fitted custodian line in 2016 and 2017 (95% Wilson).
+   per-firm change from the line's year to the held-out year (2015 to 2016; mean and 95% interval over
+   firms) and the share of firms below the fitted custodian line in those two years (95% Wilson).
 
     python experiments/role_time.py [--orgs N] [--arm-orgs N]
 """
@@ -28,17 +29,16 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from yearly import through, yearly_values  # noqa: E402
+from yearly import FUNCTIONAL, HELD_YEAR, LINE_YEAR, through, yearly_values  # noqa: E402
 
 from orgsim.api import apply, base_settings  # noqa: E402
 from orgsim.calibration.roles import share_below  # noqa: E402
-from orgsim.calibration.targets import TARGETS, window  # noqa: E402
+from orgsim.calibration.targets import window  # noqa: E402
 from orgsim.intervals import mean_interval, share_interval  # noqa: E402
 from orgsim.model.organization import Organization  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 YEARS = tuple(range(2013, 2018))
-FUNCTIONAL = next(t for t in TARGETS if t.name == "cio_functional_2016").value  # the line's quantile
 READINGS = ("it_influence", "it_innovation_share", "own_time_share")
 ARMS = {
     "reference (calibrated, gatekeeper)": {},
@@ -80,27 +80,31 @@ def readings_table(setting, seeds) -> None:
         for r in READINGS:
             for y in YEARS:
                 values[r][y].append(window(table, setting.start_year, y, r))
-    print("| reading | mean 2013 / 2014 / 2015 / 2016 / 2017 | 2016 line (27%) | below it, 2015 / 2017 |")
+    before, after = LINE_YEAR - 1, LINE_YEAR + 1
+    print(
+        f"| reading | mean 2013 / 2014 / 2015 / 2016 / 2017 | {LINE_YEAR} line ({FUNCTIONAL:.0%}) "
+        f"| below it, {before} / {after} |"
+    )
     print("|---|---|---|---|")
     for r in READINGS:
         v = {y: np.asarray(values[r][y]) for y in YEARS}
-        line = float(np.quantile(v[2016], FUNCTIONAL))
+        line = float(np.quantile(v[LINE_YEAR], FUNCTIONAL))
         means = " / ".join(f"{v[y].mean():.3f}" for y in YEARS)
-        below = f"{share_below(v[2015], line):.2f} / {share_below(v[2017], line):.2f}"
+        below = f"{share_below(v[before], line):.2f} / {share_below(v[after], line):.2f}"
         print(f"| `{r}` | {means} | {line:.3f} | {below} |")
 
 
 def arms_table(seeds, custodian: float) -> None:
     years = YEARS[1:]
     print()
-    print("| arm | mean influence 2014 / 2015 / 2016 / 2017 | change 2016 to 2017 per firm [95%] "
-          f"| below the custodian line ({custodian:.3f}), 2016 / 2017 |")  # fmt: skip
+    print(f"| arm | mean influence 2014 / 2015 / 2016 / 2017 | change {LINE_YEAR} to {HELD_YEAR} per firm [95%] "
+          f"| below the custodian line ({custodian:.3f}), {LINE_YEAR} / {HELD_YEAR} |")  # fmt: skip
     print("|---|---|---|---|")
     for name, over in ARMS.items():
         v = yearly_values(through(base_settings(), years[-1], over), seeds, ["it_influence"], years)
         v = v["it_influence"]
-        change, low, high = mean_interval(v[2017] - v[2016])
-        below = [share_interval(v[y] < custodian) for y in (2016, 2017)]
+        change, low, high = mean_interval(v[HELD_YEAR] - v[LINE_YEAR])
+        below = [share_interval(v[y] < custodian) for y in (LINE_YEAR, HELD_YEAR)]
         means = " / ".join(f"{v[y].mean():.3f}" for y in years)
         shares = " / ".join(f"{s:.2f} [{lo:.2f}, {hi:.2f}]" for s, lo, hi in below)
         print(f"| {name} | {means} | {change:+.4f} [{low:+.4f}, {high:+.4f}] | {shares} |")
