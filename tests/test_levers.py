@@ -26,17 +26,20 @@ def test_cio_draws_give_60_percent_aspiring_and_10_percent_acting(make_settings)
     assert lo <= 0.1 <= hi
 
 
-def test_a_willing_cio_keeps_it_from_the_margin(run_arm) -> None:
+def test_a_willing_cio_keeps_it_from_the_margin(run_arm, make_settings) -> None:
     """Measured at a 2,500 k USD IT budget, every CIO aspiring, 64 runs each (calibrated defaults of
-    the confirmed fit of 2026-12-06, fitted custodian line 0.428): 31 of 64 marginalized when no CIO acts,
-    9 of 64 when every CIO acts (budget shifted to innovation, savings reinvested, integration work taken
-    on); 33 and 11 at the unconfirmed fit (line 0.425), 31 and 11 at the line 0.422 of the fit before. (18 of 32 vs 0 of 32, the numbers here once, were from an earlier
-    calibration.)"""
+    the confirmed fit of 2026-12-06, read against its custodian line 0.465): 62 of 64 marginalized when no
+    CIO acts, 28 of 64 when every CIO acts (budget shifted to innovation, savings reinvested, integration
+    work taken on). Until 2026-12-06 the test read the schema's hand-set line 0.35 (summarize's default)
+    while this note named the fitted one: 31 and 9 of 64 there."""
     fixed = ["years=5", "it.budget=2500", "it.cio.aspiration=1.0"]
     counts = {}
     for name, willingness in (("unwilling", 0.0), ("willing", 1.0)):
         ts, _ = run_arm([*fixed, f"it.cio.willingness={willingness}"], 64, base_seed=1)
-        counts[name] = summarize(ts, "test", "gatekeeper")["aggregate"]["marginalized"]["count"]
+        lines = make_settings(*fixed).metrics  # the calibrated lines, not the schema's hand-set ones
+        counts[name] = summarize(ts, "test", "gatekeeper", metrics=lines)["aggregate"]["marginalized"][
+            "count"
+        ]
         assert (ts["cio_actions"].max() > 0) == (willingness > 0)
     assert counts["unwilling"] >= 16, f"setting no longer marginalizes IT often enough: {counts}"
     assert wilson_interval(counts["willing"], 64)[1] < wilson_interval(counts["unwilling"], 64)[0], counts

@@ -10,9 +10,10 @@ pytestmark = pytest.mark.slow
 
 
 def test_default_verdict_varies_across_seeds_less_than_its_interval(make_settings, run_arm) -> None:
-    """Measured (400 replicates each, calibrated defaults of the confirmed fit of 2026-12-06): seeds 0 / 1 / 2
-    give 106 / 97 / 91 marginalized (26.5% / 24.25% / 22.75%), a spread of 3.75 points against intervals
-    8.2-8.6 points wide (105 / 100 / 102 at the unconfirmed fit; 104 / 111 / 100 at the fit before)."""
+    """Measured (400 replicates each, calibrated defaults of the confirmed fit of 2026-12-06, custodian
+    line 0.465 fitted to 2015): seeds 0 / 1 / 2 give 183 / 154 / 183 marginalized (45.75% / 38.5% /
+    45.75%), a spread of 7.25 points against intervals 9.5-9.7 points wide (106 / 97 / 91 at the line
+    0.428 fitted to 2016; 105 / 100 / 102 at the unconfirmed fit; 104 / 111 / 100 at the fit before)."""
     setting = make_settings()
     shares, widths = [], []
     for seed in (0, 1, 2):

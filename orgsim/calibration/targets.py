@@ -318,7 +318,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "cio_functional_2015",
         STATE_OF_THE_CIO_2016,
-        "27% of CIOs functional (State of the CIO 2016, fielded autumn 2015)",
+        "27% of CIOs functional",
         2015,
         0.27,
         0.05,
@@ -334,7 +334,7 @@ TARGETS: tuple[Target, ...] = (
         "State of the CIO 2016 (fielded autumn 2015), as summarized by M. Harris (2016): 'functional and "
         "business strategist CIOs currently account for the same percentage' (so about 27%; the exact "
         "figure not verified)",
-        "about 27% of CIOs strategic (State of the CIO 2016, fielded autumn 2015)",
+        "about 27% of CIOs strategic",
         2015,
         0.27,
         0.05,
@@ -348,7 +348,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "cio_functional_2016",
         STATE_OF_THE_CIO,
-        "20% of CIOs functional (State of the CIO 2017, fielded autumn 2016), down from 27% a year before",
+        "20% of CIOs functional, down from 27% a year before",
         2016,
         0.20,
         0.05,
