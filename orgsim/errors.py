@@ -89,7 +89,8 @@ def describe(err: BaseException) -> tuple[int, str | None]:
     if isinstance(err, MemoryError):
         return EXIT_FAILED, "out of memory; lower replicates, years or the headcounts"
     if isinstance(err, OSError) and err.filename is not None:
-        return EXIT_FAILED, f"cannot write '{err.filename}': {err.strerror}; no results written"
+        # a file read (a shipped table) or written (an output): name the file and the fault, not a verb
+        return EXIT_FAILED, f"{err.strerror}: '{err.filename}'; no results written"
     text = str(err).splitlines()[0] if str(err) else ""
     return EXIT_FAILED, (
         f"internal error ({type(err).__name__}{': ' + text if text else ''}); no results written; "

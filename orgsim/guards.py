@@ -10,7 +10,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from orgsim.config.schema import OrgsimConfig
@@ -281,6 +281,15 @@ def check_estimate(cost: Estimate, force: bool = False, command: str = "", annou
 def check_resources(
     setting: OrgsimConfig, workers: int, force: bool = False, command: str = "run", announce: bool = True
 ) -> Estimate:
-    """`orgsim run`'s estimate of `setting` checked (see check_estimate)."""
+    """`orgsim run`'s estimate of `setting` checked (see check_estimate): its replicates, and as many
+    organizations again, kept as summaries only, when it also gives the verdict over the posterior."""
     cost = estimate(setting, workers, label=f"replicates={setting.replicates}")
+    if setting.posterior_sets:
+        extra = estimate(setting, workers, row_bytes=0.0)
+        cost = replace(
+            cost,
+            seconds=cost.seconds + extra.seconds - SECONDS_PER_PROCESS,
+            runs=cost.runs + extra.runs,
+            label=f"replicates={setting.replicates} plus {setting.replicates} over the posterior",
+        )
     return check_estimate(cost, force, command, announce)

@@ -90,8 +90,9 @@ def summarize_runs(
             "marginalized": {
                 **_share(marginalized, n),
                 "rule": (
-                    f"mean it_influence over the final {metrics.sustain_months} months "
-                    f"below {metrics.custodian_threshold:g}"
+                    f"mean it_influence over the final {metrics.sustain_months} months below the "
+                    f"custodian line {metrics.custodian_threshold:g}; strategic line "
+                    f"{metrics.strategic_threshold:g}"
                 ),
             },
             "marginalized_by_year": [

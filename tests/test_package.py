@@ -9,6 +9,7 @@ dependencies' own wheels are not what is under test.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -61,12 +62,12 @@ def test_wheel_installs_in_a_clean_venv_and_runs_with_its_shipped_configs(tmp_pa
     (wheel,) = dist.glob("orgsim-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
-    shipped = {n for n in names if n.startswith("orgsim/configs/") and n.endswith(".yaml")}
+    shipped = {n for n in names if n.startswith("orgsim/configs/") and n.endswith((".yaml", ".csv"))}
     in_tree = {
         "orgsim/configs/" + p.relative_to(ROOT / "configs").as_posix()
-        for p in (ROOT / "configs").rglob("*.yaml")
+        for p in (*(ROOT / "configs").rglob("*.yaml"), *(ROOT / "configs").rglob("*.csv"))
     }
-    assert shipped == in_tree, "every config under configs/ ships as package data in the wheel"
+    assert shipped == in_tree, "every config (and the posterior sets) under configs/ ships in the wheel"
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
@@ -116,6 +117,7 @@ def test_wheel_installs_in_a_clean_venv_and_runs_with_its_shipped_configs(tmp_pa
     )
     assert done.returncode == 0, done.stderr
     assert (out / "summary.json").is_file()
+    assert "posterior_verdict" in json.loads((out / "summary.json").read_text())  # the shipped sets drawn
     assert (out / "timeseries.parquet").is_file()
     version = subprocess.run(
         [str(env_dir / "bin" / "orgsim"), "--version"],

@@ -189,7 +189,7 @@ def test_a_run_larger_than_memory_is_refused_before_anything_is_written(tmp_path
     assert cli.main(["run", "replicates=100000", "years=100", *ONE_SIZE, f"hydra.run.dir={run_dir}"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1, err
-    assert "replicates=100000 x 1200 months x 2000 employees" in err
+    assert "replicates=100000 plus 100000 over the posterior x 1200 months x 2000 employees" in err
     assert "add force=true to run it anyway" in err
     assert not run_dir.exists() and not list(tmp_path.iterdir())
 
@@ -238,7 +238,7 @@ def test_a_long_run_prints_its_estimate_before_it_starts(tmp_path, capsys, monke
     assert lines[-1] == "orgsim run: interrupted; no results written"
     assert any(
         line.startswith("orgsim run: note: about ")
-        and "for replicates=6000 x 120 months x 2000 employees" in line
+        and "for replicates=6000 plus 6000 over the posterior x 120 months x 2000 employees" in line
         and line.endswith("(estimate)")
         for line in lines
     ), lines

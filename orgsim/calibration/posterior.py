@@ -24,10 +24,11 @@ import numpy as np
 import pandas as pd
 
 from orgsim.calibration.targets import window
+from orgsim.config.compose import config_dir
 from orgsim.results import BY_YEAR_PREFIX
 
 # the accepted calibration sets shipped beside the calibrated defaults (parameters only)
-POSTERIOR_SETS = Path(__file__).resolve().parents[2] / "configs" / "calibrated" / "abc_2012_posterior.csv"
+POSTERIOR_SETS = config_dir() / "calibrated" / "abc_2012_posterior.csv"  # in a checkout or the wheel
 
 
 def load_sets(path: Path = POSTERIOR_SETS) -> pd.DataFrame:
@@ -152,14 +153,24 @@ def _get(node, dotted: str):
     return node
 
 
-def posterior_verdict(setting, sets_wanted: int, replicates: int, seed: int, workers: int = 1) -> Verdict:
+def posterior_verdict(
+    setting, sets_wanted: int, replicates: int, seed: int, workers: int = 1
+) -> Verdict | None:
     """The share marginalized of `setting` over the posterior: `sets_wanted` accepted calibration sets
-    (the first ones of the shipped sample, which is in no particular order), `replicates // sets`
-    organizations each (at least 1), each set's values replacing only the parameters `setting` holds at
-    their calibrated value. Its interval carries chance and parameter uncertainty (`bootstrap_share`)."""
+    (the first ones of the shipped sample, which is in no particular order; at most one per replicate),
+    `replicates // sets` organizations each, each set's values replacing only the parameters `setting`
+    holds at their calibrated value. Its interval carries chance and parameter uncertainty
+    (`bootstrap_share`). None when `setting` holds no parameter at its calibrated value (calibrated=none,
+    or every one overridden): there is nothing of the posterior to draw."""
     sets = load_sets()
-    sets = sets.head(min(max(1, sets_wanted), len(sets)))
-    sets = sets[calibrated_keys(setting, sets)]
+    sets = sets.head(min(max(1, sets_wanted), max(1, replicates), len(sets)))
+    keys = calibrated_keys(setting, sets)
+    if not keys:
+        return None
+    from orgsim.runner import default_workers
+
     per_set = max(1, replicates // len(sets))
-    pop = population(setting, sets, per_set, seed, workers)
+    # a pool only where it pays, by the rule of the runs at the medians
+    workers = default_workers(workers, len(sets) * per_set, setting.years * 12)
+    pop = population(setting, sets[keys], per_set, seed, workers)
     return verdict(pop)

@@ -67,12 +67,20 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
         summary["workers"] = default_workers(workers, setting.replicates, setting.years * 12)
         check_summary(summary)
         summary["verdict"] = verdict(summary)
+        over = None
         if setting.posterior_sets:
             from orgsim.calibration.posterior import posterior_verdict
 
             over = posterior_verdict(
                 setting, setting.posterior_sets, setting.replicates, setting.seed, workers
             )
+            if over is None:
+                print(
+                    "orgsim run: note: no parameter is at its calibrated value (calibrated=none, or each "
+                    "one overridden), so there is no verdict over the calibration posterior",
+                    file=sys.stderr,
+                )
+        if over is not None:
             summary["posterior_verdict"] = {
                 "share": over.share, "ci95": [over.low, over.high], "sets": over.sets,
                 "organizations": over.organizations,

@@ -296,4 +296,6 @@ def fingerprint(design: pd.DataFrame, bases: dict[tuple, OrgsimConfig], sweep: S
         for setting in ("overwrite", "force"):  # how to run, not what: as their defaults (older stores)
             if setting in base:
                 base[setting] = False
+        if "posterior_sets" in base:  # `orgsim run`'s alone, never read by a sweep: as its old default
+            base["posterior_sets"] = 0
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
