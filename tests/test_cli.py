@@ -216,7 +216,10 @@ def test_run_job_writes_outputs_and_returns_the_summary(tmp_path) -> None:
     assert json.loads((out / "summary.json").read_text()) == summary
     assert (summary["scenario"], summary["policy"], summary["replicates"]) == ("locked_down", "gatekeeper", 3)
     assert summary["workers"] == 1
-    assert summary["verdict"] == verdict(summary)
+    # the point verdict, then (posterior_sets defaults to 50, one set per replicate) the posterior's
+    over = summary["posterior_verdict"]
+    assert (over["sets"], over["organizations"]) == (3, 3)
+    assert summary["verdict"].startswith(verdict(summary) + " Over the calibration posterior: ")
     timeseries = pd.read_parquet(out / "timeseries.parquet")
     assert [r["seed"] for r in summary["runs"]] == timeseries.groupby("replicate")["seed"].first().tolist()
     for name in ("trajectories.png", "channels.png"):
