@@ -107,32 +107,27 @@ def test_the_posterior_verdict_takes_at_most_one_set_per_replicate_and_nothing_w
     assert posterior.posterior_verdict(hand_set, 50, 4, seed=1) is None  # nothing of the posterior to draw
 
 
-def test_the_default_run_gives_the_verdict_with_both_intervals_and_the_lines(tmp_path):
+def test_the_default_run_gives_the_verdict_with_both_intervals_and_the_lines(tmp_path, capsys):
     """issue 22: `orgsim run` at its defaults prints the share with the interval of chance and the one of
     chance plus parameters, and the fitted lines it reads; calibrated=none says in one line why the
     second is missing."""
     import json
-    import subprocess
-    import sys
 
+    from orgsim import cli
     from orgsim.config.compose import load_settings
 
     lines = load_settings([]).metrics
-    done = subprocess.run(
-        [sys.executable, "-m", "orgsim.cli", "run", "replicates=6", "years=1", f"hydra.run.dir={tmp_path / 'a'}"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    assert cli.main(["run", "replicates=6", "years=1", f"hydra.run.dir={tmp_path / 'a'}"]) == 0
+    out = capsys.readouterr().out
     summary = json.loads((tmp_path / "a" / "summary.json").read_text())
     assert summary["posterior_verdict"]["sets"] == 6 and summary["posterior_verdict"]["organizations"] == 6
-    assert "95% CI" in done.stdout and "chance plus parameters" in done.stdout
+    assert "95% CI" in out and "chance plus parameters" in out
     assert (
-        f"custodian line {lines.custodian_threshold:g}; strategic line {lines.strategic_threshold:g}"
-        in done.stdout
+        f"custodian line {lines.custodian_threshold:g}; strategic line {lines.strategic_threshold:g}" in out
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "orgsim.cli", "run", "calibrated=none", "replicates=2", "years=1",
-         f"hydra.run.dir={tmp_path / 'b'}"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    assert (
+        cli.main(["run", "calibrated=none", "replicates=2", "years=1", f"hydra.run.dir={tmp_path / 'b'}"])
+        == 0
+    )
     assert "posterior_verdict" not in json.loads((tmp_path / "b" / "summary.json").read_text())
-    assert done.stderr.count("no verdict over the calibration posterior") == 1
+    assert capsys.readouterr().err.count("no verdict over the calibration posterior") == 1
