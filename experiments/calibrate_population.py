@@ -42,9 +42,7 @@ import yaml  # noqa: E402
 
 from orgsim import api  # noqa: E402
 from orgsim.calibration import posterior, roles  # noqa: E402
-from orgsim.calibration.targets import TARGETS  # noqa: E402
-
-BY_NAME = {t.name: t for t in TARGETS}
+from orgsim.calibration.targets import CUSTODIAN_LINE, HELD_OUT_ROLE, STRATEGIC_LINE  # noqa: E402
 
 
 def main() -> None:
@@ -75,9 +73,7 @@ def main() -> None:
     # hand-set value) with the medians; the lines are fitted below (they do not move the runs)
     from orgsim.config.compose import load_settings
 
-    functional = BY_NAME["cio_functional_2015"]
-    strategic = BY_NAME["cio_strategic_2015"].value
-    held = BY_NAME["cio_functional_2016"]
+    functional, strategic, held = CUSTODIAN_LINE, STRATEGIC_LINE.value, HELD_OUT_ROLE
     line_year = args.line_year or functional.year
     held_year = held.year if args.line_year is None else line_year + 1
     default = load_settings([])

@@ -32,16 +32,20 @@ from orgsim.api import apply, base_settings, simulate  # noqa: E402
 from orgsim.calibration.abc import Statistic, distances, row_statistics  # noqa: E402
 from orgsim.calibration.mix import firm_policies  # noqa: E402
 from orgsim.calibration.roles import lines_of, share_below  # noqa: E402
-from orgsim.calibration.targets import FIT_TARGETS, HELD_OUT, TARGETS, run_statistics  # noqa: E402
+from orgsim.calibration.targets import (  # noqa: E402
+    CUSTODIAN_LINE,
+    FIT_TARGETS,
+    HELD_OUT,
+    HELD_OUT_ROLE,
+    run_statistics,
+)
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 POLICIES = ("gatekeeper", "laissez_faire", "social_coe", "broker", "innovation_partner")
 MIXED = ("laissez_faire", "social_coe")  # the mix's free shares; the rest gatekeeper
 REPORTERS = ("business_tech_spend_share", "it_decision_share", "it_influence")
-FUNCTIONAL = next(t for t in TARGETS if t.name == "cio_functional_2015").value
-NEEDED = tuple(
-    t for t in TARGETS if t.name in {"cio_functional_2015"} | {x.name for x in (*FIT_TARGETS, *HELD_OUT)}
-)
+FUNCTIONAL = CUSTODIAN_LINE.value
+NEEDED = (*FIT_TARGETS, *HELD_OUT, CUSTODIAN_LINE)
 
 
 def per_firm(orgs: int) -> pd.DataFrame:
@@ -64,11 +68,11 @@ def population(firms: pd.DataFrame, shares: dict[str, float], orgs: int) -> pd.D
 
 def held_out(pop: pd.DataFrame) -> dict[str, float]:
     """The held-out statistics of one population (the custodian line fitted to its own 2015 influence)."""
-    custodian, _ = lines_of(pop["cio_functional_2015"].to_numpy(), FUNCTIONAL, FUNCTIONAL)
+    custodian, _ = lines_of(pop[CUSTODIAN_LINE.name].to_numpy(), FUNCTIONAL, FUNCTIONAL)
     return {
         "cio_controls_most_2015": float(pop["cio_controls_most_2015"].mean()),
         "custodian_line": custodian,
-        "cio_functional_2016": share_below(pop["cio_functional_2016"].to_numpy(), custodian),
+        HELD_OUT_ROLE.name: share_below(pop[HELD_OUT_ROLE.name].to_numpy(), custodian),
     }
 
 
@@ -86,12 +90,15 @@ def main() -> None:
         firms.to_csv(args.out, index=False)
     ran = time.perf_counter() - started
     names = [t.name for t in (*FIT_TARGETS, *HELD_OUT)]
-    print("Per policy (mean over firms; functional 2016 below each policy's own 2015 line):")
+    print(
+        f"Per policy (mean over firms; functional {HELD_OUT_ROLE.year} below each policy's own "
+        f"{CUSTODIAN_LINE.year} line):"
+    )
     print("| policy | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for policy, group in firms.groupby("policy", sort=False):
         means = group[names].mean()
-        means["cio_functional_2016"] = held_out(group)["cio_functional_2016"]
+        means[HELD_OUT_ROLE.name] = held_out(group)[HELD_OUT_ROLE.name]
         print(f"| {policy} | " + " | ".join(f"{means[n]:.3f}" for n in names) + " |")
     stats = [Statistic(t.name, t.value, t.scale, t.population) for t in FIT_TARGETS]
     grid = np.round(np.arange(0.0, args.max_share + 1e-9, args.step), 6)

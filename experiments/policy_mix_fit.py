@@ -34,7 +34,13 @@ from orgsim.api import apply, base_settings, simulate  # noqa: E402
 from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics  # noqa: E402
 from orgsim.calibration.mix import firm_policies  # noqa: E402
 from orgsim.calibration.roles import fit_lines  # noqa: E402
-from orgsim.calibration.targets import FIT_TARGETS, HELD_OUT, TARGETS, run_statistics  # noqa: E402
+from orgsim.calibration.targets import (  # noqa: E402
+    CUSTODIAN_LINE,
+    FIT_TARGETS,
+    HELD_OUT,
+    HELD_OUT_ROLE,
+    run_statistics,
+)
 from orgsim.sweep.design import run_seed  # noqa: E402
 
 # the prior of configs/experiment/calibration.yaml (the schema's plausible ranges; spreads: assumptions)
@@ -51,8 +57,7 @@ PRIORS = {
 MIX_PRIORS = {"mix.laissez_faire": (0.0, 0.3), "mix.social_coe": (0.0, 0.3)}  # assumption
 SEED = 2012
 REPORTERS = ("business_tech_spend_share", "it_decision_share", "it_influence")
-NAMES = {t.name for t in (*FIT_TARGETS, *HELD_OUT)} | {"cio_functional_2015"}
-NEEDED = tuple(t for t in TARGETS if t.name in NAMES)
+NEEDED = (*FIT_TARGETS, *HELD_OUT, CUSTODIAN_LINE)
 
 
 def run_set(task: tuple[int, dict, int, int]) -> list[dict]:
@@ -120,11 +125,11 @@ def main() -> None:
     tasks = [(row, design.loc[row].to_dict(), args.firms, 6) for row in accepted.index]
     post = run_all(tasks, args.workers)
     lines = fit_lines(
-        post["cio_functional_2015"],
+        post[CUSTODIAN_LINE.name],
         post["row"],
         0.27,
         0.27,
-        held_out={"cio_functional_2016": post["cio_functional_2016"]},
+        held_out={HELD_OUT_ROLE.name: post[HELD_OUT_ROLE.name]},
     )
     logicalis = post.groupby("row")["cio_controls_most_2015"].mean()
     print(f"posterior population to 2017: {len(post)} organizations, {time.perf_counter() - started:.0f} s")
@@ -132,8 +137,8 @@ def main() -> None:
         f"role lines over it: custodian {lines.custodian:.3f} {lines.custodian_interval}, "
         f"strategic {lines.strategic:.3f} {lines.strategic_interval}"
     )
-    share, lo, hi = lines.held_out["cio_functional_2016"]
-    print(f"held-out cio_functional_2016 (0.20 +- 0.05): {share:.3f} [90%: {lo:.3f}, {hi:.3f}]")
+    share, lo, hi = lines.held_out[HELD_OUT_ROLE.name]
+    print(f"held-out {HELD_OUT_ROLE.name} (0.20 +- 0.05): {share:.3f} [90%: {lo:.3f}, {hi:.3f}]")
     q = np.quantile(logicalis, [0.05, 0.95])
     print(
         f"held-out cio_controls_most_2015 (0.66 +- 0.08): {post['cio_controls_most_2015'].mean():.3f} "

@@ -1,7 +1,8 @@
 """The model's values for the two figures pre-registered on 2026-12-06 (docs/ODD.md 2.0): Logicalis 2017
 (share of organizations whose IT makes more than half of the technology decisions) and State of the CIO
 2018, fielded in the autumn of 2017 (share of organizations below the custodian line, fitted to the
-2016 edition's 27%, dated 2015 by its fielding), with the series 2013-2018 they come from. Calibrated defaults, gatekeeper, the CIO drawn per firm; 95% Wilson intervals.
+2016 edition's 27%, dated 2015 by its fielding), with the series 2013-2018 they come from. Calibrated
+defaults, gatekeeper, the CIO drawn per firm; 95% Wilson intervals.
 
     python experiments/preregistered.py [--orgs N]
 """

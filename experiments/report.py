@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from orgsim import results  # noqa: E402  (the one reader of results folders)
-from orgsim.calibration.targets import HELD_OUT, LINE_TARGETS  # noqa: E402
+from orgsim.calibration.targets import CUSTODIAN_LINE, HELD_OUT_ROLE  # noqa: E402
 from orgsim.intervals import Z_95 as Z  # noqa: E402
 from orgsim.intervals import correlation_interval, mean_interval, share_interval  # noqa: E402
 from orgsim.validation.registry import NOT_COUNTED  # noqa: E402
@@ -844,8 +844,7 @@ VALIDATION_HEADING = (
 )
 
 
-LINE_YEAR = next(t for t in LINE_TARGETS if t.line == "custodian").year  # the role survey's fielding year
-HELD_YEAR = next(t for t in HELD_OUT if t.line == "custodian").year
+LINE_YEAR, HELD_YEAR = CUSTODIAN_LINE.year, HELD_OUT_ROLE.year  # the role survey's fielding years
 
 
 def _year_cell(entry: dict) -> str:

@@ -1,12 +1,11 @@
 """Issue 22, the held-out State of the CIO row (2017 edition, fielded 2016): could IT's role grow back in the
-held-out year under another
-reading of "how the CIO spends the time", or with more for IT to work with? Diagnosis only, nothing is
+held-out year under another reading of "how the CIO spends the time", or with more for IT to work with? Diagnosis only, nothing is
 fitted or shipped as a row. Calibrated defaults, gatekeeper, the CIO drawn per firm.
 
 1. Three readings of IT's role, yearly mean over firms 2013-2017, each one's 27% quantile in the line's
    year (2015) as a line and the share of firms below it a year before and after (the survey, dated by
-   its fielding: 27% functional in 2015, 20% in 2016): `it_influence`; the business-facing share of the work demanded of IT (`it_innovation_share`,
-   whose run side counts the work moved to the cloud); and the business-facing share of the work IT
+   its fielding: 27% functional in 2015, 20% in 2016): `it_influence`; the business-facing share of the
+   work demanded of IT (`it_innovation_share`, whose run side counts the work moved to the cloud); and the business-facing share of the work IT
    itself does (business / (business + governance + IT's own run work): the cloud's part left out, so
    offloading infrastructure frees IT's time as the 2016-2018 surveys describe).
 2. Arms that give IT more to work with (paired seeds): the cloud's savings reinvested in IT's

@@ -10,7 +10,7 @@ import numpy as np
 
 from orgsim import cli
 from orgsim.api import apply, simulate
-from orgsim.calibration.targets import HELD_OUT, LINE_TARGETS, window
+from orgsim.calibration.targets import CUSTODIAN_LINE, HELD_OUT_ROLE, window
 from orgsim.config.compose import load_settings
 from orgsim.config.schema import OrgsimConfig
 from orgsim.errors import describe
@@ -50,6 +50,4 @@ def yearly_values(
 
 # The role survey as the targets date it: the custodian line's quantile (27% functional) and year, and the
 # held-out year its later figure (20% functional) is read in
-_CUSTODIAN = next(t for t in LINE_TARGETS if t.line == "custodian")
-FUNCTIONAL, LINE_YEAR = _CUSTODIAN.value, _CUSTODIAN.year
-HELD_YEAR = next(t for t in HELD_OUT if t.line == "custodian").year
+FUNCTIONAL, LINE_YEAR, HELD_YEAR = CUSTODIAN_LINE.value, CUSTODIAN_LINE.year, HELD_OUT_ROLE.year

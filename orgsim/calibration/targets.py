@@ -368,6 +368,11 @@ FIT_TARGETS: tuple[Target, ...] = tuple(t for t in TARGETS if t.use == "fit")
 FIT_REPORTERS = ("business_tech_spend_share", "it_decision_share")  # what the fitted targets read
 HELD_OUT: tuple[Target, ...] = tuple(t for t in TARGETS if t.use == "held_out")
 LINE_TARGETS: tuple[Target, ...] = tuple(t for t in TARGETS if t.use == "line")
+# the role survey's two readings of the custodian line: the figure it is fitted to (its quantile and
+# year) and the later one it predicts (held out); scripts read the years here, not from target names
+CUSTODIAN_LINE = next(t for t in LINE_TARGETS if t.line == "custodian")
+STRATEGIC_LINE = next(t for t in LINE_TARGETS if t.line == "strategic")
+HELD_OUT_ROLE = next(t for t in HELD_OUT if t.line == "custodian")
 
 
 def run_statistics(table: pd.DataFrame, start_year: int, targets=TARGETS) -> dict[str, float]:

@@ -27,6 +27,7 @@ from orgsim.config.schema import OrgsimConfig
 from orgsim.config.validate import ConfigError, validate
 from orgsim.sweep.design import (
     EXECUTORS,
+    HOW_TO_RUN,
     CalibrateRootConfig,
     ExecutorConfig,
     Factor,
@@ -372,7 +373,7 @@ def design_keys(plan: Plan) -> dict[str, Any]:
         for key, value in api.flatten(asdict(base)).items():
             flat.setdefault(key, []).append(value)
     for key, values in flat.items():
-        if key in ("replicates", "workers", "overwrite", "force", "posterior_sets"):  # posterior: run's
+        if key in HOW_TO_RUN:
             continue
         keys[key] = values[0] if all(v == values[0] for v in values) else values
     return json.loads(json.dumps(keys, default=str))

@@ -280,6 +280,12 @@ def run_id(row: int, replicate: int, n_rows: int) -> int:
     return replicate * n_rows + row
 
 
+# Root settings that say how to run, not what: a resumed sweep may change them. Each is fingerprinted as
+# this value (older stores hashed replicates and workers as None, overwrite and force at their defaults;
+# posterior_sets is `orgsim run`'s alone, which no sweep reads, at its old default)
+HOW_TO_RUN = {"replicates": None, "workers": None, "overwrite": False, "force": False, "posterior_sets": 0}
+
+
 def fingerprint(design: pd.DataFrame, bases: dict[tuple, OrgsimConfig], sweep: SweepConfig, seed: int) -> str:
     """What a resumed sweep must share with the stored one: the design, the base configs and the seed
     (replicates, executor, workers, overwrite and force may change)."""
@@ -291,11 +297,5 @@ def fingerprint(design: pd.DataFrame, bases: dict[tuple, OrgsimConfig], sweep: S
         "timeseries": list(sweep.timeseries),
     }
     for base in payload["bases"].values():
-        base["replicates"] = None  # may change between sessions of one sweep
-        base["workers"] = None
-        for setting in ("overwrite", "force"):  # how to run, not what: as their defaults (older stores)
-            if setting in base:
-                base[setting] = False
-        if "posterior_sets" in base:  # `orgsim run`'s alone, never read by a sweep: as its old default
-            base["posterior_sets"] = 0
+        base.update((k, v) for k, v in HOW_TO_RUN.items() if k in base)
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
