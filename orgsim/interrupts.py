@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 from collections.abc import Iterator
 
 # The signal whose Interrupted was raised and not yet seen arriving (see raise_lost).
@@ -28,7 +29,9 @@ class Interrupted(KeyboardInterrupt):
 def termination_as_interrupt() -> Iterator[None]:
     """Within the block, SIGINT, SIGTERM and SIGHUP raise Interrupted in the main thread, once: a second
     signal while the run cleans up is ignored, so the cleanup finishes. Handlers are restored after. A
-    signal this process was started to ignore (`nohup` ignores SIGHUP) stays ignored."""
+    signal this process was started to ignore (`nohup` ignores SIGHUP) stays ignored. An Interrupted that
+    a finalizer or weakref callback swallowed is not reported as ignored (raise_lost raises it again), so
+    the command's one line stays the only line on stderr."""
     wanted = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
     wanted = [s for s in wanted if signal.getsignal(s) is not signal.SIG_IGN]
     stopping = False
@@ -40,7 +43,14 @@ def termination_as_interrupt() -> Iterator[None]:
             _in_flight[:] = [signum]
             raise Interrupted(signum)
 
+    reported = sys.unraisablehook
+
+    def report_unless_lost(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, Interrupted):
+            reported(unraisable)
+
     previous = {}
+    sys.unraisablehook = report_unless_lost
     try:
         for sig in wanted:
             previous[sig] = signal.signal(sig, interrupt)
@@ -54,6 +64,7 @@ def termination_as_interrupt() -> Iterator[None]:
         _in_flight.clear()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        sys.unraisablehook = reported
 
 
 def raise_lost() -> None:
