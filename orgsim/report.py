@@ -31,10 +31,11 @@ def summarize(
     scenario: str,
     policy: str,
     majority_months: int = 6,
-    metrics: MetricsConfig | None = None,
+    *,
+    metrics: MetricsConfig,
 ) -> dict:
-    """Per-replicate outcomes and their aggregate."""
-    metrics = metrics or MetricsConfig()
+    """Per-replicate outcomes and their aggregate, read against `metrics`'s role lines (required: the
+    schema's hand-set lines are not the calibrated ones a run's config carries)."""
     runs = []
     for (replicate, seed), run in timeseries.groupby(["replicate", "seed"], sort=True):
         runs.append(
@@ -48,12 +49,11 @@ def summarize_runs(
     horizon: int,
     scenario: str,
     policy: str,
-    majority_months: int = 6,
-    metrics: MetricsConfig | None = None,
+    majority_months: int,
+    metrics: MetricsConfig,
 ) -> dict:
     """The aggregate of per-replicate run summaries (each with its `replicate` and `seed`, in replicate
     order) over `horizon` months: what `summarize` returns, without the monthly tables."""
-    metrics = metrics or MetricsConfig()
     n = len(runs)
     marginalized = sum(r["marginalized"] for r in runs)
     by_year = np.array([r["marginalized_by_year"] for r in runs], dtype=bool).reshape(n, -1)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from orgsim.cli import main
 from orgsim.commands.run import OUTPUT_FILES, run_job
 from orgsim.config.compose import compose
-from orgsim.config.schema import POLICIES
+from orgsim.config.schema import POLICIES, MetricsConfig
 from orgsim.config.validate import ConfigError
 from orgsim.model.metrics import ROLE_COMPONENTS
 from orgsim.report import summarize, verdict, wilson_interval
@@ -274,6 +274,10 @@ def test_wilson_interval_narrows_with_more_runs() -> None:
 INFLUENCE_OF_ROLE = {"infrastructure_custodian": 0.2, "service_provider": 0.45, "strategic_partner": 0.6}
 
 
+# The synthetic tables' influence values sit around the schema's hand-set lines (0.35 / 0.55).
+HAND_SET = MetricsConfig()
+
+
 def synthetic_timeseries(shadow: dict[int, list[float]], roles: dict[int, str]) -> pd.DataFrame:
     """One row per replicate and month with the columns the run summary reads; IT's influence is held at a
     level inside the replicate's role all along."""
@@ -317,7 +321,7 @@ def test_summarize_counts_marginalized_runs_and_sustained_shadow_majorities() ->
     }
     roles = {0: "infrastructure_custodian", 1: "infrastructure_custodian", 2: "service_provider"}
     roles[3] = "strategic_partner"
-    summary = summarize(synthetic_timeseries(shadow, roles), "synthetic", "gatekeeper", majority_months=6)
+    summary = summarize(synthetic_timeseries(shadow, roles), "synthetic", "gatekeeper", metrics=HAND_SET)
     assert (summary["replicates"], summary["months"]) == (4, months - 1)
     agg = summary["aggregate"]
     assert agg["marginalized"]["count"] == 2
@@ -340,10 +344,18 @@ def test_summarize_counts_marginalized_runs_and_sustained_shadow_majorities() ->
     assert "infrastructure custodian in 2 of 4 runs" in verdict(summary)
 
 
+def test_a_summary_needs_the_runs_role_lines() -> None:
+    # test_levers once read the schema's hand-set line through a default while its docstring named the
+    # fitted one; with no default that mistake cannot be made silently
+    table = synthetic_timeseries({0: [0.2] * 12}, {0: "service_provider"})
+    with pytest.raises(TypeError, match="metrics"):
+        summarize(table, "synthetic", "gatekeeper")
+
+
 def test_summarize_reports_no_median_when_most_runs_never_reach_a_majority() -> None:
     shadow = {0: [0.2] + [0.9] * 11, 1: [0.2] * 12, 2: [0.45] * 12}
     roles = dict.fromkeys(shadow, "service_provider")
-    summary = summarize(synthetic_timeseries(shadow, roles), "synthetic", "broker", majority_months=6)
+    summary = summarize(synthetic_timeseries(shadow, roles), "synthetic", "broker", metrics=HAND_SET)
     assert summary["aggregate"]["month_shadow_majority"]["median"] is None
     assert summary["aggregate"]["month_shadow_majority"]["runs_reaching_majority"] == 1
     assert summary["aggregate"]["marginalized"]["count"] == 0

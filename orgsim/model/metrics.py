@@ -369,15 +369,16 @@ SUMMARY_COLUMNS = (
 )
 
 
-def run_summary(timeseries: Columns, majority_months: int = 6, metrics: MetricsConfig | None = None) -> dict:
+def run_summary(timeseries: Columns, majority_months: int, metrics: MetricsConfig) -> dict:
     """Outcomes of one run from its monthly table (a DataFrame, or its columns as arrays).
 
     IT is marginalized when its mean influence over the final `sustain_months` lies below the custodian
     threshold (a sustained state, not a last-month snapshot); the same rule is applied to every year of
     the horizon and with the custodian threshold moved by -0.05 and +0.05. `driver` names the role
-    component whose weighted score fell most between the first year and the final period.
+    component whose weighted score fell most between the first year and the final period. `metrics` is
+    required: the schema's hand-set lines differ from the calibrated ones a run's config carries.
     """
-    cfg = metrics or MetricsConfig()
+    cfg = metrics
     months = _values(timeseries, "month")
     final = months > months.max() - cfg.sustain_months
     first_year = (months >= 1) & (months <= 12)
