@@ -135,13 +135,29 @@ SMALL = ("plot.width=6", "plot.height=4", "plot.dpi=40")
     ],
 )
 def test_every_spec_renders_a_non_empty_image_of_the_requested_size(spec, source, folders, tmp_path):
-    image, data = draw(spec, folders[source], tmp_path, *SMALL)
+    # role_components' eight cells with a four-group legend need more room than 6 x 4 (the next test)
+    width, height = (8, 5) if spec == "role_components" else (6, 4)
+    image, data = draw(
+        spec, folders[source], tmp_path, f"plot.width={width}", f"plot.height={height}", "plot.dpi=40"
+    )
     assert image == tmp_path / f"{spec}.png"
     pixels = matplotlib.image.imread(image)
-    assert pixels.shape[:2] == (160, 240)  # 6 x 4 inches at 40 dpi
+    assert pixels.shape[:2] == (height * 40, width * 40)
     assert pixels[..., :3].std() > 0.05  # something is drawn, not a blank canvas
     assert len(data) > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{spec}.csv", f"{spec}.png"]
+
+
+@pytest.mark.slow
+def test_a_size_too_small_for_the_panels_is_refused_naming_the_size_that_fits(folders, tmp_path):
+    # matplotlib saved such a figure with its panels collapsed and only a warning (CI's warnings summary)
+    with pytest.raises(ConfigError) as refused:
+        draw("role_components", folders["sweep"], tmp_path, *SMALL)
+    assert str(refused.value) == (
+        "plot.width/plot.height: 6 x 4 in leaves the role_components figure's panels no room for their "
+        "titles and labels; its shipped size is 12 x 6.5 in"
+    )
+    assert list(tmp_path.iterdir()) == []  # neither the image nor its data
 
 
 @pytest.mark.slow

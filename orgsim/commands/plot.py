@@ -665,7 +665,7 @@ def prepare(cfg: DictConfig) -> Prepared:
 def plot_job(cfg: DictConfig, output_dir: Path) -> list[Path]:
     """Draw the spec's figure from its input and write `<name>.<format>` and `<name>.csv` into
     `output_dir`, both or neither; return their paths."""
-    from orgsim.plots.figure import save
+    from orgsim.plots.figure import TooSmall, save
 
     figure = prepare(cfg)
     spec = figure.spec
@@ -678,11 +678,29 @@ def plot_job(cfg: DictConfig, output_dir: Path) -> list[Path]:
         drawn.to_csv(partial[1], index=False)
         for tmp, path in zip(partial, paths, strict=True):
             os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         for path in [*partial, *paths]:
             path.unlink(missing_ok=True)
+        if isinstance(err, TooSmall):
+            raise ConfigError(
+                f"plot.width/plot.height: {spec.width:g} x {spec.height:g} in leaves the {spec.kind} "
+                f"figure's panels no room for their titles and labels; {_roomier(spec)}"
+            ) from None
         raise
     return paths
+
+
+def _roomier(spec: PlotSpec) -> str:
+    """Advice for a size too small: the shipped spec of the same kind, which fits."""
+    from orgsim.config.compose import config_dir
+
+    shipped = config_dir() / "plot" / f"{spec.kind}.yaml"
+    if shipped.is_file():
+        size = OmegaConf.load(shipped)
+        width, height = size.get("width", PlotSpec.width), size.get("height", PlotSpec.height)
+        if width > spec.width or height > spec.height:
+            return f"its shipped size is {width:g} x {height:g} in"
+    return "make it larger"
 
 
 def compose_plot(overrides: list[str]) -> DictConfig:

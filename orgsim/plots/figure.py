@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -136,7 +137,18 @@ def titled(fig: Figure, title: str, caption: str) -> None:
     fig.supxlabel(textwrap.fill(caption, width=int(fig.get_figwidth() * 15)), fontsize="small", color="0.25")
 
 
+class TooSmall(ValueError):
+    """The figure's size leaves its panels no room: constrained layout gave up and would save them
+    collapsed or overlapping."""
+
+
 def save(fig: Figure, path: Path, *, dpi: int, format: str) -> Path:
-    """Write the figure at `path` in `format`; its pixel size is the figure's size in inches times `dpi`."""
-    fig.savefig(path, dpi=dpi, format=format)
+    """Write the figure at `path` in `format`; its pixel size is the figure's size in inches times `dpi`.
+    Raises TooSmall, rather than saving a broken figure with a warning, when its panels do not fit."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="constrained_layout not applied", category=UserWarning)
+        try:
+            fig.savefig(path, dpi=dpi, format=format)
+        except UserWarning as collapsed:
+            raise TooSmall(str(collapsed)) from None
     return Path(path)
