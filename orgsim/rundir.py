@@ -430,6 +430,14 @@ def owned(
         staging.publish()
 
 
+def check_claimable(target: Path, command: str, key: str = "hydra.run.dir") -> None:
+    """What claim_store refuses, checked without the lock, so that a command with costly checks before
+    it claims the folder (a sweep composes and probes its design first) refuses a wrong folder at once.
+    claim_store checks again under the lock."""
+    check_target(target, key)
+    check_kind(Path(os.path.realpath(Path(target).expanduser())), command, key)
+
+
 @contextlib.contextmanager
 def claim_store(
     target: Path,

@@ -107,6 +107,22 @@ def test_another_commands_output_is_never_written_even_with_overwrite(command, o
     refused(args, tmp_path, capsys, str(target), "holds the output of orgsim", "choose another hydra.run.dir")
 
 
+@pytest.mark.parametrize("command", ["sweep", "calibrate"])
+def test_a_store_command_refuses_a_wrong_folder_before_it_composes_its_design(
+    command, outputs, tmp_path, capsys, monkeypatch
+):
+    # composing and probing a design takes seconds (five policies: about 4 s); a refusal should not
+    from orgsim.commands import sweep
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("the design was prepared before the folder was checked")
+
+    monkeypatch.setattr(sweep, "prepare", never)
+    folders = _copy(outputs, tmp_path)
+    args = [*command_args(command, folders), f"hydra.run.dir={folders['run']}"]
+    refused(args, tmp_path, capsys, str(folders["run"]), "holds the output of orgsim run")
+
+
 # The folder each command wrote in `outputs`; calibrate's own output is a sweep store of the calibration
 # design, resumed by tests/test_calibration.py::test_calibrate_end_to_end_and_resume.
 OWN = {"run": "run", "analyze": "analysis", "plot": "plot", "validate": "validation"}

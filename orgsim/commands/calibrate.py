@@ -342,4 +342,7 @@ def check(settings: CalibrateRootConfig) -> None:
 
 def job(cfg, overrides: list[str]) -> None:
     """The command: the calibration sweep (resumed when it exists), then the fit."""
+    from orgsim.commands.sweep import refuse_a_wrong_folder
+
+    refuse_a_wrong_folder(cfg, overrides)
     calibrate_job(overrides, float(cfg.accept), int(cfg.confirm), int(cfg.confirm_runs), bool(cfg.force))

@@ -577,6 +577,16 @@ SCHEMA = SweepRootConfig  # the root config's schema (configs/sweep.yaml)
 register = register_sweep_configs
 
 
+def refuse_a_wrong_folder(cfg, overrides: list[str]) -> None:
+    """A hydra.run.dir the store cannot claim (the user's files, another command's output) refused before
+    the design is composed and probed, which takes seconds; the default folder is left to claim_store."""
+    from orgsim import rundir
+
+    if any(o.split("=", 1)[0] == "hydra.run.dir" for o in overrides):
+        rundir.check_claimable(Path(cfg.hydra.run.dir), "sweep")
+
+
 def job(cfg, overrides: list[str]) -> None:
     """The command: prepare the whole sweep, then run (or resume) it into its store."""
+    refuse_a_wrong_folder(cfg, overrides)
     sweep_job(prepare(overrides), progress=sys.stderr.isatty())
