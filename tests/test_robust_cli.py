@@ -67,6 +67,10 @@ CASES = [
     (["it.split.run=0.9"], ["it.split.run + it.split.innovation + it.split.security must sum to 1"]),
     (["metrics.custodian_threshold=0.9"], ["metrics.custodian_threshold must be below"]),
     (
+        ["years=2", "metrics.sustain_months=120"],
+        ["metrics.sustain_months must be at most the horizon, 24 months (years=2); got 120"],
+    ),
+    (
         [f"metrics.weight_{w}=0" for w in ("spend", "decisions", "innovation", "satisfaction", "reliance")],
         ["metrics.weight_* must not all be zero"],
     ),

@@ -160,6 +160,11 @@ def _check_cross_references(cfg: OrgsimConfig) -> None:
             "metrics.custodian_threshold must be below metrics.strategic_threshold "
             f"({m.strategic_threshold:g}); got {m.custodian_threshold:g}"
         )
+    if m.sustain_months > 12 * cfg.years:  # the verdict would name a period longer than the run
+        raise ConfigError(
+            f"metrics.sustain_months must be at most the horizon, {12 * cfg.years} months (years={cfg.years}); "
+            f"got {m.sustain_months}"
+        )
     for name in ("enabling", "neutral", "strict"):
         stance = getattr(cfg.it.stances, name)
         if stance.shut_down + stance.absorb > 1.0 + 1e-12:
