@@ -417,9 +417,7 @@ def owned(
     """The one way a command writes its output folder: check the path and that it is no input of the
     command, lock it, stage, and publish the staging folder when the block succeeds (discard it when it
     fails). Yields the Staging: write into `.path`; `.target` is the resolved folder."""
-    check_target(target, key)
-    target = Path(os.path.realpath(Path(target).expanduser()))  # a symlink to a folder: the folder
-    check_inputs(target, inputs, command, key)
+    target = _usable(target, inputs, command, key)
     with locked(target, key):
         staging = stage(target, overwrite, key, command)
         try:
@@ -430,12 +428,22 @@ def owned(
         staging.publish()
 
 
-def check_claimable(target: Path, command: str, key: str = "hydra.run.dir") -> None:
+def _usable(target: Path, inputs: Iterable[str | Path | None], command: str, key: str) -> Path:
+    """The checks before the lock: a path the command could write, and none of its inputs; the resolved
+    folder (a symlink to a folder: the folder)."""
+    check_target(target, key)
+    target = Path(os.path.realpath(Path(target).expanduser()))
+    check_inputs(target, inputs, command, key)
+    return target
+
+
+def check_claimable(
+    target: Path, command: str, inputs: Iterable[str | Path | None] = (), key: str = "hydra.run.dir"
+) -> None:
     """What claim_store refuses, checked without the lock, so that a command with costly checks before
     it claims the folder (a sweep composes and probes its design first) refuses a wrong folder at once.
     claim_store checks again under the lock."""
-    check_target(target, key)
-    check_kind(Path(os.path.realpath(Path(target).expanduser())), command, key)
+    check_kind(_usable(target, inputs, command, key), command, key)
 
 
 @contextlib.contextmanager
@@ -450,9 +458,7 @@ def claim_store(
     empty target is created through a staging folder (`create` writes its first files, the marker is
     added) so that it appears already identified; an existing target must be the command's own store
     (the caller then checks that it is the same design). Refuses anything else."""
-    check_target(target, key)
-    target = Path(os.path.realpath(Path(target).expanduser()))
-    check_inputs(target, inputs, command, key)
+    target = _usable(target, inputs, command, key)
     with locked(target, key):
         if check_kind(target, command, key) is None:
             staging = stage(target, False, key, command)

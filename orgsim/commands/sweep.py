@@ -244,7 +244,7 @@ def prepare(overrides: list[str], command: str = "sweep") -> Plan:
         keep = list(dict.fromkeys([*root.sweep.outcomes, *extra]))
 
     run_dir = cfg.hydra.run.dir
-    explicit = any(o.split("=", 1)[0] == "hydra.run.dir" for o in overrides)
+    explicit = _dir_given(overrides)
     output_dir = Path(run_dir)
     if not root.resume and not explicit:
         output_dir = output_dir.with_name(f"{output_dir.name}_{time.strftime('%Y-%m-%d_%H-%M-%S')}")
@@ -577,12 +577,17 @@ SCHEMA = SweepRootConfig  # the root config's schema (configs/sweep.yaml)
 register = register_sweep_configs
 
 
+def _dir_given(overrides: list[str]) -> bool:
+    """Whether the user named the folder (hydra.run.dir=...) rather than taking the default."""
+    return any(o.split("=", 1)[0] == "hydra.run.dir" for o in overrides)
+
+
 def refuse_a_wrong_folder(cfg, overrides: list[str]) -> None:
     """A hydra.run.dir the store cannot claim (the user's files, another command's output) refused before
     the design is composed and probed, which takes seconds; the default folder is left to claim_store."""
     from orgsim import rundir
 
-    if any(o.split("=", 1)[0] == "hydra.run.dir" for o in overrides):
+    if _dir_given(overrides):
         rundir.check_claimable(Path(cfg.hydra.run.dir), "sweep")
 
 
