@@ -77,6 +77,16 @@ def test_published_rows_hold_the_known_values_and_the_pass_rule():
     assert rows["outside_share_2015"]["passed"]
     # 0.31/0.69 = 0.45 against 0.40 +- 0.10: inside
     assert rows["outside_over_it_2013"]["passed"]
+    # IT holds 0.69 of the spend everywhere: no organization at 71% or more
+    assert rows["it_holds_most_2016"]["model"] == 0.0 and not rows["it_holds_most_2016"]["passed"]
+    assert rows["outside_share_2012"]["model"] == pytest.approx(0.31) and rows["outside_share_2012"]["passed"]
+    # four of ten organizations where IT holds 0.75: 0.4, inside one third +- 0.05
+    split = pd.concat(
+        [_run(r, 0.6).assign(business_tech_spend_share=0.25 if r < 4 else 0.5) for r in range(10)]
+    )
+    held = {r["check"].split(": ")[1]: r for r in evidence.published_rows(split, 2012, lines)}
+    assert held["it_holds_most_2016"]["model"] == pytest.approx(0.4)
+    assert held["it_holds_most_2016"]["passed"]
     far = pd.concat([_run(r, 0.6).assign(business_tech_spend_share=0.6) for r in range(10)])
     rows = {r["check"].split(": ")[1]: r for r in evidence.published_rows(far, 2012)}
     assert not rows["outside_share_2015"]["passed"]

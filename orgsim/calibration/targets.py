@@ -153,6 +153,11 @@ def _cio_controls_most(year: int):
     return lambda t, s: float(window(t, s, year, "it_decision_share") > 0.5)
 
 
+def _it_holds_at_least(year: int, share: float):
+    """1 when IT holds at least `share` of the firm's technology spend over `year`."""
+    return lambda t, s: float(1.0 - window(t, s, year, "business_tech_spend_share") >= share)
+
+
 def _flow(year: int):
     return lambda t, s: outside_flow_share(t, s, year)
 
@@ -295,6 +300,40 @@ TARGETS: tuple[Target, ...] = (
         _outside_share(2016),
         use="check",
         reason="found after the fit was run (not held out): compared, not fitted",
+    ),
+    Target(
+        "outside_share_2012",
+        "State of the CIO 2013 (722 IT executives, fielded autumn 2012), as reported by A. Dennison, "
+        "CIO.com (February 2013; cio.co.uk): 'our 13th annual State of the CIO research'",
+        "corporate IT still controls 71% of IT budgets in the US",
+        2012,
+        0.29,
+        0.05,
+        "technology spend outside the IT budget / all technology spend (IT executives' estimate, US)",
+        _outside_share(2012),
+        use="check",
+        reason="found after the fit was run (not held out): compared, not fitted. Scale 0.05, set before "
+        "the model's value was computed: the scale of the same survey's 2016 split. Dated by its fielding "
+        "as the survey's other rows; the column's year is read from 'as Gartner predicted early last "
+        "year' (Gartner's forecast of January 2012)",
+    ),
+    Target(
+        "it_holds_most_2016",
+        "State of the CIO 2017 (fielded autumn 2016), as reported by Network World, February 2017 ('The "
+        "IT-business gap remains')",
+        "one-third of CIOs say IT controls 71% or more of their organization's technology budget",
+        2016,
+        1 / 3,
+        0.05,
+        "share of organizations where IT holds at least 71% of the technology spend over 2016 (IT "
+        "executives' estimate)",
+        _it_holds_at_least(2016, 0.71),
+        population=True,
+        use="check",
+        reason="found after the fit was run (not held out): compared, not fitted. Scale 0.05, set before "
+        "the model's value was computed: a survey of over 600 has a 95% sampling half-width of about 4 "
+        "points at one third, plus about 1 for reading 'one-third'. With the same survey's mean of 54% "
+        "it says how widely the split varies across firms",
     ),
     Target(
         "marketing_over_it_2016",
