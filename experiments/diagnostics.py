@@ -7,7 +7,7 @@ to the model or the fit, `python experiments/diagnostics.py all` reruns what the
 
 switched_off also writes experiments/results/switched_off/, and scenarios_page rewrites the table of
 docs/scenarios.md (its own --no-write leaves it). The calibration's own scripts (calibrate_population.py,
-policy_mix_fit.py, policy_conditional_fit.py) are not here: they fit or ship, they do not diagnose.
+policy_mix_fit.py, policy_conditional_fit.py, spread_fit.py) are not here: they fit or ship, they do not diagnose.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ SCRIPTS: dict[str, list[str]] = {
     "posterior_years": ["--per-set", "20"],
     "posterior_check": ["--orgs", "100", "--per-set", "40"],
     "preregistered": [],
+    "it_led_mix": [],
+    "spend_spread": [],
     "switched_off": [],
     "scenarios_page": ["--replicates", "400", "--seed", "0", "--workers", "2"],
 }

@@ -1,0 +1,109 @@
+"""Issue 22, trial fit, not shipped: does State of the CIO's distribution of the budget split identify the
+firms' IT-intensity spread, and what do the sets that meet it predict?
+
+The calibration sample of `orgsim calibrate` (configs/experiment/calibration.yaml: the same ten
+parameters, prior ranges, 20 organizations a set, seeds), run to the end of 2016 instead of 2014 so the
+2016 figure can be read:
+
+    orgsim sweep experiment=calibration years=5 sweep.n=1000 executor=processes hydra.run.dir=STORE
+    python experiments/spread_fit.py STORE [--accept 0.05]
+
+The same rejection ABC as `orgsim calibrate` (orgsim.calibration.abc) is run twice on that one sample:
+with the shipped fitted figures alone (CEB 2013, Logicalis 2014), and with the share of firms where IT
+holds 71% or more of the technology budget in 2016 (`it_holds_most_2016`) added. For each: the
+posterior (median, 90% interval, width over the prior range) and the accepted sets' mean of every other
+row the sample can read (2012-2016), as a posterior predictive. No confirmation runs: each set's
+statistics come from the runs that selected it, which flatters the accepted sets (docs/ODD.md 2.0, *Do
+the accepted sets fit?*).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics  # noqa: E402
+from orgsim.calibration.targets import FIT_TARGETS, TARGETS  # noqa: E402
+from orgsim.commands.calibrate import per_run_statistics  # noqa: E402
+from orgsim.results import REPAIR, read_table  # noqa: E402
+
+START_YEAR = 2012
+ADDED = "it_holds_most_2016"
+# the rows a 2012-2016 sample of the calibration's two reporters (the spend split, the decision share)
+# can read: not the role rows (their lines need a population fit), the adoption flow or marketing's spend
+SHOWN = [
+    t
+    for t in TARGETS
+    if t.year <= 2016 and not t.line and t.use not in ("input", "out_of_scope") and t.relation == "near"
+]
+PRIORS = {  # configs/experiment/calibration.yaml
+    "org.baseline_spend_share": (0.4, 0.7),
+    "org.size_spread": (0.0, 0.7),
+    "org.mix_spread": (0.0, 1.0),
+    "org.it_budget_spread": (0.0, 1.0),
+    "org.committed_spread": (0.0, 1.5),
+    "it.budget": (3000.0, 5500.0),
+    "environment.business_tech_growth": (0.0, 0.06),
+    "environment.cloud_push": (0.0, 0.3),
+    "decision.need_rate": (0.04, 0.16),
+    "decision.core_decisions": (1.0, 9.0),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store", type=Path, help="the sweep folder of the command above")
+    parser.add_argument("--accept", type=float, default=0.05)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    runs = read_table(args.store / "runs.parquet", REPAIR)
+    timeseries = read_table(args.store / "timeseries.parquet", REPAIR)
+    per_run = per_run_statistics(runs, timeseries, START_YEAR, SHOWN)
+    params = runs.groupby("row")[list(PRIORS)].first()
+    by_name = {t.name: t for t in TARGETS}
+    print(
+        f"{len(params)} sets x {int(per_run.groupby('row').size().median())} organizations, accept {args.accept}"
+    )
+    fits = {
+        "shipped targets (CEB 2013, Logicalis 2014)": [t.name for t in FIT_TARGETS],
+        f"shipped targets + {ADDED}": [*(t.name for t in FIT_TARGETS), ADDED],
+    }
+    posteriors, predicted = {}, {}
+    all_stats = [Statistic(t.name, t.value, t.scale, t.population) for t in SHOWN]
+    table = row_statistics(per_run, all_stats)
+    for label, names in fits.items():
+        stats = [Statistic(n, by_name[n].value, by_name[n].scale, by_name[n].population) for n in names]
+        accepted, _ = reject(params, row_statistics(per_run, stats), stats, args.accept)
+        posteriors[label] = posterior_summary(accepted, PRIORS).set_index("parameter")
+        predicted[label] = table.loc[accepted.index, [t.name for t in SHOWN]].agg(["median", "min", "max"])
+    print("\nposterior median [90%] (width / prior range)")
+    print("| parameter | " + " | ".join(fits) + " |")
+    print("|---|" + "---|" * len(fits))
+    for key in PRIORS:
+        cells = [
+            f"{p.loc[key, 'median']:.4g} [{p.loc[key, 'low90']:.4g}, {p.loc[key, 'high90']:.4g}] "
+            f"({p.loc[key, 'width_ratio']:.2f})"
+            for p in posteriors.values()
+        ]
+        print(f"| `{key}` | " + " | ".join(cells) + " |")
+    print("\naccepted sets' row means: median [min, max] over the sets, against the figure +- its scale")
+    print("| row | use | figure | " + " | ".join(fits) + " |")
+    print("|---|---|---|" + "---|" * len(fits))
+    for t in SHOWN:
+        cells = [
+            f"{p.loc['median', t.name]:.3f} [{p.loc['min', t.name]:.3f}, {p.loc['max', t.name]:.3f}]"
+            for p in predicted.values()
+        ]
+        print(f"| {t.name} | {t.use} | {t.value:.3g} +- {t.scale:.2g} | " + " | ".join(cells) + " |")
+    print(f"({time.perf_counter() - start:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
