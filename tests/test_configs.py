@@ -6,6 +6,7 @@ import re
 
 import pytest
 from hydra.errors import HydraException
+from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from orgsim.config.compose import compose, config_dir, load_settings, to_settings
@@ -203,10 +204,30 @@ def test_misspelt_key_or_unknown_option_fails_at_composition(overrides: list[str
         compose(overrides)
 
 
-def test_appended_key_the_schema_lacks_is_rejected() -> None:
-    cfg = compose(["+it.foo=1"])  # Hydra allows appending; the typed settings do not
-    with pytest.raises(OmegaConfBaseException, match="foo"):
+@pytest.mark.parametrize(
+    "appended",
+    ["+it.foo=1", "+org.departments.marketing.bar=2", "+org.initial_deployments.0.baz=3", "+zzz=1"],
+)
+def test_appended_key_the_schema_lacks_is_rejected(appended: str) -> None:
+    cfg = compose([appended])  # Hydra allows appending; the typed settings do not
+    name = appended.split("=")[0].rsplit(".", 1)[-1].lstrip("+")
+    with pytest.raises(OmegaConfBaseException, match=name):
         to_settings(cfg)
+
+
+@pytest.mark.parametrize(("group", "option"), SHIPPED_PARAMS)
+def test_settings_of_a_composed_config_equal_those_of_a_fresh_schema_merge(group: str, option: str) -> None:
+    # to_settings reads a config composed onto the schema as it is; a merge into a fresh schema, the path
+    # for any other config, must give the very same settings for every shipped option
+    from orgsim.config import compose as composing
+
+    cfg = compose([f"{group}={option}", "it.budget=4321", "decision.need_rate=0.07"])
+    composing._VALIDATED.clear()
+    direct = to_settings(cfg)
+    plain = OmegaConf.create(OmegaConf.to_container(cfg, resolve=True))  # no schema type
+    assert OmegaConf.get_type(plain) is dict
+    composing._VALIDATED.clear()
+    assert to_settings(plain) == direct
 
 
 @pytest.mark.parametrize(

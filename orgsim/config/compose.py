@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import json
 from importlib import resources
 from pathlib import Path
 
-from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 
 from orgsim.config.schema import OrgsimConfig, ValidateRootConfig, register_configs
 from orgsim.config.validate import check_ranges, validate
@@ -126,11 +127,29 @@ def to_settings(cfg: DictConfig, schema: type = OrgsimConfig) -> OrgsimConfig:
     plain = OmegaConf.to_container(cfg, resolve=True)
     key = json.dumps([schema.__name__, plain], sort_keys=True, default=repr)
     if key not in _VALIDATED:
-        settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
+        if OmegaConf.get_type(cfg) is schema and not _appended(cfg):
+            # composed onto the schema, so every value is already typed and checked: skip the re-merge
+            # (about 170 ms of a 200 ms conversion), which would give the same dataclasses
+            settings = OmegaConf.to_object(cfg)
+        else:
+            settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
         if len(_VALIDATED) >= 16:
             _VALIDATED.pop(next(iter(_VALIDATED)))
         _VALIDATED[key] = validate(settings) if isinstance(settings, OrgsimConfig) else check_ranges(settings)
     return copy.deepcopy(_VALIDATED[key])  # a private copy: callers may change theirs
+
+
+def _appended(node) -> bool:
+    """Whether a structured node (or one below it) holds a key its dataclass lacks: `+key=value` appends
+    one, and to_object would drop it silently where the re-merge names it."""
+    if isinstance(node, ListConfig):
+        return any(_appended(node._get_node(i)) for i in range(len(node)))
+    if not isinstance(node, DictConfig) or node._is_none() or node._is_missing():
+        return False
+    kind = OmegaConf.get_type(node)
+    if dataclasses.is_dataclass(kind) and not {f.name for f in dataclasses.fields(kind)} >= set(node.keys()):
+        return True
+    return any(_appended(node._get_node(k)) for k in node)
 
 
 def load_settings(overrides: list[str] | tuple[str, ...] = (), **source: str | None) -> OrgsimConfig:
