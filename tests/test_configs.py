@@ -228,6 +228,13 @@ def test_settings_of_a_composed_config_equal_those_of_a_fresh_schema_merge(group
     assert OmegaConf.get_type(plain) is dict
     composing._VALIDATED.clear()
     assert to_settings(plain) == direct
+    # a job's config, as a command gets it from Hydra: its `hydra` node left out, the same settings
+    _, job = composing.compose_job(
+        "orgsim", [f"{group}={option}", "it.budget=4321", "decision.need_rate=0.07"]
+    )
+    assert "hydra" in job
+    composing._VALIDATED.clear()
+    assert to_settings(job) == direct
 
 
 @pytest.mark.parametrize(
