@@ -238,3 +238,32 @@ def test_a_comparison_with_no_run_marginalized_says_so():
                                group_title="policy", title="t", context="c", width=10, height=4)  # fmt: skip
     assert any("0 everywhere" in t.get_text() for t in fig.axes[0].texts)
     assert fig.axes[1].get_xlabel() == "final-year IT influence (index, 0-1)"
+
+
+def test_the_calibration_pairs_plot_keeps_every_label_clear_of_the_other_panels():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from orgsim.commands.calibrate import pairs_figure
+
+    # the widest tick labels of the calibration's priors (IT's budget in k USD, a growth rate in 0.0x)
+    priors = {"it.budget": (3000.0, 5500.0), "environment.business_tech_growth": (0.0, 0.06),
+              "org.committed_spread": (0.0, 1.5), "decision.core_decisions": (1.0, 9.0)}  # fmt: skip
+    rng = np.random.default_rng(0)
+    prior = pd.DataFrame({key: rng.uniform(low, high, 400) for key, (low, high) in priors.items()})
+    fig = pairs_figure(prior, prior.iloc[:20], priors)
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    axes = fig.axes
+    assert len(axes) == 4 * 5 // 2  # the lower triangle and the diagonal, no empty panels
+    for ax in axes:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        texts = [t for t in ax.get_xticklabels() if t.get_text() and x0 <= t.get_position()[0] <= x1]
+        texts += [t for t in ax.get_yticklabels() if t.get_text() and y0 <= t.get_position()[1] <= y1]
+        texts += [t for t in (ax.xaxis.label, ax.yaxis.label) if t.get_text()]
+        assert ax.get_xticklabels(), "a panel without x tick labels"
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            assert fig.bbox.contains(box.x0, box.y0) and fig.bbox.contains(box.x1, box.y1), text.get_text()
+            for other in axes:
+                if other is not ax:
+                    assert not box.overlaps(other.get_window_extent(renderer)), (text.get_text(), other)

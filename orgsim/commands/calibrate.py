@@ -218,39 +218,44 @@ def scenario_yaml(posterior: pd.DataFrame, plan) -> str:
 
 def pairs_plot(prior: pd.DataFrame, accepted: pd.DataFrame, priors: dict, path: Path) -> None:
     """Accepted parameter sets over the prior sample, every pair, with each parameter's marginal."""
-    import matplotlib
+    pairs_figure(prior, accepted, priors).savefig(path, dpi=110)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+
+def pairs_figure(prior: pd.DataFrame, accepted: pd.DataFrame, priors: dict):
+    """The figure of pairs_plot: the lower triangle of panels, each parameter's marginal on the diagonal."""
+    from matplotlib.figure import Figure
 
     keys = list(priors)
     k = len(keys)
-    fig, axes = plt.subplots(k, k, figsize=(1.7 * k + 1, 1.7 * k + 1), squeeze=False)
+    side = 1.7 * k + 1
+    fig = Figure(figsize=(side, side))
+    # fixed margins (inches) instead of tight_layout, which measures every tick label of k*k panels (3 of
+    # the 6 s a ten-parameter plot took); the empty upper triangle gets no axes at all
+    fig.subplots_adjust(left=0.55 / side, bottom=0.5 / side, right=1 - 0.1 / side, top=1 - 0.45 / side,
+                        wspace=0.28, hspace=0.28)  # fmt: skip
+    grid = fig.add_gridspec(k, k)
     short = [key.split(".")[-1] if key.split(".")[-1] != "midpoint_year" else key.split(".")[-2] + " mid"
              for key in keys]  # fmt: skip
     for i, yi in enumerate(keys):
-        for j, xj in enumerate(keys):
-            ax = axes[i][j]
+        for j, xj in enumerate(keys[: i + 1]):
+            ax = fig.add_subplot(grid[i, j])
             if i == j:
                 bins = np.linspace(*priors[xj], 13)
                 ax.hist(prior[xj], bins=bins, color="0.85", density=True)
                 ax.hist(accepted[xj], bins=bins, color="tab:red", alpha=0.7, density=True)
                 ax.set_yticks([])
-            elif i > j:
+            else:
                 ax.scatter(prior[xj], prior[yi], s=2, color="0.8", rasterized=True)
                 ax.scatter(accepted[xj], accepted[yi], s=5, color="tab:red")
-            else:
-                ax.axis("off")
-                continue
+                ax.locator_params(axis="y", nbins=3)
+            ax.locator_params(axis="x", nbins=3)
             ax.tick_params(labelsize=6)
             if i == k - 1:
                 ax.set_xlabel(short[j], fontsize=7)
             if j == 0 and i != 0:
                 ax.set_ylabel(short[i], fontsize=7)
     fig.suptitle(f"ABC posterior (red, {len(accepted)} accepted) over the prior sample (grey, {len(prior)})")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return fig
 
 
 def report(result: dict) -> str:
