@@ -364,11 +364,9 @@ register = register_analyze_configs
 
 
 def settings_of(cfg) -> AnalyzeConfig:
-    from omegaconf import OmegaConf
+    from orgsim.config.compose import typed
 
-    plain = OmegaConf.to_container(cfg, resolve=False)
-    plain.pop("hydra", None)
-    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(AnalyzeConfig), plain))
+    return typed(cfg, AnalyzeConfig)
 
 
 def task(cfg) -> None:

@@ -633,14 +633,10 @@ BUILDERS = {
 }
 
 
-def _plain(cfg: DictConfig) -> dict:
-    plain = OmegaConf.to_container(cfg, resolve=False)
-    plain.pop("hydra", None)
-    return OmegaConf.to_container(OmegaConf.create(plain), resolve=True)
-
-
 def root_of(cfg: DictConfig) -> PlotRootConfig:
-    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(PlotRootConfig), _plain(cfg)))
+    from orgsim.config.compose import typed
+
+    return typed(cfg, PlotRootConfig)
 
 
 def prepare_root(root: PlotRootConfig) -> Prepared:

@@ -123,20 +123,17 @@ def _shapes_model(override: str) -> bool:
     return key.split(".")[0] not in OWN_KEYS
 
 
+def _root(cfg, schema: type = SweepRootConfig) -> SweepRootConfig:
+    from orgsim.config.compose import typed
+
+    return typed(cfg, schema)
+
+
 def _plain(cfg) -> dict:
     """The composed config as plain data, without Hydra's own node (resolving that needs a running job)."""
-    from omegaconf import OmegaConf
+    from orgsim.config.compose import plain_data
 
-    plain = OmegaConf.to_container(cfg, resolve=False)
-    plain.pop("hydra", None)
-    return OmegaConf.to_container(OmegaConf.create(plain), resolve=True)
-
-
-def _root(cfg, schema: type = SweepRootConfig) -> SweepRootConfig:
-    from omegaconf import OmegaConf
-
-    plain = _plain(cfg)
-    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
+    return plain_data(cfg)
 
 
 def _model_settings(root: SweepRootConfig) -> OrgsimConfig:

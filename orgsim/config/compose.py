@@ -118,24 +118,36 @@ _VALIDATED: dict[str, OrgsimConfig] = {}
 
 
 def to_settings(cfg: DictConfig, schema: type = OrgsimConfig) -> OrgsimConfig:
-    """Typed, validated settings (plain dataclasses: picklable, cheap to send to worker processes).
-
-    A config Hydra composed onto `schema` is read as it is; any other is merged into a fresh schema, as is
-    one holding a key appended with `+key=value` that the schema lacks, so the merge names that key.
-    """
-    keys = [key for key in cfg if key != "hydra"]  # a job's `hydra` node resolves only inside the job
-    plain = OmegaConf.to_container(
-        OmegaConf.masked_copy(cfg, keys) if len(keys) < len(cfg) else cfg, resolve=True
-    )
+    """Typed, validated settings (plain dataclasses: picklable, cheap to send to worker processes)."""
+    plain = plain_data(cfg)
     key = json.dumps([schema.__name__, plain], sort_keys=True, default=repr)
     if key not in _VALIDATED:
-        settings = _as_composed(cfg, keys, schema)
-        if settings is None:
-            settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain))
+        settings = typed(cfg, schema)
         if len(_VALIDATED) >= 16:
             _VALIDATED.pop(next(iter(_VALIDATED)))
         _VALIDATED[key] = validate(settings) if isinstance(settings, OrgsimConfig) else check_ranges(settings)
     return copy.deepcopy(_VALIDATED[key])  # a private copy: callers may change theirs
+
+
+def typed(cfg: DictConfig, schema: type):
+    """`cfg` as `schema`'s dataclasses (not validated), its `hydra` node left out: that node resolves only
+    inside the running job. Every command reads its root config through here.
+
+    A config Hydra composed onto `schema` is read as it is; any other is merged into a fresh schema, as is
+    one holding a key appended with `+key=value` that the schema lacks, so the merge names that key.
+    """
+    settings = _as_composed(cfg, [key for key in cfg if key != "hydra"], schema)
+    if settings is None:
+        settings = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(schema), plain_data(cfg)))
+    return settings
+
+
+def plain_data(cfg: DictConfig) -> dict:
+    """The config as plain resolved data, without Hydra's node."""
+    keys = [key for key in cfg if key != "hydra"]
+    return OmegaConf.to_container(
+        OmegaConf.masked_copy(cfg, keys) if len(keys) < len(cfg) else cfg, resolve=True
+    )
 
 
 def _as_composed(cfg: DictConfig, keys: list[str], schema: type):
