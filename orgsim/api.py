@@ -332,7 +332,7 @@ def simulate(setting: OrgsimConfig, seed: int, reporters: Iterable[str] = ()):
     # only the monthly columns kept: no department table, no other reporters (a third of a replicate),
     # and no DataFrame unless reporters are asked for (the summary reads the columns)
     columns = run_columns(setting, seed, list(dict.fromkeys([*SUMMARY_COLUMNS, *reporters])))
-    summary = flatten(run_summary(columns, setting.metrics.majority_months, setting.metrics))
+    summary = flatten(run_summary(columns, setting.metrics))
     monthly = pd.DataFrame({name: columns[name] for name in ("month", *reporters)}) if reporters else None
     return summary, monthly
 

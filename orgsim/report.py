@@ -30,7 +30,6 @@ def summarize(
     timeseries: pd.DataFrame,
     scenario: str,
     policy: str,
-    majority_months: int = 6,
     *,
     metrics: MetricsConfig,
 ) -> dict:
@@ -38,10 +37,8 @@ def summarize(
     schema's hand-set lines are not the calibrated ones a run's config carries)."""
     runs = []
     for (replicate, seed), run in timeseries.groupby(["replicate", "seed"], sort=True):
-        runs.append(
-            {"replicate": int(replicate), "seed": int(seed), **run_summary(run, majority_months, metrics)}
-        )
-    return summarize_runs(runs, int(timeseries["month"].max()), scenario, policy, majority_months, metrics)
+        runs.append({"replicate": int(replicate), "seed": int(seed), **run_summary(run, metrics)})
+    return summarize_runs(runs, int(timeseries["month"].max()), scenario, policy, metrics)
 
 
 def summarize_runs(
@@ -49,7 +46,6 @@ def summarize_runs(
     horizon: int,
     scenario: str,
     policy: str,
-    majority_months: int,
     metrics: MetricsConfig,
 ) -> dict:
     """The aggregate of per-replicate run summaries (each with its `replicate` and `seed`, in replicate
@@ -112,7 +108,7 @@ def summarize_runs(
             "month_shadow_majority": {
                 "median": None if math.isinf(median_month) else median_month,
                 "runs_reaching_majority": sum(r["month_shadow_majority"] is not None for r in runs),
-                "sustained_months": majority_months,
+                "sustained_months": metrics.majority_months,
             },
             "tech_leader": dict(leaders.most_common()),
             "final_it_influence": {

@@ -134,7 +134,7 @@ def _run_chunk(
 
         m = setting.metrics
         for result in results:
-            result.summary = run_summary(result.columns, m.majority_months, m)  # no table built
+            result.summary = run_summary(result.columns, m)  # no table built
     return results if finish is None else finish(results)
 
 

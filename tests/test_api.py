@@ -23,9 +23,7 @@ def test_run_one_is_the_runners_replicate_zero_with_the_same_overrides() -> None
     summary = api.run_one({"years": 1, "it.unit_cost": 25}, seed=7, policy="broker")
     setting = load_settings(["years=1", "it.unit_cost=25", "policy=broker"])
     expected = run_replicate(setting, 0, replicate_seeds(7, 1)[0])
-    assert summary == api.flatten(
-        run_summary(expected.timeseries, setting.metrics.majority_months, setting.metrics)
-    )
+    assert summary == api.flatten(run_summary(expected.timeseries, setting.metrics))
 
 
 def test_run_one_with_replicates_reports_shares_and_means_of_the_single_runs() -> None:

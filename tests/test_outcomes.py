@@ -16,7 +16,7 @@ def test_the_registry_declares_every_reporter_and_nothing_else():
 
 def test_the_registry_declares_every_run_summary_value(make_settings):
     model = Organization(make_settings("years=2"), 1).run()
-    summary = run_summary(model.datacollector.get_model_vars_dataframe(), 6, model.setting.metrics)
+    summary = run_summary(model.datacollector.get_model_vars_dataframe(), model.setting.metrics)
     assert list(OUTCOMES[RUN]) == list(summary)
 
 

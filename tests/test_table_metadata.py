@@ -119,11 +119,11 @@ def test_a_cio_level_is_not_a_draw(make_settings) -> None:
 
     drawn = Organization(make_settings("years=1"), 3).run()
     monthly = drawn.datacollector.get_model_vars_dataframe()
-    summary = run_summary(monthly, 6, drawn.setting.metrics)
+    summary = run_summary(monthly, drawn.setting.metrics)
     assert summary["cio_acts"] is bool(monthly["cio_willingness"].iloc[-1] == 1.0)
     assert "cio_willingness" not in summary and "cio_aspiration" not in summary
     level = Organization(make_settings("years=1", "it.cio.draw=false"), 3).run()
-    summary = run_summary(level.datacollector.get_model_vars_dataframe(), 6, level.setting.metrics)
+    summary = run_summary(level.datacollector.get_model_vars_dataframe(), level.setting.metrics)
     assert summary["cio_acts"] is None and summary["cio_aspires"] is None
     assert summary["shadow_majority_reached"] is (summary["month_shadow_majority"] is not None)
 

@@ -60,7 +60,6 @@ def run_job(cfg: DictConfig, output_dir: Path, progress: bool = False) -> dict:
             setting.years * 12,
             setting.scenario.name,
             setting.policy.name,
-            setting.metrics.majority_months,
             setting.metrics,
         )
         summary["seed"] = setting.seed

@@ -153,7 +153,7 @@ def _probe(base: OrgsimConfig) -> tuple[list[str], list[str]]:
     from orgsim.runner import run_replicate
 
     timeseries = run_replicate(base, 0, 0).timeseries
-    outcomes = list(api.flatten(run_summary(timeseries, base.metrics.majority_months, base.metrics)))
+    outcomes = list(api.flatten(run_summary(timeseries, base.metrics)))
     reporters = [c for c in timeseries.columns if c not in ("replicate", "seed", "date", "month")]
     return outcomes, reporters
 

@@ -369,7 +369,7 @@ SUMMARY_COLUMNS = (
 )
 
 
-def run_summary(timeseries: Columns, majority_months: int, metrics: MetricsConfig) -> dict:
+def run_summary(timeseries: Columns, metrics: MetricsConfig) -> dict:
     """Outcomes of one run from its monthly table (a DataFrame, or its columns as arrays).
 
     IT is marginalized when its mean influence over the final `sustain_months` lies below the custodian
@@ -400,7 +400,7 @@ def run_summary(timeseries: Columns, majority_months: int, metrics: MetricsConfi
     end_scores = component_scores({k: mean(k, final) for k in ROLE_COMPONENTS}, cfg)
     weights = component_weights(cfg)
     drops = {k: weights[k] * (start_scores[k] - end_scores[k]) for k in ROLE_COMPONENTS}
-    majority = first_sustained_month(timeseries, "shadow_share", 0.5, majority_months)
+    majority = first_sustained_month(timeseries, "shadow_share", 0.5, cfg.majority_months)
     return {
         "marginalized": final_influence < cfg.custodian_threshold,
         "marginalized_low_threshold": final_influence < cfg.custodian_threshold - THRESHOLD_SHIFT,

@@ -39,7 +39,7 @@ def run(ctx: Context) -> list[CheckResult]:
     scenario, policy = MARGINALIZING
     marginalizing, carried = with_overrides(api.base_settings(scenario, policy), user, user_policy)
     results = run_replicates(marginalizing, replicates, ctx.seed, ctx.workers)
-    summaries = [run_summary(r.columns, marginalizing.metrics.majority_months, marginalizing.metrics)
+    summaries = [run_summary(r.columns, marginalizing.metrics)
                  for r in results]  # fmt: skip
     first, _ = tables(results)
     lebrun, carried_lebrun = with_overrides(api.base_settings(*LEBRUN), user, user_policy)
