@@ -10,7 +10,7 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from orgsim.config.compose import compose, config_dir, load_settings, to_settings
-from orgsim.config.schema import POLICIES, InitialDeploymentConfig
+from orgsim.config.schema import POLICIES, InitialDeploymentConfig, OrgsimConfig
 from orgsim.config.validate import ConfigError, validate
 from orgsim.model.ledger import BROKERED, BYOT, CHANNELS, SHADOW
 from orgsim.model.organization import Organization
@@ -217,24 +217,21 @@ def test_appended_key_the_schema_lacks_is_rejected(appended: str) -> None:
 
 @pytest.mark.parametrize(("group", "option"), SHIPPED_PARAMS)
 def test_settings_of_a_composed_config_equal_those_of_a_fresh_schema_merge(group: str, option: str) -> None:
-    # to_settings reads a config composed onto the schema as it is; a merge into a fresh schema, the path
-    # for any other config, must give the very same settings for every shipped option
+    # to_settings reads a config composed onto the schema as it is (a job's, as a command gets it from
+    # Hydra, with its `hydra` node left out); a merge into a fresh schema, the path for any other config,
+    # must give the very same settings for every shipped option
     from orgsim.config import compose as composing
 
-    cfg = compose([f"{group}={option}", "it.budget=4321", "decision.need_rate=0.07"])
-    composing._VALIDATED.clear()
-    direct = to_settings(cfg)
-    plain = OmegaConf.create(OmegaConf.to_container(cfg, resolve=True))  # no schema type
-    assert OmegaConf.get_type(plain) is dict
-    composing._VALIDATED.clear()
-    assert to_settings(plain) == direct
-    # a job's config, as a command gets it from Hydra: its `hydra` node left out, the same settings
     _, job = composing.compose_job(
         "orgsim", [f"{group}={option}", "it.budget=4321", "decision.need_rate=0.07"]
     )
-    assert "hydra" in job
+    assert "hydra" in job and OmegaConf.get_type(job) is OrgsimConfig
     composing._VALIDATED.clear()
-    assert to_settings(job) == direct
+    direct = to_settings(job)
+    plain = OmegaConf.create(composing.plain_data(job))  # the same values, no schema type
+    assert OmegaConf.get_type(plain) is dict
+    composing._VALIDATED.clear()
+    assert to_settings(plain) == direct
 
 
 @pytest.mark.parametrize(
