@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from yearly import base_settings_from, through, yearly_values  # noqa: E402
 
+from orgsim.intervals import wilson_interval  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 YEARS = (2012, 2013, 2015, 2016)
@@ -66,12 +67,12 @@ def main(argv: list[str] | None = None) -> int:
             float(outside.sum() / (outside + budget[2015]).sum()),
         )
         last = it[max(YEARS)]
-        top = float(np.mean(last >= HOLDS))
-        half = 1.96 * np.sqrt(top * (1 - top) / len(last))
+        holds = int((last >= HOLDS).sum())
+        top, (low, high) = holds / len(last), wilson_interval(holds, len(last))
         q = np.quantile(last, [0.1, 0.5, 0.9])
         print(
             f"| {name} | {it[min(YEARS)].mean():.3f} | {last.mean():.3f} | {last.std(ddof=1):.3f} | "
-            f"{q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f} | {top:.3f} [{top - half:.3f}, {top + half:.3f}] |"
+            f"{q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f} | {top:.3f} [{low:.3f}, {high:.3f}] |"
         )
     print()
     print(

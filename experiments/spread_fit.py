@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics  # noqa: E402
 from orgsim.calibration.targets import FIT_TARGETS, TARGETS  # noqa: E402
 from orgsim.commands.calibrate import per_run_statistics  # noqa: E402
-from orgsim.results import REPAIR, read_table  # noqa: E402
+from orgsim.results import REPAIR, read_manifest, read_table  # noqa: E402
+from orgsim.sweep.design import SweepConfig, parse_factors  # noqa: E402
 
 START_YEAR = 2012
 ADDED = "it_holds_most_2016"
@@ -42,18 +43,6 @@ SHOWN = [
     for t in TARGETS
     if t.year <= 2016 and not t.line and t.use not in ("input", "out_of_scope") and t.relation == "near"
 ]
-PRIORS = {  # configs/experiment/calibration.yaml
-    "org.baseline_spend_share": (0.4, 0.7),
-    "org.size_spread": (0.0, 0.7),
-    "org.mix_spread": (0.0, 1.0),
-    "org.it_budget_spread": (0.0, 1.0),
-    "org.committed_spread": (0.0, 1.5),
-    "it.budget": (3000.0, 5500.0),
-    "environment.business_tech_growth": (0.0, 0.06),
-    "environment.cloud_push": (0.0, 0.3),
-    "decision.need_rate": (0.04, 0.16),
-    "decision.core_decisions": (1.0, 9.0),
-}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     runs = read_table(args.store / "runs.parquet", REPAIR)
     timeseries = read_table(args.store / "timeseries.parquet", REPAIR)
     per_run = per_run_statistics(runs, timeseries, START_YEAR, SHOWN)
-    params = runs.groupby("row")[list(PRIORS)].first()
+    # the prior ranges as the sweep resolved them from its own spec (configs/experiment/calibration.yaml)
+    spec = read_manifest(args.store, REPAIR)["design"]["sweep.uncertainties"]
+    factors = parse_factors(SweepConfig(design="lhs", n=1, uncertainties=spec))
+    priors = {f.key: (float(f.low), float(f.high)) for f in factors if f.sampled}
+    params = runs.groupby("row")[list(priors)].first()
     by_name = {t.name: t for t in TARGETS}
     print(
         f"{len(params)} sets x {int(per_run.groupby('row').size().median())} organizations, accept {args.accept}"
@@ -80,12 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     for label, names in fits.items():
         stats = [Statistic(n, by_name[n].value, by_name[n].scale, by_name[n].population) for n in names]
         accepted, _ = reject(params, row_statistics(per_run, stats), stats, args.accept)
-        posteriors[label] = posterior_summary(accepted, PRIORS).set_index("parameter")
+        posteriors[label] = posterior_summary(accepted, priors).set_index("parameter")
         predicted[label] = table.loc[accepted.index, [t.name for t in SHOWN]].agg(["median", "min", "max"])
     print("\nposterior median [90%] (width / prior range)")
     print("| parameter | " + " | ".join(fits) + " |")
     print("|---|" + "---|" * len(fits))
-    for key in PRIORS:
+    for key in priors:
         cells = [
             f"{p.loc[key, 'median']:.4g} [{p.loc[key, 'low90']:.4g}, {p.loc[key, 'high90']:.4g}] "
             f"({p.loc[key, 'width_ratio']:.2f})"

@@ -129,13 +129,6 @@ def _root(cfg, schema: type = SweepRootConfig) -> SweepRootConfig:
     return typed(cfg, schema)
 
 
-def _plain(cfg) -> dict:
-    """The composed config as plain data, without Hydra's own node (resolving that needs a running job)."""
-    from orgsim.config.compose import plain_data
-
-    return plain_data(cfg)
-
-
 def _model_settings(root: SweepRootConfig) -> OrgsimConfig:
     values = {f.name: getattr(root, f.name) for f in dataclasses.fields(OrgsimConfig)}
     return validate(OrgsimConfig(**values))
@@ -164,6 +157,7 @@ def prepare(overrides: list[str], command: str = "sweep") -> Plan:
     overlap the checks (a caller script needs the `if __name__ == "__main__":` guard). The shared estimate
     (orgsim.guards) of every design point is printed for big work and refused beyond the machine unless
     force=true; `command` names the command in those lines."""
+    from orgsim.config.compose import plain_data
     from orgsim.config.overrides import check
 
     config_name, schema = ROOTS.get(command, ROOTS["sweep"])
@@ -259,7 +253,7 @@ def prepare(overrides: list[str], command: str = "sweep") -> Plan:
         output_dir=output_dir,
         explicit_dir=explicit,
         overrides=list(overrides),
-        config=_plain(cfg),
+        config=plain_data(cfg),
     )
     plan.bases_default = (base.scenario.name, None)
     return plan
