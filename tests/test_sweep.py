@@ -32,6 +32,25 @@ def run_sweep(tmp: Path, *overrides: str, quiet: bool = True) -> pd.DataFrame:
     return pd.read_parquet(tmp / "runs.parquet")
 
 
+@pytest.mark.slow
+def test_a_plan_from_the_commands_composed_config_equals_one_composed_here(tmp_path) -> None:
+    """The CLI hands prepare() the root config its job composed (one compose instead of two): the plan
+    is the one prepare() makes composing the same overrides itself."""
+    from orgsim.commands.sweep import _compose
+
+    overrides = [
+        "experiment=policy_comparison",
+        "sweep.levers={policy:[gatekeeper,broker]}",
+        "replicates=1",
+        "years=1",
+        f"hydra.run.dir={tmp_path}",
+    ]
+    here, given = prepare(overrides), prepare(overrides, cfg=_compose(overrides))
+    pd.testing.assert_frame_equal(here.design, given.design)
+    assert here.bases == given.bases and len(here.bases) == 2
+    assert (here.config, here.output_dir, here.reporters) == (given.config, given.output_dir, given.reporters)
+
+
 # The interruption tests: 5 policies x 4 replicates of two years, one run per chunk.
 KILL_ARGS = ["experiment=policy_comparison", "replicates=4", "years=2", "executor.chunk_size=1"]
 

@@ -314,12 +314,18 @@ def check_confirm(plan, accept: float, confirm: int, confirm_runs: int, force: b
 
 
 def calibrate_job(
-    overrides: list[str], accept: float, confirm: int = 0, confirm_runs: int = 0, force: bool = False
+    overrides: list[str],
+    accept: float,
+    confirm: int = 0,
+    confirm_runs: int = 0,
+    force: bool = False,
+    cfg=None,
 ) -> None:
-    """Run (or resume) the calibration sweep, fit, write and print the result."""
+    """Run (or resume) the calibration sweep, fit, write and print the result (`cfg`: the root config
+    already composed from `overrides`, or None to compose it)."""
     from orgsim.commands.sweep import prepare, sweep_job
 
-    plan = prepare(overrides, command="calibrate")
+    plan = prepare(overrides, command="calibrate", cfg=cfg)
     check_horizon(plan)
     check_confirm(plan, accept, confirm, confirm_runs, force)
     fitted = {}
@@ -350,4 +356,6 @@ def job(cfg, overrides: list[str]) -> None:
     from orgsim.commands.sweep import refuse_a_wrong_folder
 
     refuse_a_wrong_folder(cfg, overrides)
-    calibrate_job(overrides, float(cfg.accept), int(cfg.confirm), int(cfg.confirm_runs), bool(cfg.force))
+    calibrate_job(
+        overrides, float(cfg.accept), int(cfg.confirm), int(cfg.confirm_runs), bool(cfg.force), cfg=cfg
+    )

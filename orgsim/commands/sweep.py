@@ -151,9 +151,10 @@ def _probe(base: OrgsimConfig) -> tuple[list[str], list[str]]:
     return outcomes, reporters
 
 
-def prepare(overrides: list[str], command: str = "sweep") -> Plan:
+def prepare(overrides: list[str], command: str = "sweep", cfg=None) -> Plan:
     """Compose and check the whole sweep; ConfigError (one line) for anything wrong, before any run.
-    With executor=processes it starts the forkserver once the executor is known, so that its imports
+    `cfg` is the root config the command's job already composed from these overrides (the CLI's), so it
+    is not composed again; None composes it here. With executor=processes it starts the forkserver once the executor is known, so that its imports
     overlap the checks (a caller script needs the `if __name__ == "__main__":` guard). The shared estimate
     (orgsim.guards) of every design point is printed for big work and refused beyond the machine unless
     force=true; `command` names the command in those lines."""
@@ -162,7 +163,8 @@ def prepare(overrides: list[str], command: str = "sweep") -> Plan:
 
     config_name, schema = ROOTS.get(command, ROOTS["sweep"])
     check([o for o in overrides if not o.startswith("hydra.")], schema, _groups(config_name))
-    cfg = _compose(overrides, config_name)
+    if cfg is None:
+        cfg = _compose(overrides, config_name)
     root = _root(cfg, schema)
     chosen = any(o.split("=", 1)[0].lstrip("+") == "experiment" for o in overrides)
     if not chosen and not root.sweep.levers and not root.sweep.uncertainties:
@@ -585,4 +587,4 @@ def refuse_a_wrong_folder(cfg, overrides: list[str]) -> None:
 def job(cfg, overrides: list[str]) -> None:
     """The command: prepare the whole sweep, then run (or resume) it into its store."""
     refuse_a_wrong_folder(cfg, overrides)
-    sweep_job(prepare(overrides), progress=sys.stderr.isatty())
+    sweep_job(prepare(overrides, cfg=cfg), progress=sys.stderr.isatty())
