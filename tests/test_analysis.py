@@ -271,32 +271,50 @@ def test_without_the_cio_draw_the_split_keeps_its_four_sources() -> None:
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _experiments_run():
+    """experiments/run.py as a module."""
+    import importlib.util
+
+    name = "experiments_run"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "experiments" / "run.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # its dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory) -> Path:
     """Every study of experiments/run.py at toy size (the scripts must not rot); their results root."""
-    import importlib.util
-
     root = tmp_path_factory.mktemp("experiments")
-    spec = importlib.util.spec_from_file_location("experiments_run", ROOT / "experiments" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    import contextlib
-    import io
-
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert module.main(["all", "--quick", "--out", str(root)]) == 0
+        assert _experiments_run().main(["all", "--quick", "--out", str(root)]) == 0
     return root
 
 
 @pytest.fixture(scope="module")
-def tiny_sweep(quick) -> Path:
-    return quick / "scenario_discovery" / "sweep"  # lhs: 2 policies x 3 worlds x 2 replicates, crossed
+def study_inputs(tmp_path_factory) -> Path:
+    """The first step alone (the run or the sweep) of three studies, as `experiments/run.py --quick` runs
+    it: what the command tests below analyze, in seconds, without waiting for every study (about 100 s,
+    built again in each test process that needs it)."""
+    module = _experiments_run()
+    root = tmp_path_factory.mktemp("study_inputs")
+    for name in ("baseline", "scenario_discovery", "global_sensitivity"):
+        first = module.steps(name, module.STUDIES[name], root, True, 1)[0]
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert cli.main(first) == 0, first
+    return root
 
 
 @pytest.fixture(scope="module")
-def tiny_sobol(quick) -> Path:
-    return quick / "global_sensitivity" / "sweep"
+def tiny_sweep(study_inputs) -> Path:
+    return study_inputs / "scenario_discovery" / "sweep"  # lhs: 2 policies x 3 worlds x 2 replicates, crossed
+
+
+@pytest.fixture(scope="module")
+def tiny_sobol(study_inputs) -> Path:
+    return study_inputs / "global_sensitivity" / "sweep"
 
 
 @pytest.mark.slow
@@ -430,9 +448,11 @@ def _empty_copy(folder: Path, target: Path) -> Path:
         (["discover", "input={run}"], "is an orgsim run folder; analyze needs a sweep folder"),
     ],
 )  # fmt: skip
-def test_bad_input_ends_with_one_line_and_no_tables(args, message, quick, tiny_sweep, tmp_path) -> None:
+def test_bad_input_ends_with_one_line_and_no_tables(
+    args, message, study_inputs, tiny_sweep, tmp_path
+) -> None:
     empty = _empty_copy(tiny_sweep, tmp_path / "empty") if "{empty}" in " ".join(args) else None
-    run = quick / "baseline" / "run"
+    run = study_inputs / "baseline" / "run"
     filled = [a.format(tmp=tmp_path, sweep=tiny_sweep, empty=empty, run=run) for a in args]
     out = tmp_path / "out"
     code, lines = analyze(*filled, f"hydra.run.dir={out}")
