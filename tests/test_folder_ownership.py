@@ -27,7 +27,7 @@ def command_args(command: str, sources: dict[str, Path]) -> list[str]:
         "analyze": ["analyze", "variance", f"input={sources['sweep']}", "bootstrap=5"],
         "plot": ["plot", "plot=trajectories", f"input={sources['run']}", "plot.dpi=20", "plot.width=3",
                  "plot.height=2"],
-        "validate": ["validate", "validate.size=quick", "validate.checks=[bass]", "validate.replicates=1"],
+        "validate": ["validate", "validate.size=quick", "validate.checks=[bass]", "validate.replicates=1", "workers=1"],
         "calibrate": ["calibrate", "sweep.n=4", "replicates=1", "years=5"],
     }[command]  # fmt: skip
 
