@@ -178,3 +178,24 @@ def test_the_checks_of_one_validation_share_one_pool_of_workers():
         assert ctx.map(abs, [-4]) == [4] and ctx._evaluator is first
     assert ctx._evaluator is None and not first.started  # ended with the block
     assert ctx.map(abs, [-5]) == [5]  # outside a block: a pool for the call alone
+
+
+def test_the_verdict_counts_held_out_forecast_and_after_the_fit_rows_apart() -> None:
+    from orgsim.validation.table import verdict
+
+    def row(name: str, passed: bool, flag: str) -> CheckResult:
+        return CheckResult(name, "source", 0.5, 0.5, 0.4, 0.6, 0.1, passed, flag=flag)
+
+    rows = [
+        row("fitted", True, "fit"),
+        row("predicted", False, "held-out,analogue"),
+        row("forecast", True, "check,forecast"),
+        row("found_later", True, "check,analogue"),
+        row("found_later_too", False, "check"),
+        row("by_construction", True, "line"),
+    ]
+    assert verdict(rows) == (
+        "2 of 5 counted validation rows FAILED (held-out: 0 of 1 pass; forecast: 1 of 1 pass; found after "
+        "the fit: 1 of 2 pass): predicted, found_later_too; 1 rows met by inputs or by construction, or out "
+        "of scope, shown, not counted"
+    )

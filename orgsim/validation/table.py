@@ -53,7 +53,8 @@ def format_table(results: list[CheckResult]) -> str:
 
 def verdict(results: list[CheckResult]) -> str:
     """Pass count over the counted rows (rows met by the model's inputs or by construction, or out of its
-    scope, are shown but not counted), with the held-out and forecast rows' own counts."""
+    scope, are shown but not counted), with the own counts of the held-out rows, the forecasts and the
+    figures found after the fit (compared, never fitted: out of sample, though not declared before it)."""
     counted = [r for r in results if r.counted]
     shown = len(results) - len(counted)
     aside = (
@@ -61,11 +62,16 @@ def verdict(results: list[CheckResult]) -> str:
         if shown
         else ""
     )
+    kinds = {
+        "held-out": lambda flags: "held-out" in flags,
+        "forecast": lambda flags: "forecast" in flags,
+        "found after the fit": lambda flags: "check" in flags and "forecast" not in flags,
+    }
     parts = []
-    for flag in ("held-out", "forecast"):
-        rows = [r for r in counted if flag in r.flag.split(",")]
+    for kind, belongs in kinds.items():
+        rows = [r for r in counted if belongs(r.flag.split(","))]
         if rows:
-            parts.append(f"{flag}: {sum(r.passed for r in rows)} of {len(rows)} pass")
+            parts.append(f"{kind}: {sum(r.passed for r in rows)} of {len(rows)} pass")
     extra = f" ({'; '.join(parts)})" if parts else ""
     failed = [r.check for r in counted if not r.passed]
     if not failed:
