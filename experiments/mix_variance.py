@@ -56,7 +56,9 @@ def main() -> None:
     rows = {
         "the CIO type": r_squared(y, np.array(cio)),
         "+ size, IT intensity, committed share": r_squared(y, base),
-        "+ the mix's two summaries (autonomy, marketing share)": r_squared(y, np.column_stack([base, summaries])),
+        "+ the mix's two summaries (autonomy, marketing share)": r_squared(
+            y, np.column_stack([base, summaries])
+        ),
         "+ every department's log share (the whole mix)": r_squared(y, np.column_stack([base, shares])),
     }
     print(f"| regressors ({args.orgs} organizations) | R^2 of final it_influence |")

@@ -39,7 +39,10 @@ def main() -> None:
     base = base_settings()
     line = base.metrics.custodian_threshold
     values = yearly_values(
-        through(base, YEARS[-1]), replicate_seeds(2026, args.orgs), ["it_decision_share", "it_influence"], YEARS
+        through(base, YEARS[-1]),
+        replicate_seeds(2026, args.orgs),
+        ["it_decision_share", "it_influence"],
+        YEARS,
     )
     decisions, influence = values["it_decision_share"], values["it_influence"]
     print(f"| year | IT makes most decisions | below the custodian line {line} |")
