@@ -154,10 +154,11 @@ def _probe(base: OrgsimConfig) -> tuple[list[str], list[str]]:
 def prepare(overrides: list[str], command: str = "sweep", cfg=None) -> Plan:
     """Compose and check the whole sweep; ConfigError (one line) for anything wrong, before any run.
     `cfg` is the root config the command's job already composed from these overrides (the CLI's), so it
-    is not composed again; None composes it here. With executor=processes it starts the forkserver once the executor is known, so that its imports
-    overlap the checks (a caller script needs the `if __name__ == "__main__":` guard). The shared estimate
-    (orgsim.guards) of every design point is printed for big work and refused beyond the machine unless
-    force=true; `command` names the command in those lines."""
+    is not composed again; None composes it here. With executor=processes it starts the forkserver once
+    the executor is known, so that its imports overlap the checks (a caller script needs the
+    `if __name__ == "__main__":` guard). The shared estimate (orgsim.guards) of every design point is
+    printed for big work and refused beyond the machine unless force=true; `command` names the command in
+    those lines."""
     from orgsim.config.compose import plain_data
     from orgsim.config.overrides import check
 
