@@ -4,8 +4,11 @@ against State of the CIO's 2016 figures (a mean of 54% through IT, and one third
 calibration prior. Beside them, how CEB's 2013 ratio (shadow spend on top of the IT budget, the fitted
 target: a mean over firms of each firm's ratio) and IDC's 2015 share (a share of worldwide spending, so a
 pooled, dollar-weighted share) read when pooled over the firms instead: each firm's outside spend is taken
-as its yearly mean IT budget x share / (1 - share) from the yearly means. Nothing here is fitted or
-shipped.
+as its yearly mean IT budget x share / (1 - share) from the yearly means. CEB's ratio is also read as CEB
+computed it (ITProPortal, 26 November 2013: the average firm's technology spend 4.3% of revenue, 3.1% by
+IT and 1.2% business-sourced, so 1.2 / 3.1 = 0.39): the firms' mean outside spend per head over their
+mean IT budget per head (revenue per head taken as equal across firms: an assumption). Nothing here is
+fitted or shipped.
 
     python experiments/spend_spread.py [--orgs 300] [--seed 22]
 """
@@ -27,7 +30,7 @@ from orgsim.intervals import wilson_interval  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 YEARS = (2012, 2013, 2015, 2016)
-REPORTERS = ("business_tech_spend_share", "it_budget")
+REPORTERS = ("business_tech_spend_share", "it_budget", "headcount")
 HOLDS = 0.71  # the survey's top answer: IT holds 71% or more
 # each spread at the top of its calibration prior (docs/ODD.md 2.0), one at a time and together
 ARMS = {
@@ -55,14 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     pooled = {}
     for name, params in ARMS.items():
         got = yearly_values(through(base, max(YEARS), params), seeds, REPORTERS, YEARS)
-        share, budget = got["business_tech_spend_share"], got["it_budget"]
+        share, budget, heads = got["business_tech_spend_share"], got["it_budget"], got["headcount"]
         it = {y: 1.0 - share[y] for y in YEARS}
         ratio = share[2013] / (1.0 - share[2013])
         outside = budget[2015] * share[2015] / (1.0 - share[2015])
+        it_per_head = budget[2013] / heads[2013]
         pooled[name] = (
             ratio.mean(),
             float(np.median(ratio)),
             float((budget[2013] * ratio).sum() / budget[2013].sum()),
+            float((it_per_head * ratio).mean() / it_per_head.mean()),
             share[2015].mean(),
             float(outside.sum() / (outside + budget[2015]).sum()),
         )
@@ -76,11 +81,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     print()
     print(
-        "| arm | CEB 2013 (0.40 +- 0.10): mean of firms' ratios / median / pooled | IDC 2015 (0.435 +- 0.05): mean of firms' shares / pooled |"
+        "| arm | CEB 2013 (0.40 +- 0.10): mean of firms' ratios / median / pooled / CEB's own (per head) | IDC 2015 (0.435 +- 0.05): mean of firms' shares / pooled |"
     )
     print("|---|---|---|")
-    for name, (mean_r, median_r, pooled_r, mean_s, pooled_s) in pooled.items():
-        print(f"| {name} | {mean_r:.3f} / {median_r:.3f} / {pooled_r:.3f} | {mean_s:.3f} / {pooled_s:.3f} |")
+    for name, (mean_r, median_r, pooled_r, per_head, mean_s, pooled_s) in pooled.items():
+        print(
+            f"| {name} | {mean_r:.3f} / {median_r:.3f} / {pooled_r:.3f} / {per_head:.3f} | "
+            f"{mean_s:.3f} / {pooled_s:.3f} |"
+        )
     print(f"({time.perf_counter() - start:.0f} s)")
     return 0
 

@@ -246,3 +246,17 @@ def test_every_state_of_the_cio_row_is_dated_by_its_fielding():
     )
     by_name = {t.name: t for t in TARGETS}
     assert {name: by_name[name].year for name in dated} == {name: e - 1 for name, e in dated.items()}
+
+
+def test_the_preregistered_refit_fits_sourced_figures_and_holds_out_rows_with_declared_tolerances():
+    from orgsim.calibration.targets import NEXT_FIT
+
+    by_name = {t.name: t for t in TARGETS}
+    fit, held = NEXT_FIT["fit"], NEXT_FIT["held_out"]
+    assert not set(fit) & set(held) and set(fit) | set(held) <= set(by_name)
+    assert len(held) >= 2
+    for name in fit:  # figures of their year, counted, not forecasts
+        assert by_name[name].kind == "figure" and by_name[name].counted
+    for name in held:  # each with the tolerance its row declares, and a reason
+        t = by_name[name]
+        assert t.kind == "figure" and t.counted and t.scale > 0 and t.reason
