@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from orgsim.api import apply, base_settings, simulate  # noqa: E402
-from orgsim.calibration.abc import Statistic, distances, row_statistics  # noqa: E402
+from orgsim.calibration.abc import distances, row_statistics  # noqa: E402
 from orgsim.calibration.mix import firm_policies  # noqa: E402
 from orgsim.calibration.roles import lines_of, share_below  # noqa: E402
 from orgsim.calibration.targets import (  # noqa: E402
@@ -100,7 +100,7 @@ def main() -> None:
         means = group[names].mean()
         means[HELD_OUT_ROLE.name] = held_out(group)[HELD_OUT_ROLE.name]
         print(f"| {policy} | " + " | ".join(f"{means[n]:.3f}" for n in names) + " |")
-    stats = [Statistic(t.name, t.value, t.scale, t.population) for t in FIT_TARGETS]
+    stats = [t.fit_statistic for t in FIT_TARGETS]
     grid = np.round(np.arange(0.0, args.max_share + 1e-9, args.step), 6)
     mixes, per_run = [], []
     for lf in grid:

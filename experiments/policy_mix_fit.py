@@ -31,7 +31,7 @@ import pandas as pd  # noqa: E402
 from scipy.stats import qmc  # noqa: E402
 
 from orgsim.api import apply, base_settings, simulate  # noqa: E402
-from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics  # noqa: E402
+from orgsim.calibration.abc import posterior_summary, reject, row_statistics  # noqa: E402
 from orgsim.calibration.mix import firm_policies  # noqa: E402
 from orgsim.calibration.roles import fit_lines  # noqa: E402
 from orgsim.calibration.targets import (  # noqa: E402
@@ -104,7 +104,7 @@ def main() -> None:
     tasks = [(row, design.loc[row].to_dict(), args.firms, 3) for row in design.index]
     runs = run_all(tasks, args.workers)
     fitted = time.perf_counter() - started
-    stats = [Statistic(t.name, t.value, t.scale, t.population) for t in FIT_TARGETS]
+    stats = [t.fit_statistic for t in FIT_TARGETS]
     table = row_statistics(runs, stats)
     accepted, _ = reject(design, table, stats, args.accept)
     summary = posterior_summary(accepted, priors)

@@ -2,8 +2,9 @@
 and more organizations (issue 22)? The ABC accepts a set on its own 20 runs; among 2,000 noisy sets the
 nearest are partly those whose noise fell the right way, so a set's own estimate flatters it. This runs
 every shipped accepted set (configs/calibrated/abc_2012_posterior.csv) on `--orgs` new organizations to
-the end of 2014 and reads each fitted target as `orgsim calibrate` reads it (a mean over organizations for
-CEB, a share of organizations for Logicalis). Then the verdict `orgsim run posterior_sets=50` reports
+the end of 2014 and reads each fitted target as `orgsim calibrate` reads it (for CEB the organizations'
+ratio of averages per head since 2026-12-07, a mean of their ratios before; a share of organizations for
+Logicalis). Then the verdict `orgsim run posterior_sets=50` reports
 (the share marginalized over the posterior, default scenario) over every set and over those alone that
 met every fitted figure within its scale on the new organizations (`--per-set` organizations each).
 
@@ -40,11 +41,13 @@ def set_values(params: dict, orgs: int, seed: int) -> dict[str, float]:
     """Each fitted target's population value for one parameter set on `orgs` new organizations."""
     setting = through(api.base_settings(), LAST_YEAR, params)
     per_run = {t.name: [] for t in FITTED}
+    weights = {t.name: [] for t in FITTED}
     for s in replicate_seeds(seed, orgs):
         _, table = api.simulate(setting, s, list(FIT_REPORTERS))
         for t in FITTED:
             per_run[t.name].append(t.run_value(table, setting.start_year))
-    return {name: float(np.mean(values)) for name, values in per_run.items()}
+            weights[t.name].append(t.run_weight(table, setting.start_year))  # 1 unless a ratio of means
+    return {name: float(np.average(values, weights=weights[name])) for name, values in per_run.items()}
 
 
 def main() -> int:

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics  # noqa: E402
+from orgsim.calibration.abc import posterior_summary, reject, row_statistics  # noqa: E402
 from orgsim.calibration.targets import FIT_TARGETS, TARGETS  # noqa: E402
 from orgsim.commands.calibrate import per_run_statistics  # noqa: E402
 from orgsim.results import REPAIR, read_manifest, read_table  # noqa: E402
@@ -78,10 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         "+ the spend splits of 2012 and 2015": [*(t.name for t in FIT_TARGETS), ADDED, *SPEND_YEARS],
     }
     posteriors, predicted = {}, {}
-    all_stats = [Statistic(t.name, t.value, t.scale, t.population) for t in SHOWN]
+    all_stats = [t.fit_statistic for t in SHOWN]
     table = row_statistics(per_run, all_stats)
     for label, names in fits.items():
-        stats = [Statistic(n, by_name[n].value, by_name[n].scale, by_name[n].population) for n in names]
+        stats = [by_name[n].fit_statistic for n in names]
         accepted, _ = reject(params, row_statistics(per_run, stats), stats, args.accept)
         posteriors[label] = posterior_summary(accepted, priors).set_index("parameter")
         predicted[label] = table.loc[accepted.index, [t.name for t in SHOWN]].agg(["median", "min", "max"])

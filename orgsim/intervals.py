@@ -41,6 +41,21 @@ def mean_interval(values) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
+def ratio_interval(values, weights) -> tuple[float, float, float]:
+    """Weighted mean sum(w x) / sum(w), a ratio of means when each x is a / b and its weight b, with its
+    linearized (ratio estimator) 95% interval: (mean, low, high); no interval from one value."""
+    pairs = [(float(v), float(w)) for v, w in zip(values, weights, strict=True)]
+    n, total = len(pairs), sum(w for _, w in pairs)
+    if n == 0 or total <= 0:
+        return math.nan, math.nan, math.nan
+    mean = sum(w * v for v, w in pairs) / total
+    if n < 2:
+        return mean, math.nan, math.nan
+    spread = sum((w * (v - mean)) ** 2 for v, w in pairs) / (n - 1)
+    half = Z_95 * math.sqrt(spread / n) / (total / n)
+    return mean, mean - half, mean + half
+
+
 def correlation_interval(r: float | None, n: int) -> tuple[float, float]:
     """Fisher-z 95% interval of a Pearson correlation from n pairs (NaN where it has none)."""
     if r is None or not math.isfinite(r) or n < 4 or abs(r) >= 1.0:

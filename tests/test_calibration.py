@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from orgsim import api
-from orgsim.calibration.abc import Statistic, distances, posterior_summary, reject, row_statistics
+from orgsim.calibration.abc import WEIGHT, Statistic, distances, posterior_summary, reject, row_statistics
 from orgsim.calibration.targets import FIT_TARGETS, REPORTERS, TARGETS, run_statistics, window
+from orgsim.intervals import ratio_interval
 
 
 def test_window_is_the_calendar_year():
@@ -32,6 +33,7 @@ def test_target_statistics_of_a_known_table():
             "business_tech_spend_share": np.full(n, 0.25),  # outside / IT = 1/3
             "marketing_tech_spend": np.full(n, 500.0),
             "it_budget": np.full(n, 1000.0),
+            "headcount": np.full(n, 400.0),
             "outside_managed_share": np.full(n, 0.4),
             "it_decision_share": np.where(months <= 36, 0.6, 0.4),  # controls most in 2014, not 2015
             "shadow_share": months / 72.0,
@@ -45,8 +47,13 @@ def test_target_statistics_of_a_known_table():
         }
     )
     stats = run_statistics(table, 2012)
-    assert set(stats) == {t.name for t in TARGETS}
+    weighted = {t.name for t in TARGETS if t.weight is not None}
+    assert weighted == {"outside_over_it_2013", "outside_share_2015_idc"}
+    assert set(stats) == {t.name for t in TARGETS} | {name + WEIGHT for name in weighted}
     assert stats["outside_over_it_2013"] == pytest.approx(1 / 3)
+    # CEB's ratio of averages weighs each firm by its IT budget per head; IDC's pooled share by its spend
+    assert stats["outside_over_it_2013" + WEIGHT] == pytest.approx(1000.0 / 400.0)
+    assert stats["outside_share_2015_idc" + WEIGHT] == pytest.approx(1000.0 / 0.75)
     assert stats["outside_share_2015"] == pytest.approx(0.25)
     assert stats["marketing_over_it_2016"] == pytest.approx(0.5)  # against the WHOLE IT budget
     assert stats["it_involved_2012"] == pytest.approx(0.6)
@@ -70,6 +77,24 @@ def test_population_share_variance_is_never_zero():
     table = row_statistics(per_run, [Statistic("p", 0.5, 0.1, population=True)])
     assert table.loc[0, "p"] == 1.0 and table.loc[0, "p_var"] > 0.0
     assert table.loc[1, "p"] == 0.5 and table.loc[1, "p_var"] == pytest.approx(0.5 * 0.5 / 4)
+
+
+def test_a_weighted_statistic_is_the_ratio_of_means_with_the_ratio_estimators_variance():
+    # row 0: firms with outside spend a and IT spend b: ratios a/b weighted by b give sum(a) / sum(b)
+    a, b = np.array([1.0, 3.0, 2.0]), np.array([2.0, 4.0, 8.0])
+    per_run = pd.DataFrame(
+        {"row": [0, 0, 0, 1, 1], "r": [*(a / b), 0.5, np.nan], "r" + WEIGHT: [*b, 2.0, 9.0]}
+    )
+    table = row_statistics(per_run, [Statistic("r", 0.4, 0.1, weighted=True)])
+    ratio = a.sum() / b.sum()
+    assert table.loc[0, "r"] == pytest.approx(ratio)  # not the mean of the ratios, 0.4167
+    residual = a - ratio * b
+    assert table.loc[0, "r_var"] == pytest.approx((residual**2).sum() / 2 / 3 / b.mean() ** 2)
+    # a run with no value is left out, weight and all; one run left has no sampling variance to estimate
+    assert table.loc[1, "r"] == 0.5 and table.loc[1, "r_var"] == 0.0
+    mean, low, high = ratio_interval(a / b, b)
+    half = 1.959963984540054 * np.sqrt(table.loc[0, "r_var"])
+    assert mean == pytest.approx(ratio) and (low, high) == pytest.approx((ratio - half, ratio + half))
 
 
 def test_rejection_abc_recovers_a_toy_models_parameters():
@@ -162,7 +187,7 @@ def test_confirmation_accepts_on_new_runs_of_the_nearest_sets(tmp_path):
     assert len(accepted) == 2 and (accepted["runs"] == 3).all()
     # the sweep's own distances: the accepted sets are among its 4 nearest
     runs, ts = pd.read_parquet(out / "runs.parquet"), pd.read_parquet(out / "timeseries.parquet")
-    stats = [Statistic(t.name, t.value, t.scale, t.population) for t in FIT_TARGETS]
+    stats = [t.fit_statistic for t in FIT_TARGETS]
     own = row_statistics(per_run_statistics(runs, ts, 2012, FIT_TARGETS), stats)
     nearest = distances(own, stats).sort_values(kind="stable").index[:4]
     assert set(accepted["row"]) <= set(nearest)

@@ -31,6 +31,7 @@ def _run(replicate: int, decision: float, months: int = 73) -> pd.DataFrame:
             "business_tech_spend_share": 0.31,
             "marketing_tech_spend": 900.0,
             "it_budget": 4000.0,
+            "headcount": 1000.0,
             "it_discretionary_spend": 1000.0,
             "outside_managed_share": 0.5,
             "it_decision_share": decision,
@@ -87,6 +88,22 @@ def test_published_rows_hold_the_known_values_and_the_pass_rule():
     held = {r["check"].split(": ")[1]: r for r in evidence.published_rows(split, 2012, lines)}
     assert held["it_holds_most_2016"]["model"] == pytest.approx(0.4)
     assert held["it_holds_most_2016"]["passed"]
+    # CEB's ratio is a ratio of averages per head and IDC's share a pooled one: half the firms spend 0.5
+    # outside IT (IT budget 4000 per 1000 heads), half 0.2 (IT budget 1000 per 1000 heads)
+    mixed = pd.concat(
+        [
+            _run(r, 0.6).assign(
+                business_tech_spend_share=0.5 if r < 5 else 0.2, it_budget=4000.0 if r < 5 else 1000.0
+            )
+            for r in range(10)
+        ]
+    )
+    pooled = {r["check"].split(": ")[1]: r for r in evidence.published_rows(mixed, 2012, lines)}
+    # outside spend per head 4.0 and 0.25, IT budget per head 4.0 and 1.0: (4 + 0.25) / (4 + 1)
+    assert pooled["outside_over_it_2013"]["model"] == pytest.approx(4.25 / 5.0)
+    # spend 8000 of which 4000 outside, and 1250 of which 250 outside
+    assert pooled["outside_share_2015_idc"]["model"] == pytest.approx(4250.0 / 9250.0)
+    assert pooled["outside_share_2015"]["model"] == pytest.approx(0.35)  # a forecast's plain mean of shares
     far = pd.concat([_run(r, 0.6).assign(business_tech_spend_share=0.6) for r in range(10)])
     rows = {r["check"].split(": ")[1]: r for r in evidence.published_rows(far, 2012)}
     assert not rows["outside_share_2015"]["passed"]

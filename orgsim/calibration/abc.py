@@ -6,6 +6,9 @@ share of organizations, the binomial variance of a shrunk share). The distance o
 sqrt(sum_i (mean_i - target_i)^2 / (scale_i^2 + var_i)): a target's scale says how far the model may sit
 from the figure, and the sampling variance keeps a row from looking close by luck. The accepted rows are
 the `accept` fraction with the smallest distances; their parameter values are the posterior sample.
+
+A weighted statistic (a ratio of means, or a share pooled over organizations) is the runs' weighted mean,
+each run's weight in the column `<name>` + WEIGHT, and its variance that of the ratio estimator.
 """
 
 from __future__ import annotations
@@ -16,15 +19,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+WEIGHT = ":weight"  # the suffix of a weighted statistic's per-run weight column
+
 
 @dataclass(frozen=True)
 class Statistic:
-    """What the fit needs to know of a target: its name, value, scale, and whether runs are 0/1."""
+    """What the fit needs to know of a target: its name, value, scale, whether runs are 0/1, and whether
+    the runs are weighted (per-run weights in the column name + WEIGHT)."""
 
     name: str
     value: float
     scale: float
     population: bool = False
+    weighted: bool = False
 
 
 def row_statistics(per_run: pd.DataFrame, stats: Sequence[Statistic], row: str = "row") -> pd.DataFrame:
@@ -33,6 +40,9 @@ def row_statistics(per_run: pd.DataFrame, stats: Sequence[Statistic], row: str =
     out = pd.DataFrame(index=grouped.size().index)
     n = grouped.size().astype(float)
     for s in stats:
+        if s.weighted:
+            out[s.name], out[f"{s.name}_var"] = _weighted(per_run, s.name, row)
+            continue
         mean = grouped[s.name].mean()
         if s.population:
             shrunk = (mean * n + 0.5) / (n + 1.0)  # a row whose runs all agree is not certain
@@ -42,6 +52,19 @@ def row_statistics(per_run: pd.DataFrame, stats: Sequence[Statistic], row: str =
         out[s.name], out[f"{s.name}_var"] = mean, var
     out["runs"] = n.astype(int)
     return out
+
+
+def _weighted(per_run: pd.DataFrame, name: str, row: str) -> tuple[pd.Series, pd.Series]:
+    """Per row: the weighted mean of `name` over its runs (runs with no value left out) and the ratio
+    estimator's sampling variance of it."""
+    x, w = per_run[name], per_run[name + WEIGHT].where(per_run[name].notna())
+    keys = per_run[row]
+    total, count = w.groupby(keys).sum(), w.groupby(keys).count().astype(float)
+    mean = (w * x).groupby(keys).sum(min_count=1) / total.where(total > 0)
+    deviation = (w * (x - keys.map(mean))) ** 2
+    spread = deviation.groupby(keys).sum(min_count=1) / (count - 1.0).where(count > 1)
+    var = (spread / count / (total / count) ** 2).fillna(0.0)
+    return mean, var
 
 
 def distances(table: pd.DataFrame, stats: Sequence[Statistic]) -> pd.Series:

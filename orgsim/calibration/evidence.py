@@ -13,15 +13,20 @@ import math
 import numpy as np
 import pandas as pd
 
+from orgsim.calibration.abc import WEIGHT
 from orgsim.calibration.targets import TARGETS, run_statistics
-from orgsim.intervals import mean_interval, share_interval
+from orgsim.intervals import mean_interval, ratio_interval, share_interval
 
 
-def _row(t, values: np.ndarray, model=None) -> dict:
+def _row(t, values: np.ndarray, weights: np.ndarray | None = None) -> dict:
     """A published figure's row: the model's value and 95% interval (Wilson for a share of
-    organizations), the pass rule (near: the interval meets value +- scale; above: it lies above value)."""
-    values = values[np.isfinite(values)]
-    if t.population:
+    organizations; the ratio estimator's for a weighted mean), the pass rule (near: the interval meets
+    value +- scale; above: it lies above value)."""
+    kept = np.isfinite(values) if weights is None else np.isfinite(values) & np.isfinite(weights)
+    values = values[kept]
+    if weights is not None:
+        mean, low, high = ratio_interval(values, weights[kept])
+    elif t.population:
         mean, low, high = share_interval(values > 0.5)
     else:
         mean, low, high = mean_interval(values) if len(values) else (np.nan, np.nan, np.nan)
@@ -66,7 +71,8 @@ def published_rows(timeseries: pd.DataFrame, start_year: int, metrics=None, targ
             values = (values < metrics.custodian_threshold).astype(float)
         elif t.line == "strategic":
             values = (values >= metrics.strategic_threshold).astype(float)
-        rows.append(_row(t, values))
+        weights = per_run[t.name + WEIGHT].to_numpy(dtype=float) if t.weight is not None else None
+        rows.append(_row(t, values, weights))
     return rows
 
 

@@ -107,7 +107,7 @@ def fit(plan, accept: float, confirm: int = 0, confirm_runs: int = 0) -> dict:
     """ABC on a finished calibration sweep; writes the posterior files into the sweep folder, all of them
     or none (the sweep's own store, locked by the caller). With `confirm`, the `confirm` nearest sets are
     run again (`confirmation_statistics`) and the accepted ones chosen on those runs alone."""
-    from orgsim.calibration.abc import Statistic, posterior_summary, reject, row_statistics
+    from orgsim.calibration.abc import posterior_summary, reject, row_statistics
     from orgsim.calibration.targets import FIT_REPORTERS
     from orgsim.calibration.targets import FIT_TARGETS as TARGETS  # forecasts and held-out rows: never fitted
     from orgsim.guards import NonFiniteOutcome
@@ -128,7 +128,7 @@ def fit(plan, accept: float, confirm: int = 0, confirm_runs: int = 0) -> dict:
     timeseries = read_table(folder / "timeseries.parquet", REPAIR)
     start_year = next(iter(plan.bases.values())).start_year
     per_run = per_run_statistics(runs, timeseries, start_year, TARGETS)
-    stats = [Statistic(t.name, t.value, t.scale, t.population) for t in TARGETS]
+    stats = [t.fit_statistic for t in TARGETS]
     check_statistics(per_run, [t.name for t in TARGETS])
     table = row_statistics(per_run, stats)
     params = plan.design.set_index("row")[[f.key for f in sampled]]
