@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from yearly import base_settings_from, through, yearly_values  # noqa: E402
 
-from orgsim.intervals import wilson_interval  # noqa: E402
+from orgsim.intervals import ratio_interval, wilson_interval  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 YEARS = (2012, 2013, 2015, 2016)
@@ -62,14 +62,15 @@ def main(argv: list[str] | None = None) -> int:
         it = {y: 1.0 - share[y] for y in YEARS}
         ratio = share[2013] / (1.0 - share[2013])
         outside = budget[2015] * share[2015] / (1.0 - share[2015])
-        it_per_head = budget[2013] / heads[2013]
+        # a pooled ratio is each firm's ratio weighted by its denominator (orgsim.intervals.ratio_interval,
+        # as the targets' weighted rows read it), per head for CEB's own reading
         pooled[name] = (
             ratio.mean(),
             float(np.median(ratio)),
-            float((budget[2013] * ratio).sum() / budget[2013].sum()),
-            float((it_per_head * ratio).mean() / it_per_head.mean()),
+            ratio_interval(ratio, budget[2013]),
+            ratio_interval(ratio, budget[2013] / heads[2013]),
             share[2015].mean(),
-            float(outside.sum() / (outside + budget[2015]).sum()),
+            ratio_interval(share[2015], outside + budget[2015]),
         )
         last = it[max(YEARS)]
         holds = int((last >= HOLDS).sum())
@@ -84,10 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         "| arm | CEB 2013 (0.40 +- 0.10): mean of firms' ratios / median / pooled / CEB's own (per head) | IDC 2015 (0.435 +- 0.05): mean of firms' shares / pooled |"
     )
     print("|---|---|---|")
+
+    def shown(interval) -> str:
+        return f"{interval[0]:.3f} [{interval[1]:.3f}, {interval[2]:.3f}]"
+
     for name, (mean_r, median_r, pooled_r, per_head, mean_s, pooled_s) in pooled.items():
         print(
-            f"| {name} | {mean_r:.3f} / {median_r:.3f} / {pooled_r:.3f} / {per_head:.3f} | "
-            f"{mean_s:.3f} / {pooled_s:.3f} |"
+            f"| {name} | {mean_r:.3f} / {median_r:.3f} / {shown(pooled_r)} / {shown(per_head)} | "
+            f"{mean_s:.3f} / {shown(pooled_s)} |"
         )
     print(f"({time.perf_counter() - start:.0f} s)")
     return 0

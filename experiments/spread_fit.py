@@ -9,7 +9,7 @@ parameters, prior ranges, 20 organizations a set, seeds), run to the end of 2016
     orgsim sweep experiment=calibration years=5 sweep.n=1000 executor=processes hydra.run.dir=STORE
     python experiments/spread_fit.py STORE [--accept 0.05]
 
-The same rejection ABC as `orgsim calibrate` (orgsim.calibration.abc) is run twice on that one sample:
+The same rejection ABC as `orgsim calibrate` (orgsim.calibration.abc) is run four times on that one sample:
 with the shipped fitted figures alone (CEB 2013, Logicalis 2014), and with the share of firms where IT
 holds 71% or more of the technology budget in 2016 (`it_holds_most_2016`) added, and a third time with
 every spend figure of another year the sample can read added as well (State of the CIO 2012, IDC 2015;
@@ -50,8 +50,9 @@ SPEND_YEARS = ("outside_share_2012", "outside_share_2015_idc")  # measured spend
 RISE = ("outside_share_2012", "outside_share_2016")  # the spend split's first and last year in the sample
 PUSH = "environment.cloud_push"
 PUSH_BANDS = ((0.0, 0.05), (0.05, 0.1), (0.1, 0.15), (0.15, 0.2), (0.2, 0.31))
-# the rows a 2012-2016 sample of the calibration's two reporters (the spend split, the decision share)
-# can read: not the role rows (their lines need a population fit), the adoption flow or marketing's spend
+# the rows a 2012-2016 sample of the calibration's reporters (the spend split, the decision share, the IT
+# budget and the headcount) can read: not the role rows (their lines need a population fit), the adoption
+# flow or marketing's spend
 SHOWN = [
     t
     for t in TARGETS

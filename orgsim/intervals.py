@@ -41,18 +41,25 @@ def mean_interval(values) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
-def ratio_interval(values, weights) -> tuple[float, float, float]:
-    """Weighted mean sum(w x) / sum(w), a ratio of means when each x is a / b and its weight b, with its
-    linearized (ratio estimator) 95% interval: (mean, low, high); no interval from one value."""
-    pairs = [(float(v), float(w)) for v, w in zip(values, weights, strict=True)]
+def ratio_estimate(values, weights) -> tuple[float, float]:
+    """Weighted mean sum(w x) / sum(w), a ratio of means when each x is a / b and its weight b, and the
+    ratio estimator's (linearized) sampling variance of it: (mean, variance); pairs without a value are
+    left out, and one pair leaves the variance NaN."""
+    pairs = [(float(v), float(w)) for v, w in zip(values, weights, strict=True) if math.isfinite(float(v))]
     n, total = len(pairs), sum(w for _, w in pairs)
     if n == 0 or total <= 0:
-        return math.nan, math.nan, math.nan
+        return math.nan, math.nan
     mean = sum(w * v for v, w in pairs) / total
     if n < 2:
-        return mean, math.nan, math.nan
+        return mean, math.nan
     spread = sum((w * (v - mean)) ** 2 for v, w in pairs) / (n - 1)
-    half = Z_95 * math.sqrt(spread / n) / (total / n)
+    return mean, spread / n / (total / n) ** 2
+
+
+def ratio_interval(values, weights) -> tuple[float, float, float]:
+    """ratio_estimate's mean with its normal-approximation 95% interval: (mean, low, high)."""
+    mean, variance = ratio_estimate(values, weights)
+    half = Z_95 * math.sqrt(variance) if math.isfinite(variance) else math.nan
     return mean, mean - half, mean + half
 
 

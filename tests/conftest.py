@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import importlib.util
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -52,3 +55,16 @@ def run_arm() -> Callable[..., tuple[pd.DataFrame, pd.DataFrame]]:
 @pytest.fixture(scope="session")
 def at_horizon() -> Callable[[pd.DataFrame], pd.DataFrame]:
     return horizon_rows
+
+
+@pytest.fixture(scope="session")
+def experiments_run():
+    """experiments/run.py as a module: its studies, their steps and main()."""
+    name = "experiments_run"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "experiments" / "run.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # its dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -268,40 +268,24 @@ def test_without_the_cio_draw_the_split_keeps_its_four_sources() -> None:
 
 # --- the experiments at toy size, and the command on their sweeps ----------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _experiments_run():
-    """experiments/run.py as a module."""
-    import importlib.util
-
-    name = "experiments_run"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "experiments" / "run.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # its dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory) -> Path:
+def quick(tmp_path_factory, experiments_run) -> Path:
     """Every study of experiments/run.py at toy size (the scripts must not rot); their results root."""
     root = tmp_path_factory.mktemp("experiments")
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        assert _experiments_run().main(["all", "--quick", "--out", str(root)]) == 0
+        assert experiments_run.main(["all", "--quick", "--out", str(root)]) == 0
     return root
 
 
 @pytest.fixture(scope="module")
-def study_inputs(tmp_path_factory) -> Path:
+def study_inputs(tmp_path_factory, experiments_run) -> Path:
     """The first step alone (the run or the sweep) of three studies, as `experiments/run.py --quick` runs
     it: what the command tests below analyze, in seconds, without waiting for every study (about 100 s,
     built again in each test process that needs it)."""
-    module = _experiments_run()
     root = tmp_path_factory.mktemp("study_inputs")
     for name in ("baseline", "scenario_discovery", "global_sensitivity"):
-        first = module.steps(name, module.STUDIES[name], root, True, 1)[0]
+        first = experiments_run.steps(name, experiments_run.STUDIES[name], root, True, 1)[0]
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             assert cli.main(first) == 0, first
     return root

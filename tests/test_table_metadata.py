@@ -129,26 +129,19 @@ def test_a_cio_level_is_not_a_draw(make_settings) -> None:
 
 
 @pytest.fixture(scope="module")
-def analysis_root(tmp_path_factory) -> Path:
+def analysis_root(tmp_path_factory, experiments_run) -> Path:
     """The toy-size studies whose analyses write every kind of `orgsim analyze` table: sensitivity
     (global_sensitivity), PRIM boxes, peeling and the variance split (scenario_discovery), and robustness
     with its pareto, regret, preferred and switch-box tables (one archetype); their sweeps and analyses as
     `experiments/run.py --quick` runs them, without the figures (whose data files this test leaves out)."""
     import contextlib
-    import importlib.util
     import io
-    import sys
 
     from orgsim import cli
 
     root = tmp_path_factory.mktemp("studies")
-    path = Path(__file__).resolve().parents[1] / "experiments" / "run.py"
-    spec = importlib.util.spec_from_file_location("experiments_run_metadata", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
     for study in ("global_sensitivity", "scenario_discovery", "robustness/midsize"):
-        for args in module.steps(study, module.STUDIES[study], root, True, 1):
+        for args in experiments_run.steps(study, experiments_run.STUDIES[study], root, True, 1):
             if args[0] != "plot":
                 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                     assert cli.main(args) == 0, args

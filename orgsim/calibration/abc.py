@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from orgsim.intervals import ratio_estimate
+
 WEIGHT = ":weight"  # the suffix of a weighted statistic's per-run weight column
 
 
@@ -56,14 +58,11 @@ def row_statistics(per_run: pd.DataFrame, stats: Sequence[Statistic], row: str =
 
 def _weighted(per_run: pd.DataFrame, name: str, row: str) -> tuple[pd.Series, pd.Series]:
     """Per row: the weighted mean of `name` over its runs (runs with no value left out) and the ratio
-    estimator's sampling variance of it."""
-    x, w = per_run[name], per_run[name + WEIGHT].where(per_run[name].notna())
-    keys = per_run[row]
-    total, count = w.groupby(keys).sum(), w.groupby(keys).count().astype(float)
-    mean = (w * x).groupby(keys).sum(min_count=1) / total.where(total > 0)
-    deviation = (w * (x - keys.map(mean))) ** 2
-    spread = deviation.groupby(keys).sum(min_count=1) / (count - 1.0).where(count > 1)
-    var = (spread / count / (total / count) ** 2).fillna(0.0)
+    estimator's sampling variance of it (orgsim.intervals.ratio_estimate; 0 from a single run)."""
+    pairs = per_run[[row, name, name + WEIGHT]].groupby(row)
+    found = {key: ratio_estimate(g[name], g[name + WEIGHT]) for key, g in pairs}
+    mean = pd.Series({key: m for key, (m, _) in found.items()}, dtype=float)
+    var = pd.Series({key: v for key, (_, v) in found.items()}, dtype=float).fillna(0.0)
     return mean, var
 
 

@@ -110,7 +110,7 @@ class Target:
     use: str = "fit"  # fit | held_out | line | check | input | out_of_scope
     relation: str = "near"  # near: interval meets value +- scale; above: interval above value
     line: str = ""  # custodian | strategic: share of organizations below / at or above that role line
-    reason: str = ""  # why the scale (held-out tolerance) or why the row is not counted
+    reason: str = ""  # why the scale (held-out tolerance), why the row is not counted, or how it is read
     # each run's weight when the figure is a ratio of means or a pooled share (None: a plain mean over runs)
     weight: Callable[[pd.DataFrame, int], float] | None = None
 
