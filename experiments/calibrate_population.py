@@ -42,7 +42,12 @@ import yaml  # noqa: E402
 
 from orgsim import api  # noqa: E402
 from orgsim.calibration import posterior, roles  # noqa: E402
-from orgsim.calibration.targets import CUSTODIAN_LINE, HELD_OUT_ROLE, STRATEGIC_LINE  # noqa: E402
+from orgsim.calibration.targets import (  # noqa: E402
+    CUSTODIAN_LINE,
+    FIT_TARGETS,
+    HELD_OUT_ROLE,
+    STRATEGIC_LINE,
+)
 
 
 def main() -> None:
@@ -143,9 +148,10 @@ def write_defaults(
     lines = [
         "# @package _global_",
         "# Calibrated defaults (issue 22): a population calibration. The posterior medians of a rejection-ABC",
-        "# fit to the two published figures used for fitting (CEB 2013: shadow spend about 40% on top of the IT",
-        "# budget; Logicalis 2014: 72% of CIOs control most technology decisions, a share of organizations), over",
-        "# an industry (the CIO drawn per firm; the spreads of size, mix, IT intensity and the core technology the",
+        f"# fit to the {len(FIT_TARGETS)} published figures used for fitting (orgsim/calibration/targets.py, "
+        'use="fit"):',
+        *(f"#   {t.name} {t.value:.3g} +- {t.scale:.3g}: {t.claim}" for t in FIT_TARGETS),
+        "# over an industry (the CIO drawn per firm; the spreads of size, mix, IT intensity and the core technology the",
         "# functions hold sampled); and the role lines fitted to the",
         "# State of the CIO 2016 shares (27% functional, 27% strategic; fielded in the autumn of 2015) over",
         "# the population at these medians.",

@@ -277,3 +277,6 @@ def test_the_preregistered_refit_fits_sourced_figures_and_holds_out_rows_with_de
     for name in held:  # each with the tolerance its row declares, and a reason
         t = by_name[name]
         assert t.kind == "figure" and t.counted and t.scale > 0 and t.reason
+    # the shipped fit is that refit: the targets' use follows the registration
+    assert {t.name for t in TARGETS if t.use == "fit"} == set(fit)
+    assert {t.name for t in TARGETS if t.use == "held_out"} == set(held)

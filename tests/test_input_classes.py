@@ -203,11 +203,11 @@ def test_the_estimate_counts_org_size_and_the_networks_degree():
         (
             ["years=2"],
             "target cio_controls_most_2014 needs the year 2014, outside the horizon 2012-2013 "
-            "(start_year=2012, years=2); set years=3 or more",
+            "(start_year=2012, years=2) (and 1 more target(s)); set years=4 or more",
         ),
         (
             ["start_year=2014"],
-            "target outside_over_it_2013 needs the year 2013, outside the horizon 2014-2016",
+            "target outside_over_it_2013 needs the year 2013, outside the horizon 2014-2017",
         ),
     ],
 )
