@@ -2,9 +2,9 @@
 and more organizations (issue 22)? The ABC accepts a set on its own 20 runs; among 2,000 noisy sets the
 nearest are partly those whose noise fell the right way, so a set's own estimate flatters it. This runs
 every shipped accepted set (configs/calibrated/abc_2012_posterior.csv) on `--orgs` new organizations to
-the end of 2014 and reads each fitted target as `orgsim calibrate` reads it (for CEB the organizations'
-ratio of averages per head since 2026-12-07, a mean of their ratios before; a share of organizations for
-Logicalis). Then the verdict `orgsim run posterior_sets=50` reports
+the end of the last fitted year (2015 since 2026-12-07, 2014 before) and reads each fitted target as
+`orgsim calibrate` reads it (for CEB the organizations' ratio of averages per head since 2026-12-07, a
+mean of their ratios before; a share of organizations for Logicalis; IDC pooled). Then the verdict `orgsim run posterior_sets=50` reports
 (the share marginalized over the posterior, default scenario) over every set and over those alone that
 met every fitted figure within its scale on the new organizations (`--per-set` organizations each).
 

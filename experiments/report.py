@@ -927,10 +927,10 @@ def validation(r: Results) -> list[str]:
         "out-of-scope compare a figure about something the model does not represent; all three are shown, not "
         "counted. Rows marked forecast check a forecast of the period, not a measurement.",
         "- Why the model's IT loses ground after 2014 faster than the surveys show (no single mechanism switched "
-        "off restores the State of the CIO row; firm-level spreads and the sourced weight of core decisions "
-        "narrow the miss, the latter chosen after the Logicalis 2015 row had failed, so that row no longer "
-        "tests it; a mix of IT policies across firms does not help) and what the data identify: docs/ODD.md "
-        "section 2.0.",
+        "off restores the State of the CIO row; fitted to the spend figures of 2012-2015, as the refit "
+        "pre-registered on 2026-12-07 is, the model predicts 2016's spend split but its decision share falls "
+        "faster than Logicalis found; a mix of IT policies across firms does not help) and what the data "
+        "identify: docs/ODD.md section 2.0.",
         "",
     ]
     return out
