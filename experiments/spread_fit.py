@@ -9,6 +9,9 @@ parameters, prior ranges, 20 organizations a set, seeds), run to the end of 2016
     orgsim sweep experiment=calibration years=5 sweep.n=1000 executor=processes hydra.run.dir=STORE
     python experiments/spread_fit.py STORE [--accept 0.05]
 
+(with `org.investment_rights=drawn` added to the sweep: the trial with Weill's arrangements drawn per
+firm, experiments/results/diagnostics/spread_fit_drawn.txt)
+
 The same rejection ABC as `orgsim calibrate` (orgsim.calibration.abc) is run four times on that one sample:
 with the figures fitted until 2026-12-07 alone (CEB 2013, Logicalis 2014), and with the share of firms where IT
 holds 71% or more of the technology budget in 2016 (`it_holds_most_2016`) added, and a third time with
