@@ -17,8 +17,8 @@ with the figures fitted until 2026-12-07 alone (CEB 2013, Logicalis 2014), and w
 holds 71% or more of the technology budget in 2016 (`it_holds_most_2016`) added, and a third time with
 every spend figure of another year the sample can read added as well (State of the CIO 2012, IDC 2015;
 State of the CIO's 2016 split stays out, as the series' later year), and a fourth time fitted to the
-figures the refit pre-registered on 2026-12-07 names (`NEXT_FIT` in orgsim/calibration/targets.py: CEB
-2013, Logicalis 2014, State of the CIO 2012, IDC 2015; shipped that day), the rows' `use` now its own. Each statistic is read
+figures the refit pre-registered on 2026-12-07 names (CEB 2013, Logicalis 2014, State of the CIO 2012,
+IDC 2015; shipped that day, so now the targets' use="fit" rows). Each statistic is read
 as its target reads it: CEB's ratio as a ratio of the firms' averages per head and IDC's share pooled
 since 2026-12-07 (the sweep keeps `it_budget` and `headcount` for that; the output of the earlier reading,
 a mean over firms, is kept in experiments/results/diagnostics/spread_fit_mean_of_ratios.txt). For each: the
@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from orgsim.calibration.abc import posterior_summary, reject, row_statistics  # noqa: E402
-from orgsim.calibration.targets import NEXT_FIT, TARGETS  # noqa: E402
+from orgsim.calibration.targets import FIT_TARGETS, TARGETS  # noqa: E402
 from orgsim.commands.calibrate import per_run_statistics  # noqa: E402
 from orgsim.results import REPAIR, read_manifest, read_table  # noqa: E402
 from orgsim.sweep.design import SweepConfig, parse_factors  # noqa: E402
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         "fitted until 2026-12-07 (CEB 2013, Logicalis 2014)": list(EARLIER),
         f"those + {ADDED}": [*EARLIER, ADDED],
         "+ the spend splits of 2012 and 2015": [*EARLIER, ADDED, *SPEND_YEARS],
-        "pre-registered refit (NEXT_FIT, shipped 2026-12-07)": list(NEXT_FIT["fit"]),
+        "pre-registered refit (shipped 2026-12-07)": [t.name for t in FIT_TARGETS],
     }
     posteriors, predicted = {}, {}
     all_stats = [t.fit_statistic for t in SHOWN]

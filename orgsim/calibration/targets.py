@@ -444,21 +444,6 @@ TARGETS: tuple[Target, ...] = (
     ),
 )
 
-# Pre-registered 2026-12-07 (docs/ODD.md 2.0, "Pre-registered, 2026-12-07"), before any fit with CEB read
-# as the ratio of the firms' mean spend per head and IDC as a pooled share: what the refit is fitted to
-# and what it holds out, each held-out row with the tolerance its Target above already declared. The
-# targets' `use` above follow it (a test holds them equal).
-NEXT_FIT = {
-    "fit": ("outside_over_it_2013", "cio_controls_most_2014", "outside_share_2012", "outside_share_2015_idc"),
-    "held_out": (
-        "cio_controls_most_2015",
-        "cio_controls_most_2016",
-        "outside_share_2016",
-        "it_holds_most_2016",
-        "cio_functional_2016",
-    ),
-}
-
 FIT_TARGETS: tuple[Target, ...] = tuple(t for t in TARGETS if t.use == "fit")
 # what the fitted targets read (CEB's ratio weighs each firm by its IT budget per head)
 FIT_REPORTERS = ("business_tech_spend_share", "it_decision_share", "it_budget", "headcount")
