@@ -48,6 +48,7 @@ from orgsim.calibration.targets import (  # noqa: E402
     HELD_OUT_ROLE,
     STRATEGIC_LINE,
 )
+from orgsim.config.overrides import model_parameters  # noqa: E402
 
 
 def main() -> None:
@@ -60,7 +61,7 @@ def main() -> None:
     parser.add_argument("--line-year", type=int, default=None)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    command = calibrate_command(args.folder)  # before the minute of runs: a folder without it fails now
+    command, fixed = calibrate_command(args.folder)  # before the runs: a folder without it fails now
     started = time.perf_counter()
 
     post = pd.read_csv(args.folder / "posterior.csv")
@@ -85,6 +86,7 @@ def main() -> None:
     final_year = default.start_year + default.years - 1  # the year `orgsim run` reads its verdict in
     years = tuple(sorted({line_year, held_year, final_year}))
     base = api.apply(load_settings(["calibrated=none"]), {"years": max(years) - default.start_year + 1})
+    base = api.apply(base, fixed)  # what the fit ran under besides its samples (org.investment_rights=drawn)
     for r in post.itertuples():
         base = api.apply(base, {r.parameter: float(r.median)})
     pop = posterior.population(base, sets, args.per_set, args.seed, args.workers, years=years)
@@ -127,23 +129,36 @@ def main() -> None:
     fitted = at_medians
     (HERE / "results" / "calibration").mkdir(parents=True, exist_ok=True)
     pop.to_csv(HERE / "results" / "calibration" / "posterior_population.csv", index=False)
-    write_defaults(post, fitted, over, args, len(sets), command)
+    write_defaults(post, fitted, over, args, len(sets), command, fixed)
     print(f"took {time.perf_counter() - started:.0f} s")
 
 
-def calibrate_command(folder: Path) -> str:
-    """The `orgsim calibrate` command behind `folder`: the overrides Hydra recorded in its run folder."""
+def calibrate_command(folder: Path) -> tuple[str, dict]:
+    """The `orgsim calibrate` command behind `folder` (the overrides Hydra recorded in its run folder),
+    and the model parameters it set besides the sampled ones: the population and the calibrated
+    defaults carry them, or the medians would be read under settings the fit never ran with."""
     path = folder / ".hydra" / "overrides.yaml"
     if not path.is_file():
         raise SystemExit(f"calibrate_population.py: {path} not found: give the folder orgsim calibrate wrote")
     overrides = yaml.safe_load(path.read_text()) or []
-    return " ".join(["orgsim calibrate", *(o for o in overrides if not o.startswith("hydra.run.dir="))])
+    groups = [o for o in overrides if o.split("=", 1)[0] in ("scenario", "policy", "calibrated")]
+    if groups:
+        raise SystemExit(f"calibrate_population.py: the fit chose {', '.join(groups)}; the calibrated defaults"
+                         " can set parameters, not config groups")  # fmt: skip
+    command = " ".join(["orgsim calibrate", *(o for o in overrides if not o.startswith("hydra.run.dir="))])
+    return command, model_parameters(overrides)
 
 
 def write_defaults(
-    post: pd.DataFrame, fitted: roles.FittedLines, over: roles.FittedLines, args, n_sets: int, command: str
+    post: pd.DataFrame,
+    fitted: roles.FittedLines,
+    over: roles.FittedLines,
+    args,
+    n_sets: int,
+    command: str,
+    fixed: dict,
 ) -> None:
-    from orgsim.commands.calibrate import _round
+    from orgsim.commands.calibrate import _round, nested_dict
 
     lines = [
         "# @package _global_",
@@ -174,15 +189,11 @@ def write_defaults(
         "# Every firm of this population runs gatekeeper, as do orgsim validate's and the role lines'. A mix of",
         "# laissez_faire and social_coe firms (0-30% each, experiments/policy_mix_fit.py) was fitted at an earlier",
         "# fit, not shipped: the shares were not identified and both held-out rows failed (docs/ODD.md 2.0).",
+        *(f"# Fitted with {k}={v} (set on the command; kept here)." for k, v in fixed.items()),
         "# calibrated=none restores the hand-set values of the schema and the org config.",
     ]
-    nested: dict = {}
-    for r in post.itertuples():
-        node = nested
-        *parents, leaf = r.parameter.split(".")
-        for p in parents:
-            node = node.setdefault(p, {})
-        node[leaf] = _round(r.median, r.prior_low, r.prior_high)
+    medians = {r.parameter: _round(r.median, r.prior_low, r.prior_high) for r in post.itertuples()}
+    nested = nested_dict({**fixed, **medians})
     nested.setdefault("metrics", {})
     nested["metrics"]["custodian_threshold"] = round(fitted.custodian, 3)
     nested["metrics"]["strategic_threshold"] = round(fitted.strategic, 3)

@@ -210,6 +210,14 @@ def _clear_committed_figure(args: list[str]) -> None:
             f.unlink()
 
 
+def _no_box(args: list[str]) -> bool:
+    """Whether the PRIM analysis the plot reads found no box: a finding the report states, not a figure."""
+    import pandas as pd
+
+    boxes = Path(next(a.split("=", 1)[1] for a in args if a.startswith("input="))) / "prim_boxes.parquet"
+    return boxes.is_file() and pd.read_parquet(boxes).empty
+
+
 def run_study(name: str, root: Path, quick: bool, workers: int, log=print) -> float:
     """Run every step of one study; the seconds it took."""
     study = STUDIES[name]
@@ -220,6 +228,11 @@ def run_study(name: str, root: Path, quick: bool, workers: int, log=print) -> fl
     for args in steps(name, study, root, quick, workers):
         if args[0] == "plot":
             _clear_committed_figure(args)
+            if "plot=prim" in args and _no_box(args):
+                log(
+                    "   (PRIM figure skipped: no box reaches the density asked for; discover/summary.txt says how near)"
+                )
+                continue
         orgsim(args, log)
     if not has_plot() and study.plots:
         log(f"   (figures skipped: this checkout has no `orgsim plot`; specs {[p[0] for p in study.plots]})")

@@ -228,3 +228,25 @@ def test_fitted_targets_cannot_identify_the_role_weights():
         _, b = api.simulate(changed, seed, FIT_REPORTERS)
         for r in FIT_REPORTERS:
             np.testing.assert_array_equal(np.asarray(a[r], float), np.asarray(b[r], float))
+
+
+def test_a_fits_fixed_settings_travel_with_its_medians():
+    """A fit run with a model parameter set on the command line (org.investment_rights=drawn) writes that
+    setting into its calibrated scenario beside the medians; run settings, group choices and the sampled
+    parameters themselves are not copied."""
+    from types import SimpleNamespace
+
+    from orgsim.commands.calibrate import scenario_yaml
+    from orgsim.config.overrides import model_parameters
+
+    overrides = ["executor=processes", "sweep.n=20", "policy=gatekeeper", "years=4",
+                 "org.investment_rights=drawn", "it.budget=9000", "hydra.run.dir=x"]  # fmt: skip
+    assert model_parameters(overrides) == {"org.investment_rights": "drawn", "it.budget": 9000}
+    posterior = pd.DataFrame(
+        [{"parameter": "it.budget", "median": 4905.3, "prior_low": 2000.0, "prior_high": 8000.0}]
+    )
+    plan = SimpleNamespace(overrides=overrides, design=pd.DataFrame(index=range(20)), replicates=2, seed=1)
+    scenario = yaml.safe_load(scenario_yaml(posterior, plan))
+    assert scenario == {"org": {"investment_rights": "drawn"}, "it": {"budget": 4905.0}}
+    setting = api.apply(api.base_settings(), dict(_dotted(scenario)))
+    assert setting.org.investment_rights == "drawn"

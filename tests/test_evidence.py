@@ -243,9 +243,11 @@ def test_the_hypotheses_check_runs_with_the_users_parameters():
         return {r.check: r for r in hypotheses.run(ctx)}
 
     default = rows([])["hypothesis: IT marginalized"]
-    assert default.model < 1.0 and "with" not in default.note
+    assert "with" not in default.note
     high = rows(["metrics.strategic_threshold=0.995", "metrics.custodian_threshold=0.99"])
     assert high["hypothesis: IT marginalized"].model == 1.0
+    low = rows(["metrics.custodian_threshold=0.01"])  # nobody ends below a line near zero
+    assert low["hypothesis: IT marginalized"].model == 0.0
     assert all("metrics.custodian_threshold=0.99" in r.note for r in high.values())
     delay = rows(["policy=laissez_faire", "policy.request_delay_months=1"])
     assert "policy.request_delay_months=1.0" in delay["hypothesis: IT marginalized"].note

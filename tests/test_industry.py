@@ -18,8 +18,14 @@ from orgsim.model.industry import (
 from orgsim.model.organization import Organization
 from orgsim.runner import replicate_seeds, run_replicates, tables
 
-# the calibrated defaults draw an industry (issue 22)
-NO_SPREAD = ("org.size_spread=0", "org.mix_spread=0", "org.it_budget_spread=0", "org.committed_spread=0")
+# the calibrated defaults draw an industry (issue 22), Weill's arrangements included
+NO_SPREAD = (
+    "org.size_spread=0",
+    "org.mix_spread=0",
+    "org.it_budget_spread=0",
+    "org.committed_spread=0",
+    "org.investment_rights=business_monarchy",
+)
 
 
 def one_org(make_settings, *overrides: str):

@@ -86,6 +86,26 @@ def test_the_shipped_posterior_sets_are_the_calibrated_parameters():
     assert calibrated.metrics.custodian_threshold < calibrated.metrics.strategic_threshold
 
 
+def test_the_calibrated_defaults_carry_what_their_fit_ran_with():
+    """Each model parameter set on the fit's command (its 'Reproduce:' line) holds that value in the
+    calibrated defaults: the medians were fitted under it."""
+    from omegaconf import OmegaConf
+
+    from orgsim.config.overrides import model_parameters
+
+    path = posterior.POSTERIOR_SETS.parent / "abc_2012.yaml"
+    line = next(x for x in path.read_text().splitlines() if x.startswith("# Reproduce: orgsim calibrate"))
+    command = line.split("orgsim calibrate", 1)[1].split(" (then", 1)[0].split()
+    fixed = model_parameters(command)
+    assert "org.investment_rights" in fixed  # the refit registered in docs/ODD.md 2.0
+    calibrated = OmegaConf.load(path)
+    for key, value in fixed.items():
+        assert OmegaConf.select(calibrated, key) == value, key
+    from orgsim.config.compose import load_settings
+
+    assert load_settings([]).org.investment_rights == fixed["org.investment_rights"]
+
+
 def test_the_posterior_draws_only_what_the_calibration_set():
     """A scenario's or a user's own value is kept; the calibrated ones are drawn from the posterior."""
     from orgsim import api

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from orgsim.config.overrides import model_parameters
 from orgsim.config.validate import ConfigError
 from orgsim.sweep.design import CalibrateRootConfig, register_sweep_configs
 
@@ -198,22 +199,38 @@ def _round(value: float, low: float, high: float) -> float:
 
 
 def scenario_yaml(posterior: pd.DataFrame, plan) -> str:
-    """A scenario config setting each calibrated parameter to its posterior median."""
+    """A scenario config setting each calibrated parameter to its posterior median, and every model
+    parameter the command line set (e.g. `org.investment_rights=drawn`) to that value: the fit's medians
+    mean something only under the settings the fit ran with."""
     from omegaconf import OmegaConf
 
-    nested: dict = {}
-    for r in posterior.itertuples():
-        node = nested
-        *parents, leaf = r.parameter.split(".")
-        for p in parents:
-            node = node.setdefault(p, {})
-        node[leaf] = _round(r.median, r.prior_low, r.prior_high)
+    fixed = {
+        k: v for k, v in model_parameters(plan.overrides).items() if k not in set(posterior["parameter"])
+    }
+    values = {
+        **fixed,
+        **{r.parameter: _round(r.median, r.prior_low, r.prior_high) for r in posterior.itertuples()},
+    }
     head = (
         "# @package _global_\n"
         f"# Posterior medians from `orgsim calibrate` ({len(plan.design)} parameter sets x "
         f"{plan.replicates} replicates, seed {plan.seed}); see posterior.csv for the intervals.\n"
     )
-    return head + OmegaConf.to_yaml(nested)
+    if fixed:
+        head += f"# Fitted with {', '.join(f'{k}={v}' for k, v in fixed.items())} set (kept here).\n"
+    return head + OmegaConf.to_yaml(nested_dict(values))
+
+
+def nested_dict(values: dict) -> dict:
+    """`{"a.b": 1}` as `{"a": {"b": 1}}`: dotted keys as a config's nesting."""
+    nested: dict = {}
+    for key, value in values.items():
+        node = nested
+        *parents, leaf = key.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
+    return nested
 
 
 def pairs_plot(prior: pd.DataFrame, accepted: pd.DataFrame, priors: dict, path: Path) -> None:

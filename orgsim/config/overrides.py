@@ -230,6 +230,24 @@ def _check_hydra_key(key: str) -> None:
         raise ConfigError(f"unknown key '{bad}'; keys under '{where}': {', '.join(_child_keys(node) or [])}")
 
 
+def model_parameters(overrides: list[str]) -> dict[str, Any]:
+    """The model parameters `overrides` set (`section.key=value`, e.g. `org.investment_rights=drawn`), by
+    dotted key: what a fit ran under besides the parameters it sampled. Config-group choices, run settings
+    (`replicates`, `years`) and a command's own keys are left out; sweeps (`a=1,2`) are refused."""
+    from orgsim.config.schema import ModelConfig
+
+    sections = {f.name for f in dataclasses.fields(ModelConfig)}  # a dotted key under one: a parameter
+    found: dict[str, Any] = {}
+    for override in _parse(overrides):
+        key = override.key_or_group
+        if "." not in key or key.split(".")[0] not in sections or override.is_delete():
+            continue
+        if override.is_sweep_override():
+            raise ConfigError(f"{key}: one value expected, got the sweep '{override.input_line}'")
+        found[key] = override.value()
+    return found
+
+
 # --- parameters as Python keywords ---------------------------------------------------------------------
 
 # Tools that pass parameters as Python keywords name the config groups `policy_group` and
