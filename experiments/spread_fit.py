@@ -65,20 +65,25 @@ SHOWN = [
 ]
 
 
+def load_sample(store: Path):
+    """A calibration sample's per-run statistics of every SHOWN row, its sets' parameters and the prior
+    ranges as the sweep resolved them from its own spec (configs/experiment/calibration.yaml)."""
+    runs = read_table(store / "runs.parquet", REPAIR)
+    timeseries = read_table(store / "timeseries.parquet", REPAIR)
+    per_run = per_run_statistics(runs, timeseries, START_YEAR, SHOWN)
+    spec = read_manifest(store, REPAIR)["design"]["sweep.uncertainties"]
+    factors = parse_factors(SweepConfig(design="lhs", n=1, uncertainties=spec))
+    priors = {f.key: (float(f.low), float(f.high)) for f in factors if f.sampled}
+    return per_run, runs.groupby("row")[list(priors)].first(), priors
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path, help="the sweep folder of the command above")
     parser.add_argument("--accept", type=float, default=0.05)
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    runs = read_table(args.store / "runs.parquet", REPAIR)
-    timeseries = read_table(args.store / "timeseries.parquet", REPAIR)
-    per_run = per_run_statistics(runs, timeseries, START_YEAR, SHOWN)
-    # the prior ranges as the sweep resolved them from its own spec (configs/experiment/calibration.yaml)
-    spec = read_manifest(args.store, REPAIR)["design"]["sweep.uncertainties"]
-    factors = parse_factors(SweepConfig(design="lhs", n=1, uncertainties=spec))
-    priors = {f.key: (float(f.low), float(f.high)) for f in factors if f.sampled}
-    params = runs.groupby("row")[list(priors)].first()
+    per_run, params, priors = load_sample(args.store)
     by_name = {t.name: t for t in TARGETS}
     print(
         f"{len(params)} sets x {int(per_run.groupby('row').size().median())} organizations, accept {args.accept}"
