@@ -1,5 +1,5 @@
-"""Issue 22, identification measured: how many of the calibrated parameters can the fitted figures narrow
-to under half their prior range, and which further figures would narrow more?
+"""Issue 22, identification measured: how far can the fitted figures narrow the calibrated parameters,
+and would the held-out figures, fitted too, narrow more?
 
 A prior sample of the calibration (configs/experiment/calibration.yaml: the ten parameters, their ranges,
 20 organizations a set), run to the end of 2016 so the held-out rows can be read too, under the shipped
@@ -9,27 +9,24 @@ fit's setting:
         executor=processes hydra.run.dir=STORE
     python experiments/identification.py STORE [--posterior experiments/results/calibration_drawn/posterior.csv]
 
-Each figure's statistic (read as its target reads it) is regressed on the ten parameters scaled to their
-prior ranges (least squares over the sets): its slopes are how far each parameter moves it. In the
-linear-Gaussian reading of the fit (prior: uniform on each range, variance 1/12 of its width squared;
-each figure observed with the variance the ABC's distance gives it, its scale squared plus a set's
-sampling variance), the data's information is J' S^-1 J, of rank at most the number of figures, and a
-parameter's posterior variance is the diagonal of (12 I + J' S^-1 J)^-1. The script prints, for the
-fitted figures and for larger sets of figures:
-
-- per direction of the parameter space (eigenvectors of the data's information over the prior's), how
-  much the figures shrink its width (1 / sqrt(1 + eigenvalue));
-- per parameter, the predicted 90% width over its prior range (3.29 posterior standard deviations), and
-  beside it the shipped ABC's (`--posterior`) as a check of the linear reading;
-- a bound: a parameter is narrowed to under half its range only if the figures remove at least 72% of
-  its prior variance; the variance the figures remove, summed over the parameters, is the trace of
-  I - 12 C, at most the number of figures, so no more than trace / 0.72 parameters can be narrowed so by
-  any fit to these figures at this tolerance (in the linear reading).
+Each figure's statistic (read as its target reads it) is emulated over the sample by least squares on
+the ten parameters scaled to their prior ranges: linear (its slopes say how far each parameter moves it
+over its whole range) and quadratic (every square and product; its 5-fold cross-validated R2 says how
+much of the statistic's spread over the sets the parameters explain, the rest being the 20 organizations'
+chance and what a quadratic misses). Then, for the fitted figures and for larger sets of them, the
+posterior on the emulators: 200,000 draws from the uniform prior, each weighted by a Gaussian likelihood
+of the figures with the variance the ABC's distance gives them (the figure's scale squared plus a set's
+sampling variance). Its 90% widths over the prior ranges are set beside the shipped ABC's (`--posterior`):
+where the emulators reproduce the fitted case, the larger sets say what fitting the held-out figures too
+would identify. The linear information's directions (eigenvalues of J' S^-1 J over the prior precision)
+say how many directions the figures inform at all.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import re
 import sys
 import time
 from pathlib import Path
@@ -47,25 +44,45 @@ from spread_fit import load_sample  # noqa: E402
 from orgsim.calibration.abc import row_statistics  # noqa: E402
 from orgsim.calibration.targets import FIT_TARGETS  # noqa: E402
 
-Z90 = 3.29  # a normal's 90% interval in standard deviations
-HALF = 0.5  # "narrowed to under half its prior range"
+DRAWS = 200_000
+FOLDS = 5
 
 
-def information(slopes: pd.DataFrame, noise: pd.Series) -> np.ndarray:
-    """The figures' information about the scaled parameters, J' S^-1 J (parameters x parameters)."""
-    j = slopes.to_numpy()
-    return j.T @ np.diag(1.0 / noise.to_numpy()) @ j
+def quadratic(x: np.ndarray) -> np.ndarray:
+    """1, every parameter, and every square and product of two (the emulator's terms)."""
+    pairs = [x[:, i] * x[:, j] for i, j in itertools.combinations_with_replacement(range(x.shape[1]), 2)]
+    return np.column_stack([np.ones(len(x)), x, *pairs])
 
 
-def read(info: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per direction: the data's eigenvalues over the prior precision (12 on every scaled parameter); per
-    parameter: the posterior variance (in units of the range squared) and the share of the prior variance
-    the figures remove."""
-    prior = 12.0
-    eigen = np.clip(np.linalg.eigvalsh(info / prior), 0.0, None)[::-1]
-    cov = np.linalg.inv(prior * np.eye(len(info)) + info)
-    removed = 1.0 - prior * np.diag(cov)
-    return eigen, np.diag(cov), removed
+def linear(x: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.ones(len(x)), x])
+
+
+def cross_validated_r2(features: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> float:
+    """R2 of the least-squares emulator on the sets left out, 5 folds."""
+    folds = rng.permutation(len(y)) % FOLDS
+    predicted = np.empty_like(y)
+    for k in range(FOLDS):
+        train = folds != k
+        coef, *_ = np.linalg.lstsq(features[train], y[train], rcond=None)
+        predicted[~train] = features[~train] @ coef
+    return 1.0 - np.mean((y - predicted) ** 2) / np.var(y)
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, q * cumulative[-1])])
+
+
+def abc_radius(report: Path) -> float | None:
+    """The distance of the last set the shipped ABC accepted (its calibration.txt), None if not found."""
+    found = (
+        re.search(r"distance of the last accepted ([0-9.]+)", report.read_text())
+        if report.is_file()
+        else None
+    )
+    return float(found.group(1)) if found else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,37 +91,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--posterior", type=Path, default=HERE / "results" / "calibration_drawn" / "posterior.csv"
     )
+    parser.add_argument("--seed", type=int, default=22)
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    rng = np.random.default_rng(args.seed)
     per_run, params, priors = load_sample(args.store)
     table = row_statistics(per_run, [t.fit_statistic for t in READABLE]).dropna()
-    scaled = pd.DataFrame(
-        {k: (params.loc[table.index, k] - lo) / (hi - lo) for k, (lo, hi) in priors.items()}
+    scaled = np.column_stack(
+        [(params.loc[table.index, k] - lo) / (hi - lo) for k, (lo, hi) in priors.items()]
     )
-    design = np.column_stack([np.ones(len(scaled)), scaled.to_numpy()])
-    slopes, noise, fitness = {}, {}, {}
-    for t in READABLE:
-        y = table[t.name].to_numpy()
-        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-        fitted = design @ coef
-        slopes[t.name] = coef[1:]
-        fitness[t.name] = 1.0 - np.var(y - fitted) / np.var(y)
-        noise[t.name] = t.scale**2 + float(table[f"{t.name}_var"].median())  # as the ABC's distance
-    slopes = pd.DataFrame(slopes, index=list(priors)).T
-    noise = pd.Series(noise)
+    keys, short = list(priors), [k.split(".")[-1] for k in priors]
     runs_per_set = int(per_run.groupby("row").size().median())
     print(f"{len(table)} sets x {runs_per_set} organizations ({args.store.name})")
 
+    slopes, emulators, noise = {}, {}, {}
     print(
-        "\nslope of each figure's statistic over each parameter's whole prior range (least squares over the"
+        "\neach figure's statistic over the sets: the linear emulator's slope over each parameter's whole prior"
     )
-    print("sets; R2 of the linear fit), against the figure's scale:")
-    short = {k: k.split(".")[-1] for k in priors}
-    print("| row | use | scale | R2 | " + " | ".join(short.values()) + " |")
-    print("|---|---|---|---|" + "---|" * len(priors))
+    print("range, and the cross-validated R2 of the linear and the quadratic emulator:")
+    print("| row | use | scale | R2 linear | R2 quadratic | " + " | ".join(short) + " |")
+    print("|---|---|---|---|---|" + "---|" * len(keys))
     for t in READABLE:
-        cells = [f"{slopes.loc[t.name, k]:+.3f}" for k in priors]
-        print(f"| {t.name} | {t.use} | {t.scale:.3g} | {fitness[t.name]:.2f} | " + " | ".join(cells) + " |")
+        y = table[t.name].to_numpy()
+        slopes[t.name] = np.linalg.lstsq(linear(scaled), y, rcond=None)[0][1:]
+        emulators[t.name] = np.linalg.lstsq(quadratic(scaled), y, rcond=None)[0]
+        noise[t.name] = t.scale**2 + float(table[f"{t.name}_var"].median())  # as the ABC's distance
+        r2 = [cross_validated_r2(f(scaled), y, rng) for f in (linear, quadratic)]
+        cells = [f"{s:+.3f}" for s in slopes[t.name]]
+        print(
+            f"| {t.name} | {t.use} | {t.scale:.3g} | {r2[0]:.2f} | {r2[1]:.2f} | " + " | ".join(cells) + " |"
+        )
 
     fit = [t.name for t in FIT_TARGETS]
     held = [t.name for t in READABLE if t.use == "held_out"]
@@ -113,42 +129,54 @@ def main(argv: list[str] | None = None) -> int:
         f"fitted + held out ({len(fit) + len(held)})": fit + held,
         f"every readable row ({len(READABLE)})": [t.name for t in READABLE],
     }
-    shipped = pd.read_csv(args.posterior).set_index("parameter") if args.posterior.is_file() else None
-    results = {}
+    value = {t.name: t.value for t in READABLE}
+
+    print("\nlinear information per direction: the width the figures leave, over the prior's (1 / sqrt(1 +")
+    print("eigenvalue of J' S^-1 J / 12)); directions beyond the number of figures carry none")
+    print("| figures | " + " | ".join(f"d{i + 1}" for i in range(len(keys))) + " |")
+    print("|---|" + "---|" * len(keys))
     for label, names in figure_sets.items():
-        results[label] = read(information(slopes.loc[names], noise[names]))
-    print("\nper direction: the width the figures leave, over the prior's (1 / sqrt(1 + eigenvalue)); the")
-    print("directions beyond the number of figures carry no information")
-    print("| figures | " + " | ".join(f"d{i + 1}" for i in range(len(priors))) + " |")
-    print("|---|" + "---|" * len(priors))
-    for label, (eigen, _, _) in results.items():
+        j = np.array([slopes[n] for n in names])
+        info = j.T @ np.diag([1.0 / noise[n] for n in names]) @ j
+        eigen = np.clip(np.linalg.eigvalsh(info / 12.0), 0.0, None)[::-1]
         print(f"| {label} | " + " | ".join(f"{1 / np.sqrt(1 + e):.2f}" for e in eigen) + " |")
 
-    print("\npredicted 90% width over the prior range per parameter (linear-Gaussian reading; under 0.5:")
-    print("narrowed to under half)" + (", and the shipped ABC's" if shipped is not None else ""))
-    head = [*figure_sets, *(["shipped ABC (fitted)"] if shipped is not None else [])]
+    draws = rng.random((DRAWS, len(keys)))
+    features = quadratic(draws)
+    predicted = {n: features @ coef for n, coef in emulators.items()}
+    radius = abc_radius(args.posterior.parent / "calibration.txt")
+    widths, sizes = {}, {}
+    for label, names in figure_sets.items():
+        squared = sum((predicted[n] - value[n]) ** 2 / noise[n] for n in names)
+        kernels = {label: np.exp(-0.5 * (squared - squared.min()))}
+        if radius is not None and names == fit:  # the ABC's own rule: every draw within its last distance
+            kernels[f"fitted, ABC's rule (distance <= {radius:.2f})"] = (np.sqrt(squared) <= radius).astype(
+                float
+            )
+        for name, w in kernels.items():
+            sizes[name] = float(w.sum() ** 2 / (w**2).sum())
+            widths[name] = [
+                weighted_quantile(draws[:, i], w, 0.95) - weighted_quantile(draws[:, i], w, 0.05)
+                for i in range(len(keys))
+            ]
+    shipped = pd.read_csv(args.posterior).set_index("parameter") if args.posterior.is_file() else None
+    print(f"\nposterior on the emulators ({DRAWS:,} prior draws; effective draws: ")
+    print("; ".join(f"{label} {size:,.0f}" for label, size in sizes.items()) + "): 90% width over the prior")
+    print(
+        "range (under 0.5: narrowed to under half)"
+        + (", beside the shipped ABC's" if shipped is not None else "")
+    )
+    head = [*widths, *(["shipped ABC (fitted)"] if shipped is not None else [])]
     print("| parameter | " + " | ".join(head) + " |")
     print("|---|" + "---|" * len(head))
-    for i, key in enumerate(priors):
-        cells = [f"{min(0.9, Z90 * np.sqrt(var[i])):.2f}" for _, var, _ in results.values()]
+    for i, key in enumerate(keys):
+        cells = [f"{widths[label][i]:.2f}" for label in widths]
         if shipped is not None:
             cells.append(f"{shipped.loc[key, 'width_ratio']:.2f}" if key in shipped.index else "-")
         print(f"| `{key}` | " + " | ".join(cells) + " |")
-    # narrowed to under half: Z90 * sd < HALF, i.e. the figures remove more than 1 - 12 (HALF / Z90)^2
-    needed = 1.0 - 12.0 * (HALF / Z90) ** 2
-    print(
-        f"\nbound: narrowing a parameter to under half its range needs the figures to remove {needed:.0%} of its"
-    )
-    print(
-        "prior variance; the variance removed, summed over the parameters, is at most the number of figures"
-    )
-    print(
-        "| figures | narrowed (predicted) | variance removed, summed | at most narrowed by any fit to them |"
-    )
-    print("|---|---|---|---|")
-    for label, (_, var, removed) in results.items():
-        narrowed = int((Z90 * np.sqrt(var) < HALF).sum())
-        print(f"| {label} | {narrowed} | {removed.sum():.2f} | {int(removed.sum() / needed)} |")
+    print("| narrowed to under half | " + " | ".join(
+        str(sum(w < 0.5 for w in widths[label])) for label in widths
+    ) + (f" | {int((shipped['width_ratio'] < 0.5).sum())} |" if shipped is not None else " |"))  # fmt: skip
     print(f"({time.perf_counter() - started:.0f} s)")
     return 0
 
