@@ -75,6 +75,15 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
     return float(values[order][np.searchsorted(cumulative, q * cumulative[-1])])
 
 
+def widths_90(draws: np.ndarray, weights: np.ndarray) -> list[float]:
+    """Each column's 90% interval width under the weights (draws scaled to the prior ranges: the width
+    over the prior range)."""
+    return [
+        weighted_quantile(draws[:, i], weights, 0.95) - weighted_quantile(draws[:, i], weights, 0.05)
+        for i in range(draws.shape[1])
+    ]
+
+
 def abc_radius(report: Path) -> float | None:
     """The distance of the last set the shipped ABC accepted (its calibration.txt), None if not found."""
     found = (
@@ -155,10 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         for name, w in kernels.items():
             sizes[name] = float(w.sum() ** 2 / (w**2).sum())
-            widths[name] = [
-                weighted_quantile(draws[:, i], w, 0.95) - weighted_quantile(draws[:, i], w, 0.05)
-                for i in range(len(keys))
-            ]
+            widths[name] = widths_90(draws, w)
     shipped = pd.read_csv(args.posterior).set_index("parameter") if args.posterior.is_file() else None
     print(f"\nposterior on the emulators ({DRAWS:,} prior draws; effective draws: ")
     print("; ".join(f"{label} {size:,.0f}" for label, size in sizes.items()) + "): 90% width over the prior")
