@@ -112,6 +112,20 @@ def test_it_budget_spread_draws_it_intensity_alone(make_settings):
     assert abs(logs.std(ddof=1) - 0.6) < 0.09 and abs(logs.mean()) < 4 * 0.6 / np.sqrt(300)
 
 
+def test_a_mean_centred_it_budget_spread_keeps_the_average_firms_budget(make_settings):
+    """Under org.it_budget_centre=mean the log of the factor is N(-s^2/2, s): the factors average 1 and
+    their median is exp(-s^2/2); under median (the default) the median is 1 and the mean exp(s^2/2)."""
+    s, n = 0.8, 4000
+    for centre, mean, median in (("mean", 1.0, np.exp(-(s**2) / 2)), ("median", np.exp(s**2 / 2), 1.0)):
+        setting = one_org(make_settings, f"org.it_budget_spread={s}", f"org.it_budget_centre={centre}")
+        rng = np.random.default_rng(1)
+        factors = np.array([draw_organization(setting, rng)[1].it_budget_factor for _ in range(n)])
+        # the log-normal's s.e. of the mean: sqrt((exp(s^2) - 1) exp(2 mu + s^2) / n); allow four
+        se = np.sqrt((np.exp(s**2) - 1) * mean**2 / n)
+        assert abs(factors.mean() - mean) < 4 * se
+        assert abs(np.median(factors) / median - 1.0) < 0.06
+
+
 def test_committed_share_moves_on_the_logit_scale():
     assert committed(0.5, 0.0) == 0.5
     assert committed(0.5, np.log(3.0)) == pytest.approx(0.75)

@@ -31,6 +31,7 @@ THRESHOLD_UPDATES = ("synchronous", "fixed_point")
 NETWORK_BUILDERS = ("numpy", "networkx")
 # Who takes a firm's IT investment decisions (Weill & Ross's archetypes); "drawn": one per organization
 INVESTMENT_RIGHTS = ("drawn", "business_monarchy", "federal", "duopoly", "it_monarchy")
+IT_BUDGET_CENTRES = ("median", "mean")
 
 
 def bounded(
@@ -225,6 +226,15 @@ class OrgConfig:
     # 6-7% in banking and software, industry averages, wider between firms); 0 keeps the configured budget.
     it_budget_spread: float = bounded(
         0.0, 0.0, 2.0, doc="log-s.d. of each organization's drawn IT budget factor: IT intensity (0: as set)"
+    )
+    # Which IT budget `it.budget` is once it_budget_spread draws one per firm: the median firm's
+    # (exp(N(0, s)); the firms' mean is exp(s^2/2) times it, every fit until 2026-12-07) or the mean
+    # firm's (exp(N(-s^2/2, s)): the spread then leaves the industry's average IT budget where it is; ODD
+    # 2.0, *Why the mean-based spend rows overshoot*).
+    it_budget_centre: str = one_of(
+        "median",
+        IT_BUDGET_CENTRES,
+        doc="it.budget is the median or the mean firm's IT budget under it_budget_spread",
     )
     # ... and shifts baseline_spend_share by N(0, committed_spread) on the logit scale: how much core
     # technology the business functions hold themselves (decentralized against centralized IT

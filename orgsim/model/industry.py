@@ -102,7 +102,8 @@ def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[
     then multiplies by a log-normal factor exp(N(0, size_spread)) within SIZE_FACTOR_BOUNDS;
     `org.mix_spread` re-weights the business departments by independent log-normal factors
     exp(N(0, mix_spread)) at the same total; `org.it_budget_spread` multiplies IT's budget alone by
-    exp(N(0, it_budget_spread)) (IT intensity; capacity follows, as the unit cost stays); and
+    exp(N(0, it_budget_spread)) (IT intensity; capacity follows, as the unit cost stays; centred on the
+    mean firm, exp(N(-s^2/2, s)), under `org.it_budget_centre=mean`); and
     `org.committed_spread` moves `org.baseline_spend_share` by N(0, committed_spread) on the logit scale
     (how much core technology the business functions hold); `org.investment_rights=drawn` draws the
     firm's IT investment archetype (one uniform). Draws happen in that order and only when switched on,
@@ -119,7 +120,9 @@ def draw_organization(setting: OrgsimConfig, rng: np.random.Generator) -> tuple[
         setting = remixed(setting, mix)
     it_factor = 1.0
     if org.it_budget_spread > 0:
-        it_factor = float(np.clip(np.exp(rng.normal(0.0, org.it_budget_spread)), *SIZE_FACTOR_BOUNDS))
+        # centred on the mean firm: the log-normal's mean exp(mu + s^2/2) is 1
+        centre = -0.5 * org.it_budget_spread**2 if org.it_budget_centre == "mean" else 0.0
+        it_factor = float(np.clip(np.exp(rng.normal(centre, org.it_budget_spread)), *SIZE_FACTOR_BOUNDS))
     share = org.baseline_spend_share
     if org.committed_spread > 0:
         share = committed(share, float(rng.normal(0.0, org.committed_spread)))
