@@ -16,7 +16,8 @@ verdict over the posterior.
    posterior population (two-level bootstrap over sets and organizations: chance plus parameters). The
    held-out year (2016: State of the CIO 2017, 20% functional) is predicted with those lines (tolerance
    declared in orgsim/calibration/targets.py).
-4. configs/calibrated/abc_2012.yaml gets the posterior medians and the two lines.
+4. configs/calibrated/abc_2012.yaml gets the posterior medians, the two lines and every model parameter
+   the fit's command set (e.g. org.investment_rights=drawn), under which steps 2-3 also run.
 5. The share marginalized (influence in the default horizon's final year, 2016, below the fitted
    custodian line) over the posterior, with its chance-plus-parameters interval.
 
@@ -48,7 +49,8 @@ from orgsim.calibration.targets import (  # noqa: E402
     HELD_OUT_ROLE,
     STRATEGIC_LINE,
 )
-from orgsim.config.overrides import model_parameters  # noqa: E402
+from orgsim.config.compose import config_dir  # noqa: E402
+from orgsim.config.overrides import model_parameters, root_defaults  # noqa: E402
 
 
 def main() -> None:
@@ -141,7 +143,8 @@ def calibrate_command(folder: Path) -> tuple[str, dict]:
     if not path.is_file():
         raise SystemExit(f"calibrate_population.py: {path} not found: give the folder orgsim calibrate wrote")
     overrides = yaml.safe_load(path.read_text()) or []
-    groups = [o for o in overrides if o.split("=", 1)[0] in ("scenario", "policy", "calibrated")]
+    model_groups = root_defaults("config", config_dir())  # policy, org, catalogue, calibrated, scenario
+    groups = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") in model_groups]
     if groups:
         raise SystemExit(f"calibrate_population.py: the fit chose {', '.join(groups)}; the calibrated defaults"
                          " can set parameters, not config groups")  # fmt: skip

@@ -212,10 +212,10 @@ def _clear_committed_figure(args: list[str]) -> None:
 
 def _no_box(args: list[str]) -> bool:
     """Whether the PRIM analysis the plot reads found no box: a finding the report states, not a figure."""
-    import pandas as pd
+    from orgsim.results import read_table
 
     boxes = Path(next(a.split("=", 1)[1] for a in args if a.startswith("input="))) / "prim_boxes.parquet"
-    return boxes.is_file() and pd.read_parquet(boxes).empty
+    return boxes.is_file() and read_table(boxes).empty
 
 
 def run_study(name: str, root: Path, quick: bool, workers: int, log=print) -> float:
