@@ -20,6 +20,13 @@ sampling variance). Its 90% widths over the prior ranges are set beside the ship
 where the emulators reproduce the fitted case, the larger sets say what fitting the held-out figures too
 would identify. The linear information's directions (eigenvalues of J' S^-1 J over the prior precision)
 say how many directions the figures inform at all.
+
+Last, whether any parameter set meets the rows at all: the number of the prior draws whose emulated
+statistics (the population's value at that set, the 20 organizations' chance smoothed out) lie within
+every fitted figure's scale, and of those, within each other row's; within every row but one, and every
+row; beside it, the count of the sample's own sets within each figure's scale widened by the set's
+sampling error. A row no draw meets together with
+the fitted ones cannot be met by calibrating these ten parameters.
 """
 
 from __future__ import annotations
@@ -82,6 +89,23 @@ def widths_90(draws: np.ndarray, weights: np.ndarray) -> list[float]:
         weighted_quantile(draws[:, i], weights, 0.95) - weighted_quantile(draws[:, i], weights, 0.05)
         for i in range(draws.shape[1])
     ]
+
+
+def within(predicted: dict[str, np.ndarray], value: dict[str, float], scale: dict[str, float]):
+    """Per row, whether each draw's (or set's) statistic lies within the figure's scale of it."""
+    return {n: np.abs(predicted[n] - value[n]) <= scale[n] for n in predicted}
+
+
+def feasibility(meets: dict[str, np.ndarray], fit: list[str]) -> dict[str, int]:
+    """How many draws meet every fitted row, those plus each other row, every row but one, and every row."""
+    fitted = np.logical_and.reduce([meets[n] for n in fit])
+    counts = {"every fitted row": int(fitted.sum())}
+    counts.update({f"+ {n}": int((fitted & m).sum()) for n, m in meets.items() if n not in fit})
+    for left in meets:
+        rest = [m for n, m in meets.items() if n != left]
+        counts[f"every row but {left}"] = int(np.logical_and.reduce(rest).sum())
+    counts["every row"] = int(np.logical_and.reduce(list(meets.values())).sum())
+    return counts
 
 
 def abc_radius(report: Path) -> float | None:
@@ -183,6 +207,20 @@ def main(argv: list[str] | None = None) -> int:
     print("| narrowed to under half | " + " | ".join(
         str(sum(w < 0.5 for w in widths[label])) for label in widths
     ) + (f" | {int((shipped['width_ratio'] < 0.5).sum())} |" if shipped is not None else " |"))  # fmt: skip
+
+    scale = {t.name: t.scale for t in READABLE}
+    on_emulators = feasibility(within(predicted, value, scale), fit)
+    # the sample's own sets: each figure's scale widened by that set's sampling error
+    own = {n: table[n].to_numpy() for n in value}
+    widened = {n: np.sqrt(scale[n] ** 2 + table[f"{n}_var"].to_numpy()) for n in value}
+    in_sample = feasibility({n: np.abs(own[n] - value[n]) <= widened[n] for n in value}, fit)
+    print("\ncan any set meet the rows? Draws whose emulated statistics lie within every fitted figure's")
+    print("scale, and of those within each other row's; beside it, the sample's own sets (scale widened by")
+    print("the set's sampling error):")
+    print(f"| rows met | prior draws (of {DRAWS:,}) | sample's sets (of {len(table)}) |")
+    print("|---|---|---|")
+    for label, count in on_emulators.items():
+        print(f"| {label} | {count:,} | {in_sample[label]} |")
     print(f"({time.perf_counter() - started:.0f} s)")
     return 0
 

@@ -9,7 +9,10 @@ fitted or shipped as a row. Calibrated defaults, gatekeeper, the CIO drawn per f
    itself does (business / (business + governance + IT's own run work): the cloud's part left out, so
    offloading infrastructure frees IT's time as the 2016-2018 surveys describe).
 2. Arms that give IT more to work with (paired seeds): the cloud's savings reinvested in IT's
-   innovation line, no cloud push, every aspiring CIO acting. Each arm's mean influence 2014-2017, the
+   innovation line, no cloud push, every aspiring CIO acting; every lever that favours IT at once, each
+   at the end of its plausible range that does (the three, the functions' budgets not growing, reliance
+   lost slowest, IT's budget growing fastest, LeBrun's integration at its strongest); and every firm
+   running each other policy. Each arm's mean influence 2014-2017, the
    per-firm change from the line's year to the held-out year (2015 to 2016; mean and 95% interval over
    firms) and the share of firms below the fitted custodian line in those two years (95% Wilson).
 
@@ -47,6 +50,24 @@ ARMS = {
     "cloud push off (environment.cloud_push=0)": {"environment.cloud_push": 0.0},
     "every aspiring CIO acts (it.cio.willingness=0.6)": {"it.cio.willingness": 0.6},
 }
+# every lever that gives IT more, at once, each at the end of its plausible range that favours IT (ODD 3.2)
+ALL_TO_IT = {
+    "environment.cloud_savings_to_it": 1.0,
+    "environment.cloud_push": 0.0,
+    "it.cio.willingness": 0.6,
+    "environment.business_tech_growth": 0.0,
+    "environment.martech_growth": 0.05,
+    "environment.budget_from_use": 0.0,
+    "it.budget_follows_use": 0.0,
+    "decision.reliance_loss": 0.02,
+    "environment.it_budget_growth": 0.04,
+    "it.integration_readiness": 0.8,
+    "it.integration_rate": 0.2,
+    "environment.integration_base": 0.2,
+    "environment.integration_sensitivity": 0.25,
+}
+ARMS["every lever that favours IT, at once (listed below the table)"] = ALL_TO_IT
+POLICIES = ("broker", "innovation_partner", "social_coe", "laissez_faire")
 
 
 def own_time_run(setting, seed: int) -> pd.DataFrame:
@@ -99,14 +120,17 @@ def arms_table(seeds, custodian: float) -> None:
     print(f"| arm | mean influence 2014 / 2015 / 2016 / 2017 | change {LINE_YEAR} to {HELD_YEAR} per firm [95%] "
           f"| below the custodian line ({custodian:.3f}), {LINE_YEAR} / {HELD_YEAR} |")  # fmt: skip
     print("|---|---|---|---|")
-    for name, over in ARMS.items():
-        v = yearly_values(through(base_settings(), years[-1], over), seeds, ["it_influence"], years)
+    arms = [(name, base_settings(), over) for name, over in ARMS.items()]
+    arms += [(f"every firm runs {p} (policy={p})", base_settings(policy=p), {}) for p in POLICIES]
+    for name, base, over in arms:
+        v = yearly_values(through(base, years[-1], over), seeds, ["it_influence"], years)
         v = v["it_influence"]
         change, low, high = mean_interval(v[HELD_YEAR] - v[LINE_YEAR])
         below = [share_interval(v[y] < custodian) for y in (LINE_YEAR, HELD_YEAR)]
         means = " / ".join(f"{v[y].mean():.3f}" for y in years)
         shares = " / ".join(f"{s:.2f} [{lo:.2f}, {hi:.2f}]" for s, lo, hi in below)
         print(f"| {name} | {means} | {change:+.4f} [{low:+.4f}, {high:+.4f}] | {shares} |")
+    print("\nevery lever at once: " + ", ".join(f"{k}={v:g}" for k, v in ALL_TO_IT.items()))
 
 
 def main() -> None:

@@ -47,3 +47,21 @@ def test_the_abc_radius_is_read_from_the_fit_report(tmp_path):
     )
     assert identification.abc_radius(report) == 1.42
     assert identification.abc_radius(tmp_path / "missing.txt") is None
+
+
+def test_feasibility_counts_the_draws_that_meet_the_fitted_rows_and_each_other_row():
+    """Four draws and three rows, two fitted: the counts follow from the table by hand."""
+    value, scale = {"a": 0.0, "b": 1.0, "c": 0.5}, {"a": 0.1, "b": 0.1, "c": 0.05}
+    predicted = {
+        "a": np.array([0.05, 0.0, 0.3, -0.1]),  # draw 2 misses a
+        "b": np.array([1.0, 1.08, 1.0, 0.95]),
+        "c": np.array([0.5, 0.6, 0.5, 0.52]),  # draw 1 misses c
+    }
+    meets = identification.within(predicted, value, scale)
+    assert meets["a"].tolist() == [True, True, False, True]
+    counts = identification.feasibility(meets, ["a", "b"])
+    assert counts["every fitted row"] == 3
+    assert counts["+ c"] == 2
+    assert counts["every row but a"] == 3  # draws 0, 2 and 3 meet b and c
+    assert counts["every row but c"] == 3
+    assert counts["every row"] == 2
