@@ -25,7 +25,8 @@ Last, whether any parameter set meets the rows at all: the number of the prior d
 statistics (the population's value at that set, the 20 organizations' chance smoothed out) lie within
 every fitted figure's scale, and of those, within each other row's; within every row but one, and every
 row; beside it, the count of the sample's own sets within each figure's scale widened by the set's
-sampling error. A row no draw meets together with
+sampling error; and where a row left out lets the others be met, the draw that meets them with the
+smallest largest gap, as overrides for `orgsim validate`. A row no draw meets together with
 the fitted ones cannot be met by calibrating these ten parameters.
 """
 
@@ -209,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     ) + (f" | {int((shipped['width_ratio'] < 0.5).sum())} |" if shipped is not None else " |"))  # fmt: skip
 
     scale = {t.name: t.scale for t in READABLE}
-    on_emulators = feasibility(within(predicted, value, scale), fit)
+    meets = within(predicted, value, scale)
+    on_emulators = feasibility(meets, fit)
     # the sample's own sets: each figure's scale widened by that set's sampling error
     own = {n: table[n].to_numpy() for n in value}
     widened = {n: np.sqrt(scale[n] ** 2 + table[f"{n}_var"].to_numpy()) for n in value}
@@ -221,7 +223,22 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|")
     for label, count in on_emulators.items():
         print(f"| {label} | {count:,} | {in_sample[label]} |")
-    print(f"({time.perf_counter() - started:.0f} s)")
+    # where the rows that can be met together lie: the draw with the smallest largest gap (in scales)
+    # among those meeting every row but one, as overrides `orgsim validate` can run
+    for left in meets:
+        rest = [n for n in meets if n != left]
+        met = np.flatnonzero(np.logical_and.reduce([meets[n] for n in rest]))
+        if not len(met):
+            continue
+        worst = np.max([np.abs(predicted[n][met] - value[n]) / scale[n] for n in rest], axis=0)
+        best = met[int(np.argmin(worst))]
+        overrides = " ".join(
+            f"{k}={lo + (hi - lo) * draws[best, i]:.4g}" for i, (k, (lo, hi)) in enumerate(priors.items())
+        )
+        print(f"\nevery row but {left}: the draw with the smallest largest gap ({worst.min():.2f} scales):")
+        print(f"  {overrides}")
+        print("  emulated: " + ", ".join(f"{n} {predicted[n][best]:.3f}" for n in meets))
+    print(f"\n({time.perf_counter() - started:.0f} s)")
     return 0
 
 
