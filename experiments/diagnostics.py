@@ -21,6 +21,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "results" / "diagnostics"
 
+# the draw experiments/results/diagnostics/identification.txt names for "every row but
+# outside_share_2015_idc" (a prior sample's emulators; docs/ODD.md 2.0, *Can any parameter set meet every row?*)
+EVERY_ROW_BUT_IDC = [
+    "org.baseline_spend_share=0.5344",
+    "org.size_spread=0.4849",
+    "org.mix_spread=0.3962",
+    "org.it_budget_spread=0.9434",
+    "org.committed_spread=0.9169",
+    "it.budget=5004",
+    "environment.business_tech_growth=0.04457",
+    "environment.cloud_push=0.04867",
+    "decision.need_rate=0.08022",
+    "decision.core_decisions=1.733",
+]
+
 # script -> its arguments (its defaults are the sizes the ODD quotes unless given here)
 SCRIPTS: dict[str, list[str]] = {
     "role_components": [],
@@ -35,6 +50,7 @@ SCRIPTS: dict[str, list[str]] = {
     "it_led_mix": [],
     "spend_spread": [],
     "switched_off": [],
+    "verdict_at": EVERY_ROW_BUT_IDC,
     "scenarios_page": ["--replicates", "400", "--seed", "0", "--workers", "2"],
 }
 
