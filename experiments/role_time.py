@@ -13,7 +13,10 @@ fitted or shipped as a row. Calibrated defaults, gatekeeper, the CIO drawn per f
    innovation line, no cloud push, every aspiring CIO acting; every lever that favours IT at once, each
    at the end of its plausible range that does (the three, the functions' budgets not growing, reliance
    lost slowest, IT's budget growing fastest, LeBrun's integration at its strongest); and every firm
-   running each other policy. Each arm's mean influence 2014-2017, the
+   running each other policy.
+3. LeBrun's scenario with every CIO aspiring and acting (the design's reinvesting CIO), the takeover on
+   and off, and with the CIOs drawn as calibrated, on the same seeds: mean influence by year over eight
+   years. Each arm's mean influence 2014-2017, the
    per-firm change from the line's year to the held-out year (2015 to 2016; mean and 95% interval over
    firms) and the share of firms below the fitted custodian line in those two years (95% Wilson).
 
@@ -140,6 +143,31 @@ def arms_table(seeds, custodian: float) -> None:
     print("\nevery lever at once: " + ", ".join(f"{k}={v:g}" for k, v in ALL_TO_IT.items()))
 
 
+LEBRUN_YEARS = tuple(range(2012, 2020))
+# LeBrun's scenario with the design's reinvesting CIO in every firm (DESIGN.md: "a CIO who reinvests turns
+# consolidation into business-facing work (influence rises)"), the takeover on and off on the same seeds
+CIO_ACTS = {"it.cio.draw": False, "it.cio.aspiration": 1.0, "it.cio.willingness": 1.0}
+LEBRUN_ARMS = {
+    "every CIO acts, takeover on": CIO_ACTS,
+    "every CIO acts, takeover off (it.integration_takeover=false)": {
+        **CIO_ACTS,
+        "it.integration_takeover": False,
+    },
+    "CIOs drawn as calibrated (10% act), takeover on": {},
+}
+
+
+def lebrun_table(seeds) -> None:
+    print(f"\nLeBrun's scenario (social_comes_to_cio): mean influence {LEBRUN_YEARS[0]}-{LEBRUN_YEARS[-1]}")
+    print("| arm | " + " | ".join(str(y) for y in LEBRUN_YEARS) + " |")
+    print("|---|" + "---|" * len(LEBRUN_YEARS))
+    base = base_settings("social_comes_to_cio")
+    for name, over in LEBRUN_ARMS.items():
+        setting = through(base, LEBRUN_YEARS[-1], over)
+        v = yearly_values(setting, seeds, ["it_influence"], LEBRUN_YEARS)["it_influence"]
+        print(f"| {name} | " + " | ".join(f"{v[y].mean():.3f}" for y in LEBRUN_YEARS) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orgs", type=int, default=1000)
@@ -149,6 +177,7 @@ def main() -> None:
     setting = apply(through(base_settings(), YEARS[-1]), {"replicates": 1})
     readings_table(setting, replicate_seeds(22, args.orgs))
     arms_table(replicate_seeds(22, args.arm_orgs), setting.metrics.custodian_threshold)
+    lebrun_table(replicate_seeds(22, args.arm_orgs))
     print(
         f"\n{args.orgs} organizations (readings), {args.arm_orgs} per arm, {time.perf_counter() - started:.0f} s"
     )
