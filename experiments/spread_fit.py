@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from orgsim.calibration.abc import posterior_summary, reject, row_statistics  # noqa: E402
 from orgsim.calibration.targets import FIT_TARGETS, TARGETS  # noqa: E402
 from orgsim.commands.calibrate import per_run_statistics  # noqa: E402
-from orgsim.results import REPAIR, read_manifest, read_table  # noqa: E402
+from orgsim.results import REPAIR, DamagedResults, read_manifest, read_table  # noqa: E402
 from orgsim.sweep.design import SweepConfig, parse_factors  # noqa: E402
 
 START_YEAR = 2012
@@ -68,8 +68,11 @@ SHOWN = [
 def load_sample(store: Path):
     """A calibration sample's per-run statistics of every SHOWN row, its sets' parameters and the prior
     ranges as the sweep resolved them from its own spec (configs/experiment/calibration.yaml)."""
-    runs = read_table(store / "runs.parquet", REPAIR)
-    timeseries = read_table(store / "timeseries.parquet", REPAIR)
+    try:
+        runs = read_table(store / "runs.parquet", REPAIR)
+        timeseries = read_table(store / "timeseries.parquet", REPAIR)
+    except DamagedResults as err:  # a wrong or unfinished folder: one line, not a traceback
+        raise SystemExit(f"{Path(sys.argv[0]).name}: {err}") from None
     per_run = per_run_statistics(runs, timeseries, START_YEAR, SHOWN)
     spec = read_manifest(store, REPAIR)["design"]["sweep.uncertainties"]
     factors = parse_factors(SweepConfig(design="lhs", n=1, uncertainties=spec))

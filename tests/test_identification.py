@@ -65,3 +65,10 @@ def test_feasibility_counts_the_draws_that_meet_the_fitted_rows_and_each_other_r
     assert counts["every row but a"] == 3  # draws 0, 2 and 3 meet b and c
     assert counts["every row but c"] == 3
     assert counts["every row"] == 2
+
+
+def test_a_folder_that_is_not_a_sample_is_one_line_not_a_traceback(tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        identification.load_sample(tmp_path)
+    assert "runs.parquet' is missing" in str(stop.value.code)
+    assert "\n" not in str(stop.value.code)
