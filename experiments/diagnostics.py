@@ -40,6 +40,7 @@ EVERY_ROW_BUT_IDC = [
 SCRIPTS: dict[str, list[str]] = {
     "role_components": [],
     "role_time": [],
+    "own_initiatives": [],
     "heldout_mechanisms": ["--orgs", "100"],
     "decision_drift": [],
     "investment_rights": [],
