@@ -27,7 +27,8 @@ every fitted figure's scale, and of those, within each other row's; within every
 row; beside it, the count of the sample's own sets within each figure's scale widened by the set's
 sampling error; and where a row left out lets the others be met, the draw that meets them with the
 smallest largest gap, as overrides for `orgsim validate`. A row no draw meets together with
-the fitted ones cannot be met by calibrating these ten parameters.
+the fitted ones cannot be met by calibrating these ten parameters, as far as the emulators are right
+(the script names such a draw so that `orgsim validate` can check it on real runs).
 """
 
 from __future__ import annotations

@@ -1,24 +1,25 @@
 """Issue 22, the held-out State of the CIO row (2017 edition, fielded 2016): could IT's role grow back in the
-held-out year under another reading of "how the CIO spends the time", or with more for IT to work with? Diagnosis only, nothing is
-fitted or shipped as a row. Calibrated defaults, gatekeeper, the CIO drawn per firm.
+held-out year under another reading of "how the CIO spends the time", or with more for IT to work with?
+Diagnosis only, nothing is fitted or shipped as a row. Calibrated defaults, gatekeeper, the CIO drawn per firm.
 
-1. Three readings of IT's role, yearly mean over firms 2013-2017, each one's 27% quantile in the line's
-   year (2015) as a line and the share of firms below it a year before and after (the survey, dated by
-   its fielding: 27% functional in 2015, 20% in 2016), and beside each firm's mean change from 2015 to
-   2016 the change that, made by every firm alike, would leave the survey's 20% below the line: `it_influence`; the business-facing share of the
-   work demanded of IT (`it_innovation_share`, whose run side counts the work moved to the cloud); and the business-facing share of the work IT
-   itself does (business / (business + governance + IT's own run work): the cloud's part left out, so
-   offloading infrastructure frees IT's time as the 2016-2018 surveys describe).
+1. Three readings of IT's role: `it_influence`; the business-facing share of the work demanded of IT
+   (`it_innovation_share`, whose run side counts the work moved to the cloud); and the business-facing
+   share of the work IT itself does (business / (business + governance + IT's own run work): the cloud's
+   part left out, so offloading infrastructure frees IT's time as the 2016-2018 surveys describe). For
+   each: the yearly mean over firms 2013-2017, its 27% quantile in the line's year (2015) as a line, the
+   share of firms below it a year before and after (the survey, dated by its fielding: 27% functional in
+   2015, 20% in 2016), and beside each firm's mean change from 2015 to 2016 the change that, made by every
+   firm alike, would leave the survey's 20% below the line.
 2. Arms that give IT more to work with (paired seeds): the cloud's savings reinvested in IT's
    innovation line, no cloud push, every aspiring CIO acting; every lever that favours IT at once, each
    at the end of its plausible range that does (the three, the functions' budgets not growing, reliance
    lost slowest, IT's budget growing fastest, LeBrun's integration at its strongest); and every firm
-   running each other policy.
+   running each other policy. Each arm's mean influence 2014-2017, the per-firm change from the line's
+   year to the held-out year (2015 to 2016; mean and 95% interval over firms) and the share of firms
+   below the fitted custodian line in those two years (95% Wilson).
 3. LeBrun's scenario with every CIO aspiring and acting (the design's reinvesting CIO), the takeover on
    and off, and with the CIOs drawn as calibrated, on the same seeds: mean influence by year over eight
-   years. Each arm's mean influence 2014-2017, the
-   per-firm change from the line's year to the held-out year (2015 to 2016; mean and 95% interval over
-   firms) and the share of firms below the fitted custodian line in those two years (95% Wilson).
+   years.
 
     python experiments/role_time.py [--orgs N] [--arm-orgs N]
 """
