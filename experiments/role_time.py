@@ -42,6 +42,7 @@ from orgsim.api import apply, base_settings  # noqa: E402
 from orgsim.calibration.roles import share_below  # noqa: E402
 from orgsim.calibration.targets import HELD_OUT_ROLE, window  # noqa: E402
 from orgsim.intervals import mean_interval, share_interval  # noqa: E402
+from orgsim.model.metrics import ROLE_COMPONENTS  # noqa: E402
 from orgsim.model.organization import Organization  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
@@ -133,15 +134,26 @@ def arms_table(seeds, custodian: float) -> None:
     print("|---|---|---|---|")
     arms = [(name, base_settings(), over) for name, over in ARMS.items()]
     arms += [(f"every firm runs {p} (policy={p})", base_settings(policy=p), {}) for p in POLICIES]
+    components = {}
     for name, base, over in arms:
-        v = yearly_values(through(base, years[-1], over), seeds, ["it_influence"], years)
-        v = v["it_influence"]
+        values = yearly_values(
+            through(base, years[-1], over), seeds, ["it_influence", *ROLE_COMPONENTS], years
+        )
+        v = values["it_influence"]
         change, low, high = mean_interval(v[HELD_YEAR] - v[LINE_YEAR])
         below = [share_interval(v[y] < custodian) for y in (LINE_YEAR, HELD_YEAR)]
         means = " / ".join(f"{v[y].mean():.3f}" for y in years)
         shares = " / ".join(f"{s:.2f} [{lo:.2f}, {hi:.2f}]" for s, lo, hi in below)
         print(f"| {name} | {means} | {change:+.4f} [{low:+.4f}, {high:+.4f}] | {shares} |")
+        components[name] = [
+            float(np.mean(values[c][HELD_YEAR] - values[c][LINE_YEAR])) for c in ROLE_COMPONENTS
+        ]
     print("\nevery lever at once: " + ", ".join(f"{k}={v:g}" for k, v in ALL_TO_IT.items()))
+    print(f"\neach component's mean change per firm, {LINE_YEAR} to {HELD_YEAR}:")
+    print("| arm | " + " | ".join(ROLE_COMPONENTS) + " |")
+    print("|---|" + "---|" * len(ROLE_COMPONENTS))
+    for name, changes in components.items():
+        print(f"| {name} | " + " | ".join(f"{c:+.3f}" for c in changes) + " |")
 
 
 LEBRUN_YEARS = tuple(range(2012, 2020))

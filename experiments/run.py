@@ -5,7 +5,9 @@
 Every step is an ordinary `orgsim` command line, printed before it runs (copy it to redo one step) and run
 in this process through `orgsim.cli.main`. Results go to experiments/results/NAME/ (sweep/, analysis
 folders, figures/); `all` then regenerates experiments/REPORT.md. A sweep folder resumes, so running a
-study again only redoes its analyses and figures. `--quick` runs every study at toy size into
+study again only redoes its analyses and figures; a sweep folder made under an earlier model (another
+parameter, a new key) is refused by `orgsim sweep`, and `--fresh` removes each study's sweep folder (this
+script's own output) first, so that every sweep is computed again. `--quick` runs every study at toy size into
 experiments/results-quick/ (the test suite runs it so the scripts cannot rot); its numbers mean nothing.
 Figures need `orgsim plot`; where this checkout has none they are skipped with a note.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -142,7 +145,10 @@ def orgsim(args: list[str], log) -> None:
     log(f"$ {line}")
     code = cli.main(list(args))
     if code != 0:
-        raise SystemExit(f"experiments: step failed (exit {code}): {line}")
+        folder = Path(next((a.split("=", 1)[1] for a in args if a.startswith("hydra.run.dir=")), "."))
+        stored = args[0] == "sweep" and (folder / "manifest.json").is_file()
+        hint = " (the sweep folder holds an earlier sweep; --fresh computes it again)" if stored else ""
+        raise SystemExit(f"experiments: step failed (exit {code}): {line}{hint}")
 
 
 def steps(name: str, study: Study, root: Path, quick: bool, workers: int) -> list[list[str]]:
@@ -218,10 +224,15 @@ def _no_box(args: list[str]) -> bool:
     return boxes.is_file() and read_table(boxes).empty
 
 
-def run_study(name: str, root: Path, quick: bool, workers: int, log=print) -> float:
-    """Run every step of one study; the seconds it took."""
+def run_study(
+    name: str, root: Path, quick: bool, workers: int, log=print, fresh_sweep: bool = False
+) -> float:
+    """Run every step of one study; the seconds it took. `fresh_sweep` removes the study's sweep folder
+    (this script's own output) first, so the sweep is computed again rather than resumed."""
     study = STUDIES[name]
     log(f"== {name}: {study.question}")
+    if fresh_sweep and study.experiment is not None and (root / name / "sweep").is_dir():
+        shutil.rmtree(root / name / "sweep")
     # a resumed sweep runs nothing: keep the timing of the study's first, complete computation
     fresh = study.experiment is None or not (root / name / "sweep" / "runs.parquet").is_file()
     started = time.perf_counter()
@@ -249,11 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="every study at toy size (numbers mean nothing)")
     parser.add_argument("--out", type=Path, help="results root (default experiments/results[-quick])")
     parser.add_argument("--workers", type=int, default=0, help="sweep processes (0: one per core)")
+    parser.add_argument(
+        "--fresh", action="store_true", help="compute every sweep again (removes this script's sweep folders)"
+    )
     args = parser.parse_args(argv)
     root = args.out or HERE / ("results-quick" if args.quick else "results")
     names = list(STUDIES) if args.name == "all" else [args.name]
     for name in names:
-        run_study(name, root, args.quick, args.workers)
+        run_study(name, root, args.quick, args.workers, fresh_sweep=args.fresh)
     if args.name == "all":
         from report import write_report
 

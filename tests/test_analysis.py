@@ -494,3 +494,18 @@ def test_the_workforce_profile_is_the_headcount_weighted_mix() -> None:
     assert Organization(flat, 1).firm_autonomy == pytest.approx(autonomy, rel=1e-3)  # rounding of heads
     drawn = {Organization(api.base_settings(), s).firm_marketing_share for s in range(6)}
     assert len(drawn) == 6 and min(drawn) < marketing < max(drawn)
+
+
+@pytest.mark.slow
+def test_run_py_fresh_computes_a_sweep_again_that_an_earlier_model_left(tmp_path, experiments_run) -> None:
+    """A study's sweep folder from another design is refused on resume, with a hint; --fresh removes this
+    script's own sweep folder first and the study runs."""
+    name = "policy_comparison"
+    sweep = experiments_run.steps(name, experiments_run.STUDIES[name], tmp_path, True, 1)[0]
+    stale = [*sweep, "seed=99"]  # the same folder, another design
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert cli.main(stale) == 0
+        with pytest.raises(SystemExit, match="--fresh computes it again"):
+            experiments_run.run_study(name, tmp_path, True, 1, log=lambda *_: None)
+        experiments_run.run_study(name, tmp_path, True, 1, log=lambda *_: None, fresh_sweep=True)
+    assert (tmp_path / name / "variance" / "variance.parquet").is_file()
