@@ -36,13 +36,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
 from orgsim.calibration.abc import posterior_summary, reject, row_statistics  # noqa: E402
-from orgsim.calibration.targets import FIT_TARGETS, TARGETS  # noqa: E402
+from orgsim.calibration.targets import FIT_REPORTERS, FIT_TARGETS, TARGETS  # noqa: E402
 from orgsim.commands.calibrate import per_run_statistics  # noqa: E402
 from orgsim.results import REPAIR, DamagedResults, read_manifest, read_table  # noqa: E402
 from orgsim.sweep.design import SweepConfig, parse_factors  # noqa: E402
@@ -55,13 +56,29 @@ SPEND_YEARS = ("outside_share_2012", "outside_share_2015_idc")  # measured spend
 RISE = ("outside_share_2012", "outside_share_2016")  # the spend split's first and last year in the sample
 PUSH = "environment.cloud_push"
 PUSH_BANDS = ((0.0, 0.05), (0.05, 0.1), (0.1, 0.15), (0.15, 0.2), (0.2, 0.31))
+
+
 # the rows a 2012-2016 sample of the calibration's reporters (the spend split, the decision share, the IT
 # budget and the headcount) can read: not the role rows (their lines need a population fit), the adoption
 # flow or marketing's spend
+def _readable(t) -> bool:
+    """Whether a calibration sample (it collects FIT_REPORTERS only) holds what the target reads."""
+    probe = pd.DataFrame({"month": range(1, 61), **{r: 0.5 for r in FIT_REPORTERS}})
+    try:
+        t.run_value(probe, START_YEAR)
+    except KeyError:
+        return False
+    return True
+
+
 SHOWN = [
     t
     for t in TARGETS
-    if t.year <= 2016 and not t.line and t.use not in ("input", "out_of_scope") and t.relation == "near"
+    if t.year <= 2016
+    and not t.line
+    and t.use not in ("input", "out_of_scope")
+    and t.relation == "near"
+    and _readable(t)
 ]
 
 

@@ -44,6 +44,10 @@ def test_target_statistics_of_a_known_table():
             "deployments_created": months * 2.0,  # two a month
             "deployments_retired": months * 2.0,  # ... and two retire: the stock stays at 10, half outside
             "shut_down": np.zeros(n),
+            "deployments_sanctioned": np.full(n, 4.0),
+            "deployments_brokered": np.full(n, 1.0),
+            # IT manages 3 of the 5 the business brought in itself until 2014, 2 of 5 from 2015
+            "deployments_it_managed": np.where(months <= 36, 8.0, 7.0),
         }
     )
     stats = run_statistics(table, 2012)
@@ -55,6 +59,7 @@ def test_target_statistics_of_a_known_table():
     assert stats["outside_over_it_2013" + WEIGHT] == pytest.approx(1000.0 / 400.0)
     assert stats["outside_share_2015_idc" + WEIGHT] == pytest.approx(1000.0 / 0.75)
     assert stats["outside_share_2015"] == pytest.approx(0.25)
+    assert stats["it_manages_business_bought_2014"] == 1.0  # 3 of 5 over 2014 (months 25-36)
     assert stats["marketing_over_it_2016"] == pytest.approx(0.5)  # against the WHOLE IT budget
     assert stats["it_involved_2012"] == pytest.approx(0.6)
     assert stats["cio_controls_most_2014"] == 1.0 and stats["cio_controls_most_2015"] == 0.0

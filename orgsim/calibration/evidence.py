@@ -23,6 +23,7 @@ def _row(t, values: np.ndarray, weights: np.ndarray | None = None) -> dict:
     organizations; the ratio estimator's for a weighted mean), the pass rule (near: the interval meets
     value +- scale; above: it lies above value)."""
     kept = np.isfinite(values) if weights is None else np.isfinite(values) & np.isfinite(weights)
+    left_out = int((~kept).sum())
     values = values[kept]
     if weights is not None:
         mean, low, high = ratio_interval(values, weights[kept])
@@ -35,11 +36,13 @@ def _row(t, values: np.ndarray, weights: np.ndarray | None = None) -> dict:
         tolerance = f"interval above {t.value:g} (an inequality)"
     else:
         passed = bool(low <= t.value + t.scale and high >= t.value - t.scale)
-        declared = " (held-out tolerance, declared before the fit)" if t.use == "held_out" else ""
+        declared = f" (held-out tolerance, declared {t.declared})" if t.use == "held_out" else ""
         tolerance = f"interval meets {t.value:g} +- {t.scale:g}{declared}"
     note = f"analogue: {t.analogue}" if t.analogue else "measured as the source measured it"
     if t.reason:
         note += f"; {t.reason}"
+    if left_out:
+        note += f"; {left_out} of {len(kept)} organizations have no value and are left out"
     return {
         "check": f"published: {t.name}",
         "reference": f"{t.source}: {t.claim}",
