@@ -98,14 +98,17 @@ def within(predicted: dict[str, np.ndarray], value: dict[str, float], scale: dic
     return {n: np.abs(predicted[n] - value[n]) <= scale[n] for n in predicted}
 
 
+def all_but(meets: dict[str, np.ndarray], left: str) -> np.ndarray:
+    """Whether each draw meets every row but `left`."""
+    return np.logical_and.reduce([m for n, m in meets.items() if n != left])
+
+
 def feasibility(meets: dict[str, np.ndarray], fit: list[str]) -> dict[str, int]:
     """How many draws meet every fitted row, those plus each other row, every row but one, and every row."""
     fitted = np.logical_and.reduce([meets[n] for n in fit])
     counts = {"every fitted row": int(fitted.sum())}
     counts.update({f"+ {n}": int((fitted & m).sum()) for n, m in meets.items() if n not in fit})
-    for left in meets:
-        rest = [m for n, m in meets.items() if n != left]
-        counts[f"every row but {left}"] = int(np.logical_and.reduce(rest).sum())
+    counts.update({f"every row but {left}": int(all_but(meets, left).sum()) for left in meets})
     counts["every row"] = int(np.logical_and.reduce(list(meets.values())).sum())
     return counts
 
@@ -216,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     # the sample's own sets: each figure's scale widened by that set's sampling error
     own = {n: table[n].to_numpy() for n in value}
     widened = {n: np.sqrt(scale[n] ** 2 + table[f"{n}_var"].to_numpy()) for n in value}
-    in_sample = feasibility({n: np.abs(own[n] - value[n]) <= widened[n] for n in value}, fit)
+    in_sample = feasibility(within(own, value, widened), fit)
     print("\ncan any set meet the rows? Draws whose emulated statistics lie within every fitted figure's")
     print("scale, and of those within each other row's; beside it, the sample's own sets (scale widened by")
     print("the set's sampling error):")
@@ -227,10 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     # where the rows that can be met together lie: the draw with the smallest largest gap (in scales)
     # among those meeting every row but one, as overrides `orgsim validate` can run
     for left in meets:
-        rest = [n for n in meets if n != left]
-        met = np.flatnonzero(np.logical_and.reduce([meets[n] for n in rest]))
+        met = np.flatnonzero(all_but(meets, left))
         if not len(met):
             continue
+        rest = [n for n in meets if n != left]
         worst = np.max([np.abs(predicted[n][met] - value[n]) / scale[n] for n in rest], axis=0)
         best = met[int(np.argmin(worst))]
         overrides = " ".join(
@@ -239,6 +242,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nevery row but {left}: the draw with the smallest largest gap ({worst.min():.2f} scales):")
         print(f"  {overrides}")
         print("  emulated: " + ", ".join(f"{n} {predicted[n][best]:.3f}" for n in meets))
+        spans = ", ".join(
+            f"{s} {lo + (hi - lo) * draws[met, i].min():.3g}-{lo + (hi - lo) * draws[met, i].max():.3g}"
+            for i, (s, (lo, hi)) in enumerate(zip(short, priors.values(), strict=True))
+        )
+        print(f"  the {len(met)} draws span: {spans}; {left} emulated "
+              f"{predicted[left][met].min():.3f}-{predicted[left][met].max():.3f}")  # fmt: skip
     print(f"\n({time.perf_counter() - started:.0f} s)")
     return 0
 

@@ -31,7 +31,7 @@ from yearly import FUNCTIONAL, HELD_YEAR, LINE_YEAR, through  # noqa: E402
 
 from orgsim.api import apply, base_settings  # noqa: E402
 from orgsim.calibration.targets import window  # noqa: E402
-from orgsim.intervals import mean_interval  # noqa: E402
+from orgsim.intervals import mean_interval, share_interval  # noqa: E402
 from orgsim.model.organization import Organization  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
@@ -79,32 +79,47 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, default=300)
     parser.add_argument("--effort", type=float, default=5.0, help="work units per initiative (a decision)")
-    parser.add_argument("--shares", type=float, nargs="+", default=[0.0, 0.25, 0.5, 1.0])
+    parser.add_argument(
+        "--shares",
+        type=float,
+        nargs="+",
+        default=[0.0, 0.25, 0.5, 1.0],
+        help="0 (no initiatives) is the paired reference",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     setting = apply(through(base_settings(), YEARS[-1]), {"replicates": 1})
     seeds = replicate_seeds(22, args.orgs)
     print(
         f"| share of idle capacity | mean influence {YEARS[0]}-{YEARS[-1]} | change {LINE_YEAR} to {HELD_YEAR} "
-        f"per firm [95%] | below the {LINE_YEAR} line ({FUNCTIONAL:.0%}) in {HELD_YEAR} | decision share "
+        f"per firm [95%] | below the {LINE_YEAR} line ({FUNCTIONAL:.0%}) in {HELD_YEAR} [95%] | influence "
+        f"{LINE_YEAR} against share 0, paired [95%] | decision share "
         f"{YEARS[1]} / {LINE_YEAR} / {YEARS[-1]} | innovation share {YEARS[1]} / {LINE_YEAR} / {YEARS[-1]} "
         f"| business-facing capacity, work units a month, {YEARS[1]} / {LINE_YEAR} / {YEARS[-1]} |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
+    reference = None
     for share in args.shares:
         runs = [yearly(setting, seed, share, args.effort) for seed in seeds]
         v = {r: {y: np.array([run[r][y] for run in runs]) for y in YEARS} for r in READINGS}
         influence = v["it_influence"]
         change, low, high = mean_interval(influence[HELD_YEAR] - influence[LINE_YEAR])
         line = float(np.quantile(influence[LINE_YEAR], FUNCTIONAL))
-        below = float(np.mean(influence[HELD_YEAR] < line))
+        below = "{:.2f} [{:.2f}, {:.2f}]".format(*share_interval(influence[HELD_YEAR] < line))
+        if reference is None and share == 0:  # the organizations without initiatives, on the same seeds
+            reference = influence[LINE_YEAR]
+        lift = (
+            "-"
+            if reference is None
+            else "{:+.3f} [{:+.3f}, {:+.3f}]".format(*mean_interval(influence[LINE_YEAR] - reference))
+        )
         means = " / ".join(f"{influence[y].mean():.3f}" for y in YEARS)
         shown = (YEARS[1], LINE_YEAR, YEARS[-1])
         decisions = " / ".join(f"{v['it_decision_share'][y].mean():.2f}" for y in shown)
         innovation = " / ".join(f"{v['it_innovation_share'][y].mean():.3f}" for y in shown)
         capacity = " / ".join(f"{v['business_capacity'][y].mean():.2f}" for y in shown)
         print(
-            f"| {share:g} | {means} | {change:+.4f} [{low:+.4f}, {high:+.4f}] | {below:.2f} | {decisions} "
+            f"| {share:g} | {means} | {change:+.4f} [{low:+.4f}, {high:+.4f}] | {below} | {lift} | {decisions} "
             f"| {innovation} | {capacity} |"
         )
     print(

@@ -49,6 +49,8 @@ from orgsim.runner import replicate_seeds  # noqa: E402
 YEARS = tuple(range(2013, 2018))
 READINGS = ("it_influence", "it_innovation_share", "own_time_share")
 HELD_FUNCTIONAL = HELD_OUT_ROLE.value  # the survey's 20% functional in the held-out year
+BOOTSTRAP = 2000  # resamples of the firms for the interval of the even change the survey needs
+RNG = np.random.default_rng(22)
 ARMS = {
     "reference (calibrated, gatekeeper)": {},
     "cloud savings to IT's innovation line (environment.cloud_savings_to_it=1)": {
@@ -120,10 +122,16 @@ def readings_table(setting, seeds) -> None:
         # every firm moving by the same amount: the survey's share below needs the line's year's quantile at
         # that share lifted to the line
         needed = line - float(np.quantile(v[LINE_YEAR], HELD_FUNCTIONAL))
+        resampled = RNG.choice(v[LINE_YEAR], size=(BOOTSTRAP, len(v[LINE_YEAR])))  # firms resampled
+        spread = np.quantile(resampled, FUNCTIONAL, axis=1) - np.quantile(resampled, HELD_FUNCTIONAL, axis=1)
+        need_low, need_high = np.quantile(spread, [0.025, 0.975])
         means = " / ".join(f"{v[y].mean():.3f}" for y in YEARS)
         below = f"{share_below(v[before], line):.2f} / {share_below(v[after], line):.2f}"
-        change = float(np.mean(v[after] - v[LINE_YEAR]))
-        print(f"| `{r}` | {means} | {line:.3f} | {below} | {change:+.4f}; {needed:+.4f} |")
+        change, low, high = mean_interval(v[after] - v[LINE_YEAR])
+        print(
+            f"| `{r}` | {means} | {line:.3f} | {below} | {change:+.4f} [{low:+.4f}, {high:+.4f}]; "
+            f"{needed:+.4f} [{need_low:+.4f}, {need_high:+.4f}] |"
+        )
 
 
 def arms_table(seeds, custodian: float) -> None:
@@ -146,14 +154,14 @@ def arms_table(seeds, custodian: float) -> None:
         shares = " / ".join(f"{s:.2f} [{lo:.2f}, {hi:.2f}]" for s, lo, hi in below)
         print(f"| {name} | {means} | {change:+.4f} [{low:+.4f}, {high:+.4f}] | {shares} |")
         components[name] = [
-            float(np.mean(values[c][HELD_YEAR] - values[c][LINE_YEAR])) for c in ROLE_COMPONENTS
+            mean_interval(values[c][HELD_YEAR] - values[c][LINE_YEAR]) for c in ROLE_COMPONENTS
         ]
     print("\nevery lever at once: " + ", ".join(f"{k}={v:g}" for k, v in ALL_TO_IT.items()))
-    print(f"\neach component's mean change per firm, {LINE_YEAR} to {HELD_YEAR}:")
+    print(f"\neach component's mean change per firm, {LINE_YEAR} to {HELD_YEAR}, +- the 95% half-width:")
     print("| arm | " + " | ".join(ROLE_COMPONENTS) + " |")
     print("|---|" + "---|" * len(ROLE_COMPONENTS))
     for name, changes in components.items():
-        print(f"| {name} | " + " | ".join(f"{c:+.3f}" for c in changes) + " |")
+        print(f"| {name} | " + " | ".join(f"{c:+.3f} +- {(hi - lo) / 2:.3f}" for c, lo, hi in changes) + " |")
 
 
 LEBRUN_YEARS = tuple(range(2012, 2020))
@@ -175,10 +183,19 @@ def lebrun_table(seeds) -> None:
     print("| arm | " + " | ".join(str(y) for y in LEBRUN_YEARS) + " |")
     print("|---|" + "---|" * len(LEBRUN_YEARS))
     base = base_settings("social_comes_to_cio")
+    first, last = LEBRUN_YEARS[0], LEBRUN_YEARS[-1]
+    final = {}
     for name, over in LEBRUN_ARMS.items():
-        setting = through(base, LEBRUN_YEARS[-1], over)
+        setting = through(base, last, over)
         v = yearly_values(setting, seeds, ["it_influence"], LEBRUN_YEARS)["it_influence"]
         print(f"| {name} | " + " | ".join(f"{v[y].mean():.3f}" for y in LEBRUN_YEARS) + " |")
+        final[name] = v
+    print(f"\nper firm [95%], paired seeds: change {first} to {last}; {last} against the first arm")
+    reference = final[next(iter(final))][last]
+    for name, v in final.items():
+        change = "{:+.3f} [{:+.3f}, {:+.3f}]".format(*mean_interval(v[last] - v[first]))
+        gap = "{:+.3f} [{:+.3f}, {:+.3f}]".format(*mean_interval(v[last] - reference))
+        print(f"- {name}: {change}; {gap}")
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]  # orgsim from this checkout, and report.py beside this file
 
 from orgsim import cli  # noqa: E402
+from orgsim.results import MANIFEST  # noqa: E402
 
 
 @dataclass
@@ -139,14 +140,18 @@ def has_plot() -> bool:
     return "plot" in cli.COMMANDS
 
 
+def _path(args: list[str], key: str) -> Path:
+    """The folder a command line's `key=PATH` names."""
+    return Path(next(a.split("=", 1)[1] for a in args if a.startswith(f"{key}=")))
+
+
 def orgsim(args: list[str], log) -> None:
     """Run one `orgsim` command line in this process; raise SystemExit with its code when it fails."""
     line = "python -m orgsim.cli " + " ".join(shlex.quote(a) for a in args)
     log(f"$ {line}")
     code = cli.main(list(args))
     if code != 0:
-        folder = Path(next((a.split("=", 1)[1] for a in args if a.startswith("hydra.run.dir=")), "."))
-        stored = args[0] == "sweep" and (folder / "manifest.json").is_file()
+        stored = args[0] == "sweep" and (_path(args, "hydra.run.dir") / MANIFEST).is_file()
         hint = " (the sweep folder holds an earlier sweep; --fresh computes it again)" if stored else ""
         raise SystemExit(f"experiments: step failed (exit {code}): {line}{hint}")
 
@@ -207,7 +212,7 @@ def _clear_committed_figure(args: list[str]) -> None:
     """A fresh checkout holds a study's committed figure (its PNG, without the .hydra/ folder git leaves
     out), which `orgsim plot` rightly refuses to write over as a folder it did not make: that PNG is this
     script's own earlier output, so it is removed and drawn again."""
-    target = Path(next(a.split("=", 1)[1] for a in args if a.startswith("hydra.run.dir=")))
+    target = _path(args, "hydra.run.dir")
     if not target.is_dir() or (target / ".hydra").exists():
         return
     files = list(target.iterdir())
@@ -220,7 +225,7 @@ def _no_box(args: list[str]) -> bool:
     """Whether the PRIM analysis the plot reads found no box: a finding the report states, not a figure."""
     from orgsim.results import read_table
 
-    boxes = Path(next(a.split("=", 1)[1] for a in args if a.startswith("input="))) / "prim_boxes.parquet"
+    boxes = _path(args, "input") / "prim_boxes.parquet"
     return boxes.is_file() and read_table(boxes).empty
 
 

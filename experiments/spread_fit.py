@@ -58,9 +58,6 @@ PUSH = "environment.cloud_push"
 PUSH_BANDS = ((0.0, 0.05), (0.05, 0.1), (0.1, 0.15), (0.15, 0.2), (0.2, 0.31))
 
 
-# the rows a 2012-2016 sample of the calibration's reporters (the spend split, the decision share, the IT
-# budget and the headcount) can read: not the role rows (their lines need a population fit), the adoption
-# flow or marketing's spend
 def _readable(t) -> bool:
     """Whether a calibration sample (it collects FIT_REPORTERS only) holds what the target reads."""
     probe = pd.DataFrame({"month": range(1, 61), **{r: 0.5 for r in FIT_REPORTERS}})
@@ -71,6 +68,9 @@ def _readable(t) -> bool:
     return True
 
 
+# the rows a 2012-2016 sample of the calibration's reporters (the spend split, the decision share, the IT
+# budget and the headcount) can read: not the role rows (their lines need a population fit), the adoption
+# flow, IT's management of what the business bought or marketing's spend
 SHOWN = [
     t
     for t in TARGETS
