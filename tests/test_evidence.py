@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from orgsim.calibration import evidence
-from orgsim.calibration.targets import TARGETS
+from orgsim.calibration.targets import TARGETS, TRANSFORMATIONAL_STEADY
 from orgsim.cli import main
 from orgsim.validation.registry import CheckResult
 
@@ -46,6 +46,27 @@ def _run(replicate: int, decision: float, months: int = 73) -> pd.DataFrame:
     )
 
 
+def test_the_steady_band_row_passes_only_when_every_year_does():
+    from orgsim.config.schema import MetricsConfig
+
+    lines = MetricsConfig(custodian_threshold=0.33, strategic_threshold=0.6)
+    # influence 0.20, 0.25, ..., 0.65: five of ten organizations between the lines in every year
+    steady = pd.concat([_run(r, 0.5) for r in range(10)], ignore_index=True)
+    row = evidence.band_row(steady, 2012, lines, TRANSFORMATIONAL_STEADY)
+    assert row["model"] == pytest.approx(0.5) and row["passed"] and row["flag"] == "held-out,analogue"
+    assert "2012 0.500" in row["note"] and "2015" not in row["note"].split("every year:")[1]
+    # in 2017 (months 60-71) every organization climbs above the strategic line: that year fails alone
+    drifting = steady.copy()
+    drifting.loc[drifting["month"].between(60, 71), "it_influence"] = 0.7
+    row = evidence.band_row(drifting, 2012, lines, TRANSFORMATIONAL_STEADY)
+    assert not row["passed"] and row["model"] == 0.0 and "(2017)" in row["note"]
+    # six of ten in 2013 (0.6 > 0.55 but its interval meets 0.59): still a pass
+    widened = steady.copy()
+    widened.loc[(widened["replicate"] == 9) & widened["month"].between(12, 23), "it_influence"] = 0.5
+    row = evidence.band_row(widened, 2012, lines, TRANSFORMATIONAL_STEADY)
+    assert row["passed"] and row["model"] == pytest.approx(0.6) and "(2013)" in row["note"]
+
+
 def test_published_rows_hold_the_known_values_and_the_pass_rule():
     # 10 organizations; IT makes most decisions in 7 of them
     timeseries = pd.concat([_run(r, 0.6 if r < 7 else 0.4) for r in range(10)], ignore_index=True)
@@ -53,7 +74,7 @@ def test_published_rows_hold_the_known_values_and_the_pass_rule():
 
     lines = MetricsConfig(custodian_threshold=0.33, strategic_threshold=0.6)
     rows = {r["check"].split(": ")[1]: r for r in evidence.published_rows(timeseries, 2012, lines)}
-    assert set(rows) == {t.name for t in TARGETS}
+    assert set(rows) == {t.name for t in TARGETS} | {TRANSFORMATIONAL_STEADY.name}
     assert rows["outside_share_2015"]["model"] == pytest.approx(0.31)
     assert rows["outside_over_it_2013"]["model"] == pytest.approx(0.31 / 0.69)
     assert rows["marketing_over_it_2016"]["model"] == pytest.approx(900.0 / 4000.0)  # the whole IT budget
@@ -70,6 +91,8 @@ def test_published_rows_hold_the_known_values_and_the_pass_rule():
         and rows["it_involved_2012"]["flag"] == "input,analogue"
     )
     assert rows["outside_share_2015"]["flag"] == "check,forecast,analogue"
+    # forecasts are no evidence either way: shown, passed or not, outside the pass count
+    assert not any(CheckResult(**rows[n]).counted for n in ("outside_share_2015", "shadow_primary_path_2015"))
     assert rows["cio_controls_most_2015"]["flag"] == "held-out"
     assert "declared before the fit" in rows["cio_controls_most_2015"]["tolerance"]
     # the primary-path forecast is an inequality on the flow: 0.6 of new deployments outside IT

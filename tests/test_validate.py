@@ -180,7 +180,7 @@ def test_the_checks_of_one_validation_share_one_pool_of_workers():
     assert ctx.map(abs, [-5]) == [5]  # outside a block: a pool for the call alone
 
 
-def test_the_verdict_counts_held_out_forecast_and_after_the_fit_rows_apart() -> None:
+def test_the_verdict_counts_held_out_and_after_the_fit_rows_apart_and_shows_forecasts_uncounted() -> None:
     from orgsim.validation.table import verdict
 
     def row(name: str, passed: bool, flag: str) -> CheckResult:
@@ -190,12 +190,14 @@ def test_the_verdict_counts_held_out_forecast_and_after_the_fit_rows_apart() -> 
         row("fitted", True, "fit"),
         row("predicted", False, "held-out,analogue"),
         row("forecast", True, "check,forecast"),
+        row("forecast_missed", False, "check,forecast,analogue"),
         row("found_later", True, "check,analogue"),
         row("found_later_too", False, "check"),
         row("by_construction", True, "line"),
     ]
     assert verdict(rows) == (
-        "2 of 5 counted validation rows FAILED (held-out: 0 of 1 pass; forecast: 1 of 1 pass; found after "
-        "the fit: 1 of 2 pass): predicted, found_later_too; 1 rows met by inputs or by construction, or out "
-        "of scope, shown, not counted"
+        "2 of 4 counted validation rows FAILED (held-out: 0 of 1 pass; found after the fit: 1 of 2 pass): "
+        "predicted, found_later_too; forecasts, shown, not counted (no evidence either way): 1 of 2 pass; 1 "
+        "rows met by inputs or by construction, or out of scope, shown, not counted"
     )
+    assert not rows[2].counted and not rows[3].counted  # a missed forecast is not a failed row

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim.calibration.abc import WEIGHT
-from orgsim.calibration.targets import TARGETS, run_statistics
+from orgsim.calibration.targets import TARGETS, TRANSFORMATIONAL_STEADY, SteadyBand, run_statistics, window
 from orgsim.intervals import mean_interval, ratio_interval, share_interval
 
 
@@ -76,7 +76,40 @@ def published_rows(timeseries: pd.DataFrame, start_year: int, metrics=None, targ
             values = (values >= metrics.strategic_threshold).astype(float)
         weights = per_run[t.name + WEIGHT].to_numpy(dtype=float) if t.weight is not None else None
         rows.append(_row(t, values, weights))
+    if metrics is not None and max(TRANSFORMATIONAL_STEADY.years) <= last_year:
+        rows.append(band_row(timeseries, start_year, metrics, TRANSFORMATIONAL_STEADY))
     return rows
+
+
+def band_row(timeseries: pd.DataFrame, start_year: int, metrics, band: SteadyBand) -> dict:
+    """A share the source found steady: per year, the share of organizations whose mean influence lies
+    between the role lines, with its Wilson interval. The row passes when every year's interval meets
+    the band widened by its tolerance; it shows the year farthest from the band and lists every year."""
+    runs = [t for _, t in timeseries.groupby("replicate", sort=True)]
+    low, high = band.low - band.tolerance, band.high + band.tolerance
+    years = []
+    for year in band.years:
+        influence = np.array([window(t, start_year, year, "it_influence") for t in runs])
+        between = (influence >= metrics.custodian_threshold) & (influence < metrics.strategic_threshold)
+        share, share_low, share_high = share_interval(between)
+        distance = max(band.low - share, share - band.high, 0.0)
+        years.append((distance, year, share, share_low, share_high, share_low <= high and share_high >= low))
+    _, year, share, share_low, share_high, _ = max(years, key=lambda y: (y[0], -y[1]))
+    listed = ", ".join(f"{y} {v:.3f} [{lo:.3f}, {hi:.3f}]" for _, y, v, lo, hi, _ in years)
+    return {
+        "check": f"published: {band.name}",
+        "reference": f"{band.source}: {band.claim}",
+        "target": (band.low + band.high) / 2,
+        "model": share,
+        "low": share_low,
+        "high": share_high,
+        "tolerance": f"each of {', '.join(map(str, band.years))}: interval meets {low:g}-{high:g} "
+        f"(held-out tolerance, declared {band.declared})",
+        "passed": all(y[5] for y in years),
+        "note": f"analogue: {band.analogue}; {band.reason}; the year shown is the farthest from "
+        f"{band.low:g}-{band.high:g} ({year}); every year: {listed}",
+        "flag": band.flags,
+    }
 
 
 def deloitte_rows(timeseries: pd.DataFrame, aspiration: float, willingness: float) -> list[dict]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orgsim.calibration.targets import TARGETS
+from orgsim.calibration.targets import TARGETS, TRANSFORMATIONAL_STEADY
 from orgsim.validation.registry import Check, CheckResult, Context
 
 NAME = "published"
 SCALES = {f"published: {t.name}": t.scale for t in TARGETS}  # the band drawn around each figure
+_band = TRANSFORMATIONAL_STEADY  # drawn as its middle +- half its width plus the tolerance
+SCALES[f"published: {_band.name}"] = (_band.high - _band.low) / 2 + _band.tolerance
 
 
 def _settings(ctx: Context):

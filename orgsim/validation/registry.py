@@ -21,7 +21,9 @@ from orgsim.config.schema import VALIDATION_SIZES
 SIZES = VALIDATION_SIZES  # the sizes a check is asked to run at
 
 
-NOT_COUNTED = frozenset({"input", "line", "out-of-scope"})  # flags of rows shown but not counted
+# flags of rows shown but not counted: met by the inputs or by construction, out of scope, or a forecast
+# (a prediction made before its year: no evidence for the model either way, docs/ODD.md 2.0)
+NOT_COUNTED = frozenset({"input", "line", "out-of-scope", "forecast"})
 
 
 @dataclass
@@ -40,13 +42,13 @@ class CheckResult:
     # what kind of row it is (issue 22): "fit" (a calibration target), "held-out" (kept out of every fit,
     # tolerance declared before it), "forecast", "analogue", "input" or "line" (met by the model's own
     # inputs or by construction of the role lines), "out-of-scope" (a figure about something the model
-    # does not represent): NOT_COUNTED rows are shown, not counted; comma-separated, "" for none
+    # does not represent): NOT_COUNTED rows (forecasts among them) are shown, not counted; comma-separated
     flag: str = ""
 
     @property
     def counted(self) -> bool:
-        """Whether the row counts in the verdict (rows met by the inputs or by construction, and rows out
-        of the model's scope, do not)."""
+        """Whether the row counts in the verdict (rows met by the inputs or by construction, rows out of
+        the model's scope and forecasts do not)."""
         return not NOT_COUNTED & set(self.flag.split(","))
 
 

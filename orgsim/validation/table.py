@@ -52,20 +52,25 @@ def format_table(results: list[CheckResult]) -> str:
 
 
 def verdict(results: list[CheckResult]) -> str:
-    """Pass count over the counted rows (rows met by the model's inputs or by construction, or out of its
-    scope, are shown but not counted), with the own counts of the held-out rows, the forecasts and the
-    figures found after the fit (compared, never fitted: out of sample, though not declared before it)."""
+    """Pass count over the counted rows, with the own counts of the held-out rows and the figures found
+    after the fit (compared, never fitted: out of sample, though not declared before it). Rows met by the
+    model's inputs or by construction, rows out of its scope and forecasts are shown, not counted; the
+    forecasts' own count is given apart."""
     counted = [r for r in results if r.counted]
-    shown = len(results) - len(counted)
-    aside = (
-        f"; {shown} rows met by inputs or by construction, or out of scope, shown, not counted"
-        if shown
-        else ""
-    )
+    forecasts = [r for r in results if "forecast" in r.flag.split(",")]
+    shown = len(results) - len(counted) - len(forecasts)
+    asides = []
+    if forecasts:
+        asides.append(
+            f"forecasts, shown, not counted (no evidence either way): {sum(r.passed for r in forecasts)} "
+            f"of {len(forecasts)} pass"
+        )
+    if shown:
+        asides.append(f"{shown} rows met by inputs or by construction, or out of scope, shown, not counted")
+    aside = "".join(f"; {a}" for a in asides)
     kinds = {
         "held-out": lambda flags: "held-out" in flags,
-        "forecast": lambda flags: "forecast" in flags,
-        "found after the fit": lambda flags: "check" in flags and "forecast" not in flags,
+        "found after the fit": lambda flags: "check" in flags,
     }
     parts = []
     for kind, belongs in kinds.items():
