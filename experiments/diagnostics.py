@@ -41,6 +41,7 @@ SCRIPTS: dict[str, list[str]] = {
     "role_components": [],
     "role_time": [],
     "own_initiatives": [],
+    "blind_rows": [],
     "heldout_mechanisms": ["--orgs", "100"],
     "decision_drift": [],
     "investment_rights": [],
