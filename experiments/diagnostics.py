@@ -42,6 +42,7 @@ SCRIPTS: dict[str, list[str]] = {
     "role_time": [],
     "own_initiatives": [],
     "blind_rows": [],
+    "role_weights": [],
     "heldout_mechanisms": ["--orgs", "100"],
     "decision_drift": [],
     "investment_rights": [],
