@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import base_settings_from, through  # noqa: E402
+from yearly import base_settings_from, organizations, through  # noqa: E402
 
 from orgsim.api import apply, simulate  # noqa: E402
 from orgsim.calibration.targets import TARGETS, TRANSFORMATIONAL_STEADY, window  # noqa: E402
@@ -135,8 +135,10 @@ def takeover(setting, orgs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=400, help="organizations for part 1 (orgsim validate's)")
-    parser.add_argument("--arm-orgs", type=int, default=300, help="organizations an arm in part 2")
+    parser.add_argument(
+        "--orgs", type=organizations, default=400, help="organizations for part 1 (orgsim validate's)"
+    )
+    parser.add_argument("--arm-orgs", type=organizations, default=300, help="organizations an arm in part 2")
     parser.add_argument("overrides", nargs="*", help="key=value settings on the calibrated defaults")
     args = parser.parse_args(argv)
     started = time.perf_counter()

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import base_settings_from, through, yearly_values  # noqa: E402
+from yearly import base_settings_from, organizations, through, yearly_values  # noqa: E402
 
 from orgsim.intervals import mean_interval  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
@@ -40,7 +40,7 @@ ARMS = {
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orgs", type=int, default=60)
+    parser.add_argument("--orgs", type=organizations, default=60)
     parser.add_argument("overrides", nargs="*", help="key=value applied to every arm")
     args = parser.parse_args()
     base = base_settings_from("decision_drift", args.overrides)

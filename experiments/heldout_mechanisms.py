@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import through, yearly_values  # noqa: E402
+from yearly import organizations, through, yearly_values  # noqa: E402
 
 from orgsim.api import base_settings  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
@@ -44,7 +44,7 @@ ARMS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orgs", type=int, default=60)
+    parser.add_argument("--orgs", type=organizations, default=60)
     args = parser.parse_args()
     seeds = replicate_seeds(22, args.orgs)
     started = time.perf_counter()

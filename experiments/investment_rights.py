@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import base_settings_from, through, yearly_values  # noqa: E402
+from yearly import base_settings_from, organizations, through, yearly_values  # noqa: E402
 
 from orgsim.config.schema import INVESTMENT_RIGHTS  # noqa: E402
 from orgsim.intervals import mean_interval, share_interval  # noqa: E402
@@ -32,7 +32,7 @@ YEARS = (2014, 2015, 2016)
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orgs", type=int, default=300)
+    parser.add_argument("--orgs", type=organizations, default=300)
     parser.add_argument("overrides", nargs="*", help="key=value applied to every arm")
     args = parser.parse_args()
     base = base_settings_from("investment_rights", args.overrides)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import FUNCTIONAL, HELD_YEAR, LINE_YEAR, base_settings_from, through, yearly_values  # noqa: E402
+from yearly import FUNCTIONAL, HELD_YEAR, LINE_YEAR, base_settings_from, organizations, through, yearly_values  # noqa: E402
 
 from orgsim.calibration.mix import firm_policies  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
@@ -32,7 +32,7 @@ REPORTERS = ("it_influence", "it_decision_share")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=300)
+    parser.add_argument("--orgs", type=organizations, default=300)
     parser.add_argument("--seed", type=int, default=22)
     args = parser.parse_args(argv)
     start = time.perf_counter()

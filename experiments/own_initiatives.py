@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from yearly import FUNCTIONAL, HELD_YEAR, LINE_YEAR, through  # noqa: E402
+from yearly import FUNCTIONAL, HELD_YEAR, LINE_YEAR, organizations, through  # noqa: E402
 
 from orgsim.api import apply, base_settings  # noqa: E402
 from orgsim.calibration.targets import window  # noqa: E402
@@ -77,7 +77,7 @@ def yearly(setting, seed: int, share: float, effort: float) -> dict[str, dict[in
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=300)
+    parser.add_argument("--orgs", type=organizations, default=300)
     parser.add_argument("--effort", type=float, default=5.0, help="work units per initiative (a decision)")
     parser.add_argument(
         "--shares",

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import through  # noqa: E402
+from yearly import organizations, through  # noqa: E402
 
 from orgsim import api  # noqa: E402
 from orgsim.calibration.posterior import load_sets, population, verdict  # noqa: E402
@@ -52,8 +52,8 @@ def set_values(params: dict, orgs: int, seed: int) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orgs", type=int, default=100)
-    parser.add_argument("--per-set", type=int, default=40)
+    parser.add_argument("--orgs", type=organizations, default=100)
+    parser.add_argument("--per-set", type=organizations, default=40)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sets", type=Path, default=None)
     args = parser.parse_args()

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import through, yearly_values  # noqa: E402
+from yearly import organizations, through, yearly_values  # noqa: E402
 
 from orgsim.api import base_settings  # noqa: E402
 from orgsim.intervals import share_interval  # noqa: E402
@@ -33,7 +33,7 @@ def share(flags: np.ndarray) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orgs", type=int, default=400)
+    parser.add_argument("--orgs", type=organizations, default=400)
     args = parser.parse_args()
     started = time.perf_counter()
     base = base_settings()

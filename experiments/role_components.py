@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import FUNCTIONAL, LINE_YEAR, through, yearly_values  # noqa: E402
+from yearly import FUNCTIONAL, LINE_YEAR, organizations, through, yearly_values  # noqa: E402
 
 from orgsim.api import base_settings  # noqa: E402
 from orgsim.calibration.roles import share_below  # noqa: E402
@@ -36,7 +36,7 @@ YEARS = tuple(range(2013, 2018))
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orgs", type=int, default=1000)
+    parser.add_argument("--orgs", type=organizations, default=1000)
     args = parser.parse_args()
     started = time.perf_counter()
     values = yearly_values(

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from yearly import FUNCTIONAL, HELD_YEAR, LINE_YEAR, through, yearly_values  # noqa: E402
+from yearly import FUNCTIONAL, HELD_YEAR, LINE_YEAR, organizations, through, yearly_values  # noqa: E402
 
 from orgsim.api import apply, base_settings  # noqa: E402
 from orgsim.calibration.roles import share_below  # noqa: E402
@@ -200,8 +200,8 @@ def lebrun_table(seeds) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orgs", type=int, default=1000)
-    parser.add_argument("--arm-orgs", type=int, default=300)
+    parser.add_argument("--orgs", type=organizations, default=1000)
+    parser.add_argument("--arm-orgs", type=organizations, default=300)
     args = parser.parse_args()
     started = time.perf_counter()
     setting = apply(through(base_settings(), YEARS[-1]), {"replicates": 1})

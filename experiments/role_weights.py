@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import base_settings_from  # noqa: E402
+from yearly import base_settings_from, organizations  # noqa: E402
 
 from orgsim.api import apply  # noqa: E402
 from orgsim.calibration.targets import (  # noqa: E402
@@ -100,10 +100,14 @@ def describe(weights: np.ndarray) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=400, help="organizations (orgsim validate's 400)")
+    parser.add_argument(
+        "--orgs", type=organizations, default=400, help="organizations (orgsim validate's 400)"
+    )
     parser.add_argument("--step", type=float, default=0.05, help="grid step of each weight")
     parser.add_argument("overrides", nargs="*", help="key=value settings on the calibrated defaults")
     args = parser.parse_args(argv)
+    if not 0 < args.step <= 1 or abs(1 / args.step - round(1 / args.step)) > 1e-9:
+        parser.error(f"--step {args.step:g}: must divide 1 into whole steps (0.05, 0.1, 0.25, ...)")
     started = time.perf_counter()
     setting = base_settings_from("role_weights.py", args.overrides)
     setting = apply(setting, {"replicates": 1, "years": max(YEARS) - setting.start_year + 1})

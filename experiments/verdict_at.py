@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
-from yearly import base_settings_from, through  # noqa: E402
+from yearly import base_settings_from, organizations, through  # noqa: E402
 
 from orgsim.calibration import posterior, roles  # noqa: E402
 from orgsim.calibration.targets import CUSTODIAN_LINE, HELD_OUT_ROLE, STRATEGIC_LINE  # noqa: E402
@@ -63,7 +63,7 @@ def report(over: list[str], final_year: int, args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("overrides", nargs="*", metavar="key=value")
-    parser.add_argument("--orgs", type=int, default=1000)
+    parser.add_argument("--orgs", type=organizations, default=1000)
     parser.add_argument("--seed", type=int, default=23)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@ some reporters over each calendar year, read as the published targets read them 
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Iterable, Sequence
 
@@ -28,6 +29,17 @@ def base_settings_from(prog: str, overrides: Sequence[str]) -> OrgsimConfig:
         if line:
             print(f"{prog}: {line}", file=sys.stderr)
         raise SystemExit(code) from None
+
+
+def organizations(text: str) -> int:
+    """An argparse type: a count of organizations, at least 2 (an interval needs two)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"{value} is too few: at least 2 organizations")
+    return value
 
 
 def through(setting: OrgsimConfig, year: int, params: dict | None = None) -> OrgsimConfig:

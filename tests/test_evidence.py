@@ -206,7 +206,8 @@ def test_validate_runs_the_published_and_hypotheses_checks(tmp_path, capsys):
     )  # fmt: skip
     assert code == 0
     table = pd.read_csv(out / "validation.csv")
-    assert len(table) == len(TARGETS) + 2 + 2
+    assert len(table) == len(TARGETS) + 1 + 2 + 2  # the figures, the steady band, Deloitte's, hypotheses
+    assert (table["check"] == f"published: {TRANSFORMATIONAL_STEADY.name}").sum() == 1
     assert set(table.loc[table["check"].str.startswith("input:"), "flag"]) == {"input"}
     assert table["check"].str.startswith(("published:", "input:", "hypothesis:")).all()
     assert (table["low"] <= table["model"] + 1e-12).all() and (table["model"] <= table["high"] + 1e-12).all()

@@ -36,3 +36,17 @@ def test_a_steady_component_keeps_the_classes_and_a_falling_one_empties_the_midd
     assert band.tolist() == [True, False]
     # 27 of 100 below in 2016: its interval (0.19-0.36) meets 0.15-0.25; all 100 below does not
     assert held.tolist() == [True, False]
+
+
+def test_bad_sizes_are_refused_in_one_line(capsys):
+    import argparse
+
+    from yearly import organizations
+
+    assert organizations("400") == 400
+    for text in ("1", "0", "x"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            organizations(text)
+    with pytest.raises(SystemExit) as stop:
+        role_weights.main(["--step", "0.3"])
+    assert stop.value.code == 2 and "--step 0.3" in capsys.readouterr().err
