@@ -25,13 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import base_settings_from, organizations, through  # noqa: E402
+from yearly import base_settings_from, organizations, through, validate_runs  # noqa: E402
 
 from orgsim.api import apply, simulate  # noqa: E402
 from orgsim.calibration.targets import TARGETS, TRANSFORMATIONAL_STEADY, window  # noqa: E402
 from orgsim.intervals import mean_interval, share_interval  # noqa: E402
 from orgsim.model.metrics import ROLE_COMPONENTS, component_scores  # noqa: E402
-from orgsim.runner import replicate_seeds, run_replicates, tables  # noqa: E402
+from orgsim.runner import replicate_seeds  # noqa: E402
 
 YEARS = tuple(range(2012, 2018))
 BOUGHT = next(t for t in TARGETS if t.name == "it_manages_business_bought_2014")
@@ -54,9 +54,7 @@ def fmt(value: float, low: float, high: float) -> str:
 
 def role_shape(setting, orgs: int) -> None:
     """Part 1: the classes and the component scores by year, over orgsim validate's organizations."""
-    setting = apply(setting, {"years": max(6, setting.years)})
-    timeseries, _ = tables(run_replicates(setting, orgs, 0, workers=2))
-    runs = [t for _, t in timeseries.groupby("replicate", sort=True)]
+    runs = validate_runs(setting, orgs, YEARS[-1])
     metrics, start = setting.metrics, setting.start_year
 
     def per_year(column: str, year: int) -> np.ndarray:

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import base_settings_from, organizations  # noqa: E402
+from yearly import base_settings_from, organizations, validate_runs  # noqa: E402
 
 from orgsim.api import apply  # noqa: E402
 from orgsim.calibration.targets import (  # noqa: E402
@@ -40,7 +40,6 @@ from orgsim.calibration.targets import (  # noqa: E402
 )
 from orgsim.intervals import wilson_interval  # noqa: E402
 from orgsim.model.metrics import ROLE_COMPONENTS, component_weights  # noqa: E402
-from orgsim.runner import run_replicates, tables  # noqa: E402
 
 BAND = TRANSFORMATIONAL_STEADY
 YEARS = tuple(sorted({*BAND.years, CUSTODIAN_LINE.year, HELD_OUT_ROLE.year}))
@@ -50,13 +49,11 @@ SHORT = {"it_spend_share": "spend", "it_decision_share": "decisions", "it_innova
 
 def scores(setting, orgs: int) -> np.ndarray:
     """[organization, year, component]: the yearly mean of each component's monthly score."""
-    timeseries, _ = tables(run_replicates(setting, orgs, 0, workers=2))
     m = setting.metrics
-    timeseries["it_spend_share"] = np.minimum(1.0, timeseries["it_spend_share"] / m.spend_target)
-    timeseries["it_innovation_share"] = np.minimum(
-        1.0, timeseries["it_innovation_share"] / m.innovation_target
-    )
-    runs = [t for _, t in timeseries.groupby("replicate", sort=True)]
+    runs = validate_runs(setting, orgs, max(YEARS))
+    for t in runs:
+        t["it_spend_share"] = np.minimum(1.0, t["it_spend_share"] / m.spend_target)
+        t["it_innovation_share"] = np.minimum(1.0, t["it_innovation_share"] / m.innovation_target)
     return np.array(
         [[[window(t, setting.start_year, y, c) for c in ROLE_COMPONENTS] for y in YEARS] for t in runs]
     )
@@ -110,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--step {args.step:g}: must divide 1 into whole steps (0.05, 0.1, 0.25, ...)")
     started = time.perf_counter()
     setting = base_settings_from("role_weights.py", args.overrides)
-    setting = apply(setting, {"replicates": 1, "years": max(YEARS) - setting.start_year + 1})
+    setting = apply(setting, {"replicates": 1})
     s = scores(setting, args.orgs)
     n = len(s)
 

@@ -47,6 +47,16 @@ def through(setting: OrgsimConfig, year: int, params: dict | None = None) -> Org
     return apply(setting, {**(params or {}), "years": year - setting.start_year + 1})
 
 
+def validate_runs(setting: OrgsimConfig, orgs: int, last_year: int) -> list:
+    """One monthly table per organization, the organizations `orgsim validate`'s published check runs
+    (base seed 0; the seeds do not depend on the workers), to the end of `last_year` at least."""
+    from orgsim.runner import run_replicates, tables
+
+    setting = apply(setting, {"years": max(setting.years, last_year - setting.start_year + 1)})
+    timeseries, _ = tables(run_replicates(setting, orgs, 0, workers=2))
+    return [t for _, t in timeseries.groupby("replicate", sort=True)]
+
+
 def yearly_values(
     setting: OrgsimConfig, seeds: Iterable[int], reporters: Sequence[str], years: Sequence[int]
 ) -> dict[str, dict[int, np.ndarray]]:
