@@ -923,14 +923,17 @@ def validation(r: Results) -> list[str]:
             else ""
         )
         + ".",
-        "- Rows marked input or line are met by the model's inputs or by the fitted lines, and rows marked "
-        "out-of-scope compare a figure about something the model does not represent; all three are shown, not "
-        "counted. Rows marked forecast check a forecast of the period, not a measurement.",
+        "- Rows marked input or line are met by the model's inputs or by the fitted lines, rows marked "
+        "out-of-scope compare a figure about something the model does not represent, and rows marked forecast "
+        "check a forecast of the period, not a measurement (no evidence either way); all four are shown, not "
+        "counted.",
         "- Why the model's IT loses ground after 2014 faster than the surveys show (no single mechanism switched "
         "off restores the State of the CIO row; fitted to the spend figures of 2012-2015, as the refit "
         "pre-registered on 2026-12-07 is, the model predicts 2016's spend split but its decision share falls "
         "faster than Logicalis found; a mix of IT policies across firms does not help) and what the data "
-        "identify: docs/ODD.md section 2.0.",
+        "identify: docs/ODD.md section 2.0; why the two blind rows fail (State of the CIO's classes held "
+        "still while the model's firms slide through the lines; the Logicalis figure lies within the ranges "
+        "of IT's takeover assumptions): experiments/blind_rows.py and role_weights.py.",
         "",
     ]
     return out
