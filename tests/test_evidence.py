@@ -65,6 +65,9 @@ def test_the_steady_band_row_passes_only_when_every_year_does():
     widened.loc[(widened["replicate"] == 9) & widened["month"].between(12, 23), "it_influence"] = 0.5
     row = evidence.band_row(widened, 2012, lines, TRANSFORMATIONAL_STEADY)
     assert row["passed"] and row["model"] == pytest.approx(0.6) and "(2013)" in row["note"]
+    # a table that starts after a band's first year cannot read it: no band row
+    names = [r["check"] for r in evidence.published_rows(steady, 2013, lines)]
+    assert f"published: {TRANSFORMATIONAL_STEADY.name}" not in names
 
 
 def test_published_rows_hold_the_known_values_and_the_pass_rule():

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from orgsim.calibration.abc import WEIGHT
-from orgsim.calibration.targets import TARGETS, TRANSFORMATIONAL_STEADY, SteadyBand, run_statistics, window
+from orgsim.calibration.targets import BANDS, TARGETS, SteadyBand, run_statistics, window
 from orgsim.intervals import mean_interval, ratio_interval, share_interval
 
 
@@ -57,11 +57,15 @@ def _row(t, values: np.ndarray, weights: np.ndarray | None = None) -> dict:
     }
 
 
-def published_rows(timeseries: pd.DataFrame, start_year: int, metrics=None, targets=TARGETS) -> list[dict]:
-    """One row per published figure: the model's value over the runs in `timeseries`.
+def published_rows(
+    timeseries: pd.DataFrame, start_year: int, metrics=None, targets=TARGETS, bands=BANDS
+) -> list[dict]:
+    """One row per published figure, then one per steady band: the model's value over the runs in
+    `timeseries`.
 
-    Role-line figures (State of the CIO) need `metrics` (the role lines); without it they are left out.
-    A target past the table's last year is left out too."""
+    Role-line figures (State of the CIO) and the bands need `metrics` (the role lines); without it they
+    are left out. A target past the table's last year, or a band with a year outside the table, is left
+    out too."""
     last_year = start_year + (int(timeseries["month"].max()) - 1) // 12
     chosen = [t for t in targets if t.year <= last_year and (metrics is not None or not t.line)]
     per_run = pd.DataFrame.from_records(
@@ -76,8 +80,9 @@ def published_rows(timeseries: pd.DataFrame, start_year: int, metrics=None, targ
             values = (values >= metrics.strategic_threshold).astype(float)
         weights = per_run[t.name + WEIGHT].to_numpy(dtype=float) if t.weight is not None else None
         rows.append(_row(t, values, weights))
-    if metrics is not None and max(TRANSFORMATIONAL_STEADY.years) <= last_year:
-        rows.append(band_row(timeseries, start_year, metrics, TRANSFORMATIONAL_STEADY))
+    for band in bands if metrics is not None else ():
+        if start_year <= min(band.years) and max(band.years) <= last_year:
+            rows.append(band_row(timeseries, start_year, metrics, band))
     return rows
 
 

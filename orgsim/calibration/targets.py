@@ -536,6 +536,7 @@ TRANSFORMATIONAL_STEADY = SteadyBand(
     "570-750 CIOs having a 95% sampling half-width of about 4 points at one half; every year must pass; "
     "2015 left out, its middle met by construction of the lines",
 )
+BANDS: tuple[SteadyBand, ...] = (TRANSFORMATIONAL_STEADY,)
 
 
 FIT_TARGETS: tuple[Target, ...] = tuple(t for t in TARGETS if t.use == "fit")

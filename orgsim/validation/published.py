@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orgsim.calibration.targets import TARGETS, TRANSFORMATIONAL_STEADY
+from orgsim.calibration.targets import BANDS, TARGETS
 from orgsim.validation.registry import Check, CheckResult, Context
 
 NAME = "published"
 SCALES = {f"published: {t.name}": t.scale for t in TARGETS}  # the band drawn around each figure
-_band = TRANSFORMATIONAL_STEADY  # drawn as its middle +- half its width plus the tolerance
-SCALES[f"published: {_band.name}"] = (_band.high - _band.low) / 2 + _band.tolerance
+# a steady band: drawn as its middle +- half its width plus the tolerance
+SCALES.update({f"published: {b.name}": (b.high - b.low) / 2 + b.tolerance for b in BANDS})
 
 
 def _settings(ctx: Context):
