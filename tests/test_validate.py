@@ -201,3 +201,18 @@ def test_the_verdict_counts_held_out_and_after_the_fit_rows_apart_and_shows_fore
         "rows met by inputs or by construction, or out of scope, shown, not counted"
     )
     assert not rows[2].counted and not rows[3].counted  # a missed forecast is not a failed row
+
+
+def test_the_printed_table_cuts_long_references_and_the_csv_keeps_them(tmp_path) -> None:
+    from orgsim.validation.table import CLIP, format_table, write_csv
+
+    long = "a source whose description runs on " * 5
+    rows = [CheckResult("published: long", long, 0.5, 0.5, 0.4, 0.6, "meets 0.5 +- 0.1", True, flag="fit")]
+    text = format_table(rows)
+    assert long not in text and long[: CLIP - 3].rstrip() + "..." in text
+    assert "validation.csv has them whole" in text
+    assert max(len(line) for line in text.splitlines()) < 200
+    write_csv(rows, tmp_path / "v.csv")
+    assert long.strip() in (tmp_path / "v.csv").read_text()
+    short = [CheckResult("bass", "closed form", 0.5, 0.5, 0.5, 0.5, 0.01, True)]
+    assert "whole" not in format_table(short)

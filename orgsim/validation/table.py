@@ -27,8 +27,17 @@ def _number(x: float | None) -> str:
     return f"{x:.4g}"
 
 
+CLIP = 60  # characters of a printed reference or tolerance; validation.csv keeps them whole
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CLIP else text[: CLIP - 3].rstrip() + "..."
+
+
 def format_table(results: list[CheckResult]) -> str:
-    """A fixed-width table: check, reference, target, model [interval], tolerance, pass/fail."""
+    """A fixed-width table: check, reference, target, model [interval], tolerance, pass/fail, flags. A
+    reference or tolerance longer than CLIP characters is cut (validation.csv holds the whole text), so
+    a row fits a wide terminal."""
     head = ("check", "reference", "target", "model [interval]", "tolerance", "result", "flags")
     lines = []
     for r in results:
@@ -37,10 +46,10 @@ def format_table(results: list[CheckResult]) -> str:
         lines.append(
             (
                 r.check,
-                r.reference,
+                _clip(r.reference),
                 _number(r.target),
                 _number(r.model) + interval,
-                tolerance,
+                _clip(tolerance),
                 ("pass" if r.passed else "FAIL") + ("" if r.counted else " (not counted)"),
                 r.flag,
             )
@@ -48,7 +57,9 @@ def format_table(results: list[CheckResult]) -> str:
     widths = [max(len(row[i]) for row in [head, *lines]) for i in range(len(head))]
     fmt = "  ".join(f"{{:{w}}}" for w in widths)
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt.format(*head), rule, *(fmt.format(*row) for row in lines)])
+    clipped = any(len(r.reference) > CLIP or len(str(r.tolerance)) > CLIP for r in results)
+    foot = [f"(references and tolerances cut at {CLIP} characters: validation.csv has them whole)"] * clipped
+    return "\n".join([fmt.format(*head), rule, *(fmt.format(*row) for row in lines), *foot])
 
 
 def verdict(results: list[CheckResult]) -> str:
