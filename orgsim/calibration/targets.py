@@ -427,6 +427,26 @@ TARGETS: tuple[Target, ...] = (
         "sampling error and 3 of reading 'responsible for managing' as 'manages most')",
     ),
     Target(
+        "unmanaged_share_2013",
+        "Frost & Sullivan (Stratecast) for McAfee, 'The Hidden Truth Behind Shadow IT' (November 2013; 600 IT "
+        "and line-of-business employees in the US, UK, Australia and New Zealand)",
+        "nearly 35% of all SaaS applications used within the enterprise are non-approved",
+        2013,
+        0.35,
+        0.05,
+        "mean over organizations of the share of active social-tool deployments IT does not manage (brought "
+        "in by the business and not absorbed, or left to a vendor's integration), over the months of 2013 "
+        "(social tools as departments' deployments, where the survey counted the applications its "
+        "respondents use)",
+        lambda t, s: window(t, s, 2013, "outside_managed_share"),
+        use="held_out",
+        declared="before the model's value was computed",
+        reason="held out, never fitted: its statistic and tolerance were declared before the model's value "
+        "was computed (docs/ODD.md 2.0, 2026-12-07; not fully blind: 2012's complementary share, the input "
+        "row it_involved_2012, was known). Tolerance 0.05: a survey of 600 has a 95% sampling half-width of "
+        "about 4 points at 35%, plus 1 for 'nearly'",
+    ),
+    Target(
         "marketing_over_it_2016",
         "Gartner CMO Spend Survey 2016-17 (377 marketers at firms above 250 M USD revenue; J. Sorofman, "
         "Gartner blog, September 2016): CMOs 3.24% of revenue on technology, CIOs 3.4%",
