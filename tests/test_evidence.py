@@ -104,6 +104,9 @@ def test_published_rows_hold_the_known_values_and_the_pass_rule():
     assert rows["cio_controls_most_2014"]["model"] == pytest.approx(0.7)
     assert rows["it_manages_business_bought_2014"]["model"] == pytest.approx(0.3)
     assert rows["it_manages_business_bought_2014"]["flag"] == "held-out,analogue"
+    assert rows["unmanaged_share_2013"]["model"] == pytest.approx(0.5)  # half of every table's tools
+    assert rows["unmanaged_share_2013"]["flag"] == "held-out,analogue"
+    assert rows["it_involved_2012"]["model"] == pytest.approx(0.5)  # its complement, a year earlier
     assert (
         "declared before the model's value was computed"
         in rows["it_manages_business_bought_2014"]["tolerance"]
