@@ -57,7 +57,7 @@ def figure(ctx: Context, outdir: Path) -> Path | None:
             ax.plot([r["target"] - scale, r["target"] + scale], [i, i], color="0.6", lw=6, alpha=0.4)
     ax.set_yticks(range(len(rows)), [r["check"].split(": ", 1)[1] for r in rows])
     ax.invert_yaxis()
-    ax.set_xlabel("share or ratio (black: published figure, grey: +- its scale; dot: model, 95% interval)")
+    ax.set_xlabel("share or ratio\n(black: published figure, grey: +- its scale; dot: model, 95% interval)")
     ax.set_title(
         f"Published figures vs {data['scenario']} ({data['replicates']} organizations)\n"
         "green: the model's interval meets the figure's band; red: it does not",
