@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from operator import attrgetter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,7 @@ from yearly import base_settings_from, organizations, through, validate_runs  # 
 
 from orgsim.api import apply, simulate  # noqa: E402
 from orgsim.calibration.targets import TARGETS, TRANSFORMATIONAL_STEADY, window  # noqa: E402
+from orgsim.config.schema import plausible_ranges  # noqa: E402
 from orgsim.intervals import mean_interval, share_interval  # noqa: E402
 from orgsim.model.metrics import ROLE_COMPONENTS, component_scores  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
@@ -37,12 +39,13 @@ YEARS = tuple(range(2012, 2018))
 BOUGHT = next(t for t in TARGETS if t.name == "it_manages_business_bought_2014")
 # where a business-bought tool stands: IT manages it, IT knows it and leaves it, IT has not found it
 PARTS = ("managed", "known", "undiscovered")
-# IT's response to what the business brings in, each at the top of its plausible range (it.* in the schema)
-TAKEOVER_ARMS = {
-    "absorb a discovered tool 0.5 -> 0.7 (neutral stance)": {"it.stances.neutral.absorb": 0.7},
-    "discovery 0.05 -> 0.1 a month": {"it.discovery_rate": 0.1},
-    "integration need 0.1 -> 0.2 a month": {"it.integration_rate": 0.2},
-    "readiness to take over 0.5 -> 0.8": {"it.integration_readiness": 0.8},
+# IT's response to what the business brings in (3.3.15-16): each arm sets one of these at the top of its
+# plausible range (the schema's), named by what it means
+TAKEOVER = {
+    "it.stances.neutral.absorb": "absorb a discovered tool (neutral stance)",
+    "it.discovery_rate": "discovery a month",
+    "it.integration_rate": "integration need a month",
+    "it.integration_readiness": "readiness to take over",
 }
 COUNTS = ("deployments_byot", "deployments_shadow", "deployments_it_managed", "deployments_sanctioned",
           "deployments_brokered", "undiscovered_shadow")  # fmt: skip
@@ -114,8 +117,12 @@ def takeover(setting, orgs: int) -> None:
     """Part 2: the business-bought tools in 2014, at the shipped settings and with each takeover setting
     at the top of its plausible range (paired organizations)."""
     seeds = replicate_seeds(31, orgs)
-    arms = {"shipped": {}, **TAKEOVER_ARMS}
-    arms["all four together"] = {k: v for arm in TAKEOVER_ARMS.values() for k, v in arm.items()}
+    ranges = plausible_ranges(setting)
+    arms = {"shipped": {}}
+    for key, meaning in TAKEOVER.items():
+        now = attrgetter(key)(setting)
+        arms[f"{meaning} {now:g} -> {ranges[key][1]:g}"] = {key: ranges[key][1]}
+    arms[f"all {len(TAKEOVER)} together"] = {k: v for arm in list(arms.values())[1:] for k, v in arm.items()}
     print(f"## 2. The social tools the business brought in itself, over {BOUGHT.year} ({orgs} organizations "
           "an arm, paired)\n")  # fmt: skip
     print("| arm | firms where IT manages more than half [95%] | IT-managed | known, left to the business "
