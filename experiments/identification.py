@@ -227,6 +227,19 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|")
     for label, count in on_emulators.items():
         print(f"| {label} | {count:,} | {in_sample[label]} |")
+    # the same over the rows `orgsim validate` counts: forecasts are shown there, not counted
+    counted = {t.name for t in READABLE if t.counted}
+    if counted != set(meets):
+        left_out = ", ".join(sorted(set(meets) - counted))
+        print(f"\nthe same over the counted rows ({left_out} left out: a forecast, not counted):")
+        print(f"| rows met | prior draws (of {DRAWS:,}) | sample's sets (of {len(table)}) |")
+        print("|---|---|---|")
+        own_meets = within(own, value, widened)
+        on_counted = feasibility({n: m for n, m in meets.items() if n in counted}, fit)
+        in_counted = feasibility({n: m for n, m in own_meets.items() if n in counted}, fit)
+        for label, count in on_counted.items():
+            if label.startswith("every"):
+                print(f"| {label} | {count:,} | {in_counted[label]} |")
     # where the rows that can be met together lie: the draw with the smallest largest gap (in scales)
     # among those meeting every row but one, as overrides `orgsim validate` can run
     for left in meets:
