@@ -26,13 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import base_settings_from, organizations, through, validate_runs  # noqa: E402
+from yearly import base_settings_from, organizations, through, validate_runs, yearly_scores  # noqa: E402
 
 from orgsim.api import apply, simulate  # noqa: E402
 from orgsim.calibration.targets import TARGETS, TRANSFORMATIONAL_STEADY, window  # noqa: E402
 from orgsim.config.schema import plausible_ranges  # noqa: E402
 from orgsim.intervals import mean_interval, share_interval  # noqa: E402
-from orgsim.model.metrics import ROLE_COMPONENTS, component_scores  # noqa: E402
+from orgsim.model.metrics import ROLE_COMPONENTS  # noqa: E402
 from orgsim.runner import replicate_seeds  # noqa: E402
 
 YEARS = tuple(range(2012, 2018))
@@ -68,21 +68,19 @@ def role_shape(setting, orgs: int) -> None:
     print("| year | below the custodian line | between (transformational) | at or above the strategic line "
           "| mean influence | " + " | ".join(ROLE_COMPONENTS) + " |")  # fmt: skip
     print("|---|---|---|---|---|" + "---|" * len(ROLE_COMPONENTS))
-    for year in YEARS:
+    scores = yearly_scores(runs, metrics, start, YEARS)  # organization, year, component
+    for i, year in enumerate(YEARS):
         influence = per_year("it_influence", year)
         classes = (
             influence < custodian,
             (influence >= custodian) & (influence < strategic),
             influence >= strategic,
         )
-        values = {c: per_year(c, year) for c in ROLE_COMPONENTS}
-        firms = [component_scores({c: values[c][i] for c in values}, metrics) for i in range(len(runs))]
-        scores = {c: [f[c] for f in firms] for c in ROLE_COMPONENTS}
         print(
             f"| {year} | "
             + " | ".join(fmt(*share_interval(c)) for c in classes)
             + f" | {influence.mean():.3f} | "
-            + " | ".join(f"{np.mean(scores[c]):.3f}" for c in ROLE_COMPONENTS)
+            + " | ".join(f"{m:.3f}" for m in scores[:, i].mean(axis=0))
             + " |"
         )
     band = TRANSFORMATIONAL_STEADY

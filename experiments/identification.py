@@ -219,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     # the sample's own sets: each figure's scale widened by that set's sampling error
     own = {n: table[n].to_numpy() for n in value}
     widened = {n: np.sqrt(scale[n] ** 2 + table[f"{n}_var"].to_numpy()) for n in value}
-    in_sample = feasibility(within(own, value, widened), fit)
+    own_meets = within(own, value, widened)
+    in_sample = feasibility(own_meets, fit)
     print("\ncan any set meet the rows? Draws whose emulated statistics lie within every fitted figure's")
     print("scale, and of those within each other row's; beside it, the sample's own sets (scale widened by")
     print("the set's sampling error):")
@@ -234,7 +235,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nthe same over the counted rows ({left_out} left out: a forecast, not counted):")
         print(f"| rows met | prior draws (of {DRAWS:,}) | sample's sets (of {len(table)}) |")
         print("|---|---|---|")
-        own_meets = within(own, value, widened)
         on_counted = feasibility({n: m for n, m in meets.items() if n in counted}, fit)
         in_counted = feasibility({n: m for n, m in own_meets.items() if n in counted}, fit)
         for label, count in on_counted.items():

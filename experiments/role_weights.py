@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from yearly import base_settings_from, organizations, validate_runs  # noqa: E402
+from yearly import base_settings_from, organizations, validate_runs, yearly_scores  # noqa: E402
 
 from orgsim.api import apply  # noqa: E402
 from orgsim.calibration.targets import (  # noqa: E402
@@ -36,7 +36,6 @@ from orgsim.calibration.targets import (  # noqa: E402
     HELD_OUT_ROLE,
     STRATEGIC_LINE,
     TRANSFORMATIONAL_STEADY,
-    window,
 )
 from orgsim.intervals import wilson_interval  # noqa: E402
 from orgsim.model.metrics import ROLE_COMPONENTS, component_weights  # noqa: E402
@@ -49,14 +48,7 @@ SHORT = {"it_spend_share": "spend", "it_decision_share": "decisions", "it_innova
 
 def scores(setting, orgs: int) -> np.ndarray:
     """[organization, year, component]: the yearly mean of each component's monthly score."""
-    m = setting.metrics
-    runs = validate_runs(setting, orgs, max(YEARS))
-    for t in runs:
-        t["it_spend_share"] = np.minimum(1.0, t["it_spend_share"] / m.spend_target)
-        t["it_innovation_share"] = np.minimum(1.0, t["it_innovation_share"] / m.innovation_target)
-    return np.array(
-        [[[window(t, setting.start_year, y, c) for c in ROLE_COMPONENTS] for y in YEARS] for t in runs]
-    )
+    return yearly_scores(validate_runs(setting, orgs, max(YEARS)), setting.metrics, setting.start_year, YEARS)
 
 
 def simplex(step: float) -> np.ndarray:

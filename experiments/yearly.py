@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 
 from orgsim import cli
 from orgsim.api import apply, simulate
@@ -55,6 +56,22 @@ def validate_runs(setting: OrgsimConfig, orgs: int, last_year: int) -> list:
     setting = apply(setting, {"years": max(setting.years, last_year - setting.start_year + 1)})
     timeseries, _ = tables(run_replicates(setting, orgs, 0, workers=2))
     return [t for _, t in timeseries.groupby("replicate", sort=True)]
+
+
+def yearly_scores(runs: Sequence, metrics, start_year: int, years: Sequence[int]) -> np.ndarray:
+    """[organization, year, component]: the yearly mean of each role component's monthly score on the
+    influence scale (`metrics.component_scores`), so that a weighting of them is the yearly mean of the
+    index it_influence would be with those weights. `runs` are monthly tables with the components."""
+    from orgsim.model.metrics import ROLE_COMPONENTS, component_scores
+
+    out = []
+    for t in runs:
+        monthly = pd.DataFrame(
+            [component_scores(row, metrics) for row in t[list(ROLE_COMPONENTS)].to_dict("records")]
+        )
+        monthly["month"] = t["month"].to_numpy()
+        out.append([[window(monthly, start_year, y, c) for c in ROLE_COMPONENTS] for y in years])
+    return np.array(out)
 
 
 def yearly_values(

@@ -50,3 +50,21 @@ def test_bad_sizes_are_refused_in_one_line(capsys):
     with pytest.raises(SystemExit) as stop:
         role_weights.main(["--step", "0.3"])
     assert stop.value.code == 2 and "--step 0.3" in capsys.readouterr().err
+
+
+def test_the_shipped_weighting_of_the_yearly_scores_is_the_models_own_influence():
+    from yearly import yearly_scores
+
+    from orgsim.api import apply, base_settings
+    from orgsim.calibration.targets import window
+    from orgsim.model.metrics import component_weights
+    from orgsim.runner import run_replicates, tables
+
+    setting = apply(base_settings(), {"years": 2, "replicates": 1})
+    timeseries, _ = tables(run_replicates(setting, 3, 7, workers=1))
+    runs = [t for _, t in timeseries.groupby("replicate", sort=True)]
+    years = (2012, 2013)
+    weights = np.array(list(component_weights(setting.metrics).values()))
+    index = yearly_scores(runs, setting.metrics, setting.start_year, years) @ (weights / weights.sum())
+    influence = [[window(t, setting.start_year, y, "it_influence") for y in years] for t in runs]
+    assert np.allclose(index, influence, atol=1e-9)

@@ -105,6 +105,12 @@ def outside_flow_share(table: pd.DataFrame, start_year: int, year: int) -> float
     return float(np.clip(new_outside / created, 0.0, 1.0))
 
 
+# flags of rows shown but not counted: met by the inputs or by construction of the role lines, out of the
+# model's scope, or a forecast (a prediction made before its year: no evidence either way, docs/ODD.md
+# 2.0). One rule for a target and for any validation row (orgsim.validation.registry reads it).
+NOT_COUNTED = frozenset({"input", "line", "out-of-scope", "forecast"})
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
@@ -138,9 +144,8 @@ class Target:
 
     @property
     def counted(self) -> bool:
-        """Whether the row counts in the validation's pass count (inputs, rows met by construction of
-        the role lines, figures out of the model's scope and forecasts do not)."""
-        return self.use not in ("input", "line", "out_of_scope") and self.kind != "forecast"
+        """Whether the row counts in the validation's pass count: not when a flag is NOT_COUNTED."""
+        return not NOT_COUNTED & set(self.flags.split(","))
 
     @property
     def flags(self) -> str:

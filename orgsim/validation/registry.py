@@ -16,14 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from orgsim.calibration.targets import NOT_COUNTED  # the one rule of which rows count
 from orgsim.config.schema import VALIDATION_SIZES
 
 SIZES = VALIDATION_SIZES  # the sizes a check is asked to run at
-
-
-# flags of rows shown but not counted: met by the inputs or by construction, out of scope, or a forecast
-# (a prediction made before its year: no evidence for the model either way, docs/ODD.md 2.0)
-NOT_COUNTED = frozenset({"input", "line", "out-of-scope", "forecast"})
 
 
 @dataclass
